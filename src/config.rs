@@ -1,0 +1,303 @@
+//! `site.toml` → [`Config`]. Loading is strict: an unknown key is an error naming the key,
+//! because a typo in a setting must not pass silently.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{find_key, line_col, Diagnostic, Error, Result};
+
+/// The name of the configuration file at a site's root.
+pub const CONFIG_FILE: &str = "site.toml";
+
+/// The whole of `site.toml`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default)]
+    pub author: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default = "default_output_dir")]
+    pub output_dir: String,
+    #[serde(default)]
+    pub feeds: FeedsConfig,
+    #[serde(default)]
+    pub share: ShareConfig,
+    #[serde(default)]
+    pub social: SocialConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub check: CheckConfig,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+fn default_theme() -> String {
+    "default".into()
+}
+fn default_output_dir() -> String {
+    "public".into()
+}
+
+/// `[feeds]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FeedsConfig {
+    #[serde(default = "all_feed_kinds")]
+    pub formats: Vec<FeedKind>,
+    #[serde(default = "default_feed_limit")]
+    pub limit: usize,
+}
+
+impl Default for FeedsConfig {
+    fn default() -> Self {
+        FeedsConfig {
+            formats: all_feed_kinds(),
+            limit: default_feed_limit(),
+        }
+    }
+}
+
+fn all_feed_kinds() -> Vec<FeedKind> {
+    vec![FeedKind::Atom, FeedKind::Rss, FeedKind::Json]
+}
+fn default_feed_limit() -> usize {
+    20
+}
+
+/// A feed format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FeedKind {
+    Atom,
+    Rss,
+    Json,
+}
+
+/// `[share]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShareConfig {
+    #[serde(default = "default_share_platforms")]
+    pub platforms: Vec<SharePlatform>,
+    #[serde(default)]
+    pub x_handle: Option<String>,
+    #[serde(default)]
+    pub mastodon_instance: Option<String>,
+}
+
+impl Default for ShareConfig {
+    fn default() -> Self {
+        ShareConfig {
+            platforms: default_share_platforms(),
+            x_handle: None,
+            mastodon_instance: None,
+        }
+    }
+}
+
+fn default_share_platforms() -> Vec<SharePlatform> {
+    vec![
+        SharePlatform::Facebook,
+        SharePlatform::X,
+        SharePlatform::Linkedin,
+        SharePlatform::Email,
+    ]
+}
+
+/// A platform a page can be shared to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SharePlatform {
+    Facebook,
+    X,
+    Linkedin,
+    Mastodon,
+    Bluesky,
+    Whatsapp,
+    Email,
+}
+
+/// `[social]`: the organisation's own profiles.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SocialConfig {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub facebook: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub linkedin: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mastodon: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bluesky: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instagram: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub youtube: Option<String>,
+}
+
+/// `[markdown]`.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct MarkdownConfig {
+    #[serde(default = "default_highlight_theme")]
+    pub highlight_theme: String,
+    #[serde(default = "yes")]
+    pub smart_punctuation: bool,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig {
+            highlight_theme: default_highlight_theme(),
+            smart_punctuation: true,
+        }
+    }
+}
+
+fn default_highlight_theme() -> String {
+    "InspiredGitHub".into()
+}
+fn yes() -> bool {
+    true
+}
+
+/// `[check]`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct CheckConfig {
+    #[serde(default)]
+    pub allow: Vec<String>,
+}
+
+impl Config {
+    /// Reads and validates `site.toml` in `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let path = root.join(CONFIG_FILE);
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            Diagnostic::new(CONFIG_FILE, "site.toml is not valid UTF-8 text")
+                .hint("save the file as UTF-8 in your editor")
+        })?;
+        Config::parse(&text)
+    }
+
+    /// Parses and validates the text of `site.toml`.
+    pub fn parse(text: &str) -> Result<Config> {
+        let mut config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
+        config.validate(text)?;
+        Ok(config)
+    }
+
+    fn validate(&mut self, text: &str) -> Result<()> {
+        let mut problems = Vec::new();
+        let at_key = |key: &str, message: String, hint: &str| {
+            let mut d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
+            if let Some((line, col)) = find_key(text, key) {
+                d = d.at(line, Some(col));
+            }
+            d
+        };
+        if self.title.trim().is_empty() {
+            problems.push(at_key("title", "`title` is empty".into(), "give the site a name, e.g. title = \"Northshire Adult Social Care\""));
+        }
+        let base = self.base_url.trim().trim_end_matches('/');
+        let valid_base = (base.starts_with("https://") || base.starts_with("http://"))
+            && base.split("://").nth(1).is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace));
+        if !valid_base {
+            problems.push(at_key(
+                "base_url",
+                format!("`base_url` must be an absolute http(s) address, not {:?}", self.base_url),
+                "write the address the site will live at, e.g. base_url = \"https://hub.example.org\"",
+            ));
+        }
+        self.base_url = base.to_string();
+        if self.share.platforms.contains(&SharePlatform::Mastodon)
+            && self.share.mastodon_instance.as_deref().is_none_or(|s| s.trim().is_empty())
+        {
+            problems.push(at_key(
+                "platforms",
+                "\"mastodon\" is listed in [share] platforms but `mastodon_instance` is not set".into(),
+                "add mastodon_instance = \"mastodon.social\" (your server's name) under [share]",
+            ));
+        }
+        if let Some(handle) = &mut self.share.x_handle {
+            *handle = handle.trim().trim_start_matches('@').to_string();
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(Error::Site(problems))
+        }
+    }
+}
+
+/// Turns a TOML parse error into a diagnostic; `line_offset` is the number of lines before the
+/// TOML text in its file (front matter starts after the `+++` line).
+pub fn toml_diagnostic(path: impl Into<std::path::PathBuf>, text: &str, line_offset: usize, e: &toml::de::Error) -> Diagnostic {
+    let message = e.message().trim().to_string();
+    let hint = if message.starts_with("unknown field") {
+        "check the spelling; the message lists the keys allowed here"
+    } else if message.contains("missing field") {
+        "add the missing key"
+    } else {
+        "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
+    };
+    let mut d = Diagnostic::new(path, message).hint(hint);
+    if let Some(span) = e.span() {
+        let (line, col) = line_col(text, span.start);
+        d = d.at(line + line_offset, Some(col));
+    }
+    d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_missing_keys() {
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        assert_eq!(c.base_url, "https://x.org");
+        assert_eq!(c.output_dir, "public");
+        assert_eq!(c.feeds.limit, 20);
+        assert_eq!(c.feeds.formats.len(), 3);
+        assert!(c.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn unknown_key_is_named_with_its_line() {
+        let Err(Error::Site(d)) = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ntitel = \"x\"\n") else {
+            panic!("expected an error");
+        };
+        assert!(d[0].message.contains("titel"), "{}", d[0]);
+        assert_eq!(d[0].line, Some(3));
+    }
+
+    #[test]
+    fn relative_base_url_is_refused() {
+        let Err(Error::Site(d)) = Config::parse("title = \"T\"\nbase_url = \"hub.example.org\"\n") else {
+            panic!("expected an error");
+        };
+        assert_eq!(d[0].line, Some(2));
+    }
+
+    #[test]
+    fn mastodon_needs_an_instance() {
+        let text = "title = \"T\"\nbase_url = \"https://x.org\"\n[share]\nplatforms = [\"mastodon\"]\n";
+        assert!(Config::parse(text).is_err());
+    }
+}

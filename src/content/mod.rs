@@ -1,0 +1,463 @@
+//! Reading `content/`: walking the folder, reading each Markdown file once, and parsing its
+//! front matter into [`PageSource`] and [`SectionSource`]. Nothing here knows about URLs
+//! beyond slugs, or about templates.
+
+pub mod date;
+pub mod front_matter;
+pub mod slug;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::error::Diagnostic;
+pub use date::ContentDate;
+use front_matter::{at_key, normalise_extra, parse, parse_date, split, PageFrontMatter, SectionFrontMatter};
+pub use slug::slugify;
+
+/// The folder, inside the site root, that holds the Markdown.
+pub const CONTENT_DIR: &str = "content";
+
+/// A Markdown file read from disk.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Path relative to the site root, e.g. `content/tips/x.md`.
+    pub path: PathBuf,
+    /// Path relative to `content/` with `/` separators, e.g. `tips/x.md` (what `@/` links use).
+    pub content_path: String,
+    pub text: String,
+}
+
+/// A file in `content/` that is not Markdown: copied next to the page or section it sits with.
+#[derive(Debug, Clone)]
+pub struct AssetFile {
+    /// Absolute path on disk.
+    pub source: PathBuf,
+    /// Path relative to `content/` with `/` separators.
+    pub content_path: String,
+}
+
+/// Everything found in `content/`.
+#[derive(Debug, Default)]
+pub struct ContentFiles {
+    pub pages: Vec<SourceFile>,
+    pub sections: Vec<SourceFile>,
+    pub assets: Vec<AssetFile>,
+    /// Every folder under `content/` (content-relative, `""` for the root), so that a folder
+    /// without `_index.md` still becomes a section.
+    pub dirs: Vec<String>,
+}
+
+/// Walks `root/content` and reads every Markdown file. Problems (unreadable files, text that
+/// is not UTF-8, symlink loops) are collected, not fatal, so that one build reports them all.
+pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
+    let content_root = root.join(CONTENT_DIR);
+    let mut files = ContentFiles::default();
+    let mut problems = Vec::new();
+    if !content_root.is_dir() {
+        return (files, problems);
+    }
+    let mut markdown = Vec::new();
+    let walker = WalkDir::new(&content_root)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+    for entry in walker {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(walk_problem(root, &e));
+                continue;
+            }
+        };
+        let content_path = content_relative(&content_root, entry.path());
+        if entry.file_type().is_dir() {
+            files.dirs.push(content_path);
+        } else if entry.path().extension().is_some_and(|e| e == "md") {
+            markdown.push((entry.into_path(), content_path));
+        } else {
+            files.assets.push(AssetFile {
+                source: entry.into_path(),
+                content_path,
+            });
+        }
+    }
+    let read: Vec<Result<SourceFile, Diagnostic>> = markdown
+        .into_par_iter()
+        .map(|(path, content_path)| read_markdown(root, &path, content_path))
+        .collect();
+    for result in read {
+        match result {
+            Ok(file) if file.content_path.rsplit('/').next() == Some("_index.md") => files.sections.push(file),
+            Ok(file) => files.pages.push(file),
+            Err(d) => problems.push(d),
+        }
+    }
+    (files, problems)
+}
+
+/// Hidden files and editors' temporary files are never content.
+fn is_ignored(name: &std::ffi::OsStr) -> bool {
+    let name = name.to_string_lossy();
+    name.starts_with('.') || name.ends_with('~') || name.starts_with("#") || name.ends_with(".swp")
+}
+
+fn content_relative(content_root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(content_root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Path relative to the site root when possible, for messages.
+pub fn site_relative(root: &Path, path: &Path) -> PathBuf {
+    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+}
+
+fn walk_problem(root: &Path, e: &walkdir::Error) -> Diagnostic {
+    let path = e.path().map(|p| site_relative(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+    if e.loop_ancestor().is_some() {
+        Diagnostic::new(path, "this link points back to a folder that contains it (a symlink loop)")
+            .hint("remove the symbolic link, or point it somewhere outside content/")
+    } else {
+        let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+        Diagnostic::new(path, format!("cannot read this file or folder: {reason}"))
+            .hint("check that the file exists and that you are allowed to read it")
+    }
+}
+
+fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
+    let rel = site_relative(root, path);
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::new(&rel, format!("cannot read this file: {e}")).hint("check that you are allowed to read it")
+    })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let offset = e.utf8_error().valid_up_to();
+            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
+            let (line, col) = crate::error::line_col(valid, offset);
+            return Err(Diagnostic::new(&rel, "this file is not UTF-8 text (is it a binary file, or saved in another encoding?)")
+                .at(line, Some(col))
+                .hint("save it as UTF-8 in your editor, or give a file that is not Markdown another extension than .md"));
+        }
+    };
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
+    Ok(SourceFile {
+        path: rel,
+        content_path,
+        text,
+    })
+}
+
+/// A page's front matter, checked, with its body.
+#[derive(Debug, Clone)]
+pub struct PageSource {
+    pub file: PathBuf,
+    pub content_path: String,
+    /// Content-relative folder of the section this page belongs to (`""` for the home).
+    pub section_dir: String,
+    /// True for `dir/index.md`: the page's folder holds its assets.
+    pub is_bundle: bool,
+    pub slug: String,
+    pub title: String,
+    pub description: String,
+    pub date: Option<ContentDate>,
+    pub updated: Option<ContentDate>,
+    pub review_by: Option<ContentDate>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub tags: Vec<String>,
+    pub authors: Vec<String>,
+    pub image: Option<String>,
+    pub template: Option<String>,
+    pub aliases: Vec<String>,
+    pub extra: serde_json::Value,
+    pub text: String,
+    /// Byte offset of the Markdown body in `text`.
+    pub body_start: usize,
+    /// Lines before the body, to turn body line numbers into file line numbers.
+    pub body_line_offset: usize,
+}
+
+impl PageSource {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// How a section orders its pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SortBy {
+    /// Newest first; undated pages last, by title.
+    Date,
+    /// Lowest weight first; ties and unweighted pages by title.
+    Weight,
+    /// Alphabetical, ignoring case.
+    Title,
+    /// The order of the files' names.
+    None,
+}
+
+/// A section's front matter, checked, with its body.
+#[derive(Debug, Clone)]
+pub struct SectionSource {
+    pub file: PathBuf,
+    pub content_path: String,
+    /// Content-relative folder (`""` for the home).
+    pub dir: String,
+    pub title: String,
+    pub description: String,
+    pub sort_by: SortBy,
+    pub paginate_by: Option<usize>,
+    pub template: Option<String>,
+    pub page_template: Option<String>,
+    pub feed: bool,
+    pub weight: Option<i64>,
+    pub extra: serde_json::Value,
+    pub text: String,
+    pub body_start: usize,
+    pub body_line_offset: usize,
+}
+
+impl SectionSource {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+
+    /// A section for a folder that has no `_index.md`: titled after the folder.
+    pub fn implicit(dir: &str) -> SectionSource {
+        let name = dir.rsplit('/').next().unwrap_or(dir);
+        SectionSource {
+            file: Path::new(CONTENT_DIR).join(dir),
+            content_path: if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") },
+            dir: dir.to_string(),
+            title: title_from_name(name),
+            description: String::new(),
+            sort_by: SortBy::Date,
+            paginate_by: None,
+            template: None,
+            page_template: None,
+            feed: true,
+            weight: None,
+            extra: serde_json::Value::Object(Default::default()),
+            text: String::new(),
+            body_start: 0,
+            body_line_offset: 0,
+        }
+    }
+}
+
+/// `follow-thirty` → `Follow thirty`: a readable title made from a file or folder name.
+pub fn title_from_name(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The folder part of a content path: `tips/x.md` → `tips`, `x.md` → ``.
+fn parent_dir(content_path: &str) -> &str {
+    content_path.rsplit_once('/').map_or("", |(dir, _)| dir)
+}
+
+/// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
+pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let parts = split(&path, &file.text).map_err(|d| vec![d])?;
+    let fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
+    let mut problems = Vec::new();
+    if parts.format.is_none() {
+        problems.push(
+            Diagnostic::new(&path, "this page has no front matter, so it has no title")
+                .at(1, Some(1))
+                .hint("start the file with:\n    +++\n    title = \"Your title\"\n    +++"),
+        );
+        return Err(problems);
+    }
+    let title = match fm.title.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => t.to_string(),
+        _ => {
+            problems.push(at_key(
+                Diagnostic::new(&path, "this page has no `title`").hint("add title = \"Your title\" to the front matter"),
+                &parts,
+                "title",
+            ));
+            String::new()
+        }
+    };
+    let mut date_of = |key: &str, text: Option<&str>| match parse_date(&path, &parts, key, text) {
+        Ok(d) => d,
+        Err(d) => {
+            problems.push(d);
+            None
+        }
+    };
+    let date = date_of("date", fm.date.as_deref());
+    let updated = date_of("updated", fm.updated.as_deref());
+    let review_by = date_of("review_by", fm.review_by.as_deref());
+
+    let file_name = file.content_path.rsplit('/').next().unwrap_or_default();
+    let is_bundle = file_name == "index.md";
+    let dir = parent_dir(&file.content_path);
+    let (section_dir, name) = if is_bundle {
+        (parent_dir(dir), dir.rsplit('/').next().unwrap_or(dir))
+    } else {
+        (dir, file_name.strip_suffix(".md").unwrap_or(file_name))
+    };
+    let slug_source = fm.slug.as_deref().unwrap_or(name);
+    let slug = slugify(slug_source);
+    if slug.is_empty() {
+        let d = Diagnostic::new(&path, format!("cannot make a web address from {slug_source:?}"))
+            .hint("set slug = \"a-name-with-letters\" in the front matter");
+        problems.push(if fm.slug.is_some() { at_key(d, &parts, "slug") } else { d });
+    }
+    for tag in &fm.tags {
+        if slugify(tag).is_empty() {
+            problems.push(at_key(
+                Diagnostic::new(&path, format!("the tag {tag:?} has no letters or digits to make a web address from"))
+                    .hint("use a tag with letters, e.g. \"privacy\""),
+                &parts,
+                "tags",
+            ));
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut extra = serde_json::Value::Object(fm.extra);
+    normalise_extra(&mut extra);
+    let body_start = file.text.len() - parts.body.len();
+    Ok(PageSource {
+        section_dir: section_dir.to_string(),
+        is_bundle,
+        slug,
+        title,
+        description: fm.description.unwrap_or_default(),
+        date,
+        updated,
+        review_by,
+        draft: fm.draft,
+        weight: fm.weight,
+        tags: fm.tags,
+        authors: fm.authors,
+        image: fm.image,
+        template: fm.template,
+        aliases: fm.aliases,
+        extra,
+        body_line_offset: parts.body_line_offset,
+        body_start,
+        file: file.path,
+        content_path: file.content_path,
+        text: file.text,
+    })
+}
+
+/// Checks a section's front matter (`_index.md`) and turns it into a [`SectionSource`].
+pub fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
+    let path = file.path.clone();
+    let parts = split(&path, &file.text).map_err(|d| vec![d])?;
+    let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
+    let dir = parent_dir(&file.content_path).to_string();
+    let sort_by = match fm.sort_by.as_deref() {
+        None | Some("date") => SortBy::Date,
+        Some("weight") => SortBy::Weight,
+        Some("title") => SortBy::Title,
+        Some("none") => SortBy::None,
+        Some(other) => {
+            return Err(vec![at_key(
+                Diagnostic::new(&path, format!("unknown sort_by {other:?}"))
+                    .hint("use one of \"date\" (newest first), \"weight\", \"title\" or \"none\""),
+                &parts,
+                "sort_by",
+            )])
+        }
+    };
+    if fm.paginate_by == Some(0) {
+        return Err(vec![at_key(
+            Diagnostic::new(&path, "paginate_by must be at least 1")
+                .hint("remove paginate_by to show every page on one page"),
+            &parts,
+            "paginate_by",
+        )]);
+    }
+    let mut extra = serde_json::Value::Object(fm.extra);
+    normalise_extra(&mut extra);
+    let body_start = file.text.len() - parts.body.len();
+    let implicit = SectionSource::implicit(&dir);
+    Ok(SectionSource {
+        title: fm.title.filter(|t| !t.trim().is_empty()).unwrap_or(implicit.title),
+        description: fm.description.unwrap_or_default(),
+        sort_by,
+        paginate_by: fm.paginate_by,
+        template: fm.template,
+        page_template: fm.page_template,
+        feed: fm.feed.unwrap_or(true),
+        weight: fm.weight,
+        extra,
+        body_line_offset: parts.body_line_offset,
+        body_start,
+        dir,
+        file: file.path,
+        content_path: file.content_path,
+        text: file.text,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(content_path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: Path::new("content").join(content_path),
+            content_path: content_path.into(),
+            text: text.into(),
+        }
+    }
+
+    #[test]
+    fn page_slug_comes_from_file_name_or_slug() {
+        let p = parse_page(source("tips/Café Rules.md", "+++\ntitle = \"A\"\n+++\n")).unwrap();
+        assert_eq!((p.slug.as_str(), p.section_dir.as_str()), ("cafe-rules", "tips"));
+        let p = parse_page(source("tips/x.md", "+++\ntitle = \"A\"\nslug = \"Own Slug\"\n+++\n")).unwrap();
+        assert_eq!(p.slug, "own-slug");
+    }
+
+    #[test]
+    fn bundle_takes_its_folder_name() {
+        let p = parse_page(source("tips/photo-guide/index.md", "+++\ntitle = \"A\"\n+++\n")).unwrap();
+        assert!(p.is_bundle);
+        assert_eq!((p.slug.as_str(), p.section_dir.as_str()), ("photo-guide", "tips"));
+    }
+
+    #[test]
+    fn several_problems_are_reported_together() {
+        let e = parse_page(source("x.md", "+++\ndate = \"2024-13-01\"\nupdated = \"soon\"\n+++\n")).unwrap_err();
+        assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn page_without_front_matter_is_an_error() {
+        let e = parse_page(source("x.md", "# Hello\n")).unwrap_err();
+        assert_eq!(e[0].line, Some(1));
+    }
+
+    #[test]
+    fn section_sort_by_is_checked() {
+        let e = parse_section(source("tips/_index.md", "+++\ntitle = \"T\"\nsort_by = \"newest\"\n+++\n")).unwrap_err();
+        assert_eq!(e[0].line, Some(3));
+        let s = parse_section(source("tips/_index.md", "+++\nsort_by = \"weight\"\n+++\n")).unwrap();
+        assert_eq!((s.sort_by, s.title.as_str(), s.dir.as_str()), (SortBy::Weight, "Tips", "tips"));
+    }
+}

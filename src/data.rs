@@ -1,0 +1,128 @@
+//! `data/*.toml|json|csv`: loaded once per build and handed to every template as
+//! `data.<file stem>`. A CSV file becomes a list of rows, each a map from column heading to text.
+
+use std::path::Path;
+
+use serde_json::{Map, Value};
+
+use crate::config::toml_diagnostic;
+use crate::content::site_relative;
+use crate::error::Diagnostic;
+
+/// The folder, inside the site root, that holds data files.
+pub const DATA_DIR: &str = "data";
+
+/// Reads every data file; problems in several files are reported together.
+pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
+    let dir = root.join(DATA_DIR);
+    let mut data = Map::new();
+    let mut problems = Vec::new();
+    if !dir.is_dir() {
+        return Ok(Value::Object(data));
+    }
+    let entries = walkdir::WalkDir::new(&dir).max_depth(1).min_depth(1).sort_by_file_name();
+    for entry in entries {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                problems.push(Diagnostic::new(DATA_DIR, format!("cannot read the data folder: {e}")));
+                continue;
+            }
+        };
+        let path = entry.path();
+        let rel = site_relative(root, path);
+        let (Some(stem), Some(extension)) = (path.file_stem(), path.extension()) else { continue };
+        let extension = extension.to_string_lossy().to_ascii_lowercase();
+        if !matches!(extension.as_str(), "toml" | "json" | "csv") || stem.to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let text = match std::fs::read(path).map(String::from_utf8) {
+            Ok(Ok(text)) => text,
+            Ok(Err(_)) => {
+                problems.push(Diagnostic::new(&rel, "this data file is not UTF-8 text").hint("save it as UTF-8"));
+                continue;
+            }
+            Err(e) => {
+                problems.push(Diagnostic::new(&rel, format!("cannot read this data file: {e}")));
+                continue;
+            }
+        };
+        match parse(&rel, &text, &extension) {
+            Ok(value) => {
+                data.insert(stem.to_string_lossy().into_owned(), value);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(Value::Object(data))
+    } else {
+        Err(problems)
+    }
+}
+
+fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> {
+    match extension {
+        "toml" => {
+            let table: toml::Table = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 0, &e))?;
+            let mut value = serde_json::to_value(table).map_err(|e| Diagnostic::new(path, e.to_string()))?;
+            crate::content::front_matter::normalise_extra(&mut value);
+            Ok(value)
+        }
+        "json" => serde_json::from_str(text).map_err(|e| {
+            Diagnostic::new(path, format!("invalid JSON: {e}"))
+                .at(e.line().max(1), Some(e.column().max(1)))
+                .hint("check commas and quotes on this line")
+        }),
+        _ => parse_csv(path, text),
+    }
+}
+
+fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
+    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let csv_error = |e: csv::Error| {
+        let mut d = Diagnostic::new(path, format!("invalid CSV: {e}")).hint("every row needs as many columns as the heading row");
+        if let Some(position) = e.position() {
+            d = d.at(position.line() as usize, None);
+        }
+        d
+    };
+    let headers = reader.headers().map_err(csv_error)?.clone();
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(csv_error)?;
+        let row: Map<String, Value> =
+            headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), Value::String(v.to_string()))).collect();
+        rows.push(Value::Object(row));
+    }
+    Ok(Value::Array(rows))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_rows_become_maps() {
+        let v = parse(Path::new("data/t.csv"), "name,role\nAsha,Manager\n", "csv").unwrap();
+        assert_eq!(v[0]["role"], "Manager");
+    }
+
+    #[test]
+    fn ragged_csv_names_the_line() {
+        let e = parse(Path::new("data/t.csv"), "a,b\n1,2\n3\n", "csv").unwrap_err();
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn bad_json_names_line_and_column() {
+        let e = parse(Path::new("data/t.json"), "{\n  \"a\": 1,\n}\n", "json").unwrap_err();
+        assert_eq!(e.line, Some(3));
+    }
+
+    #[test]
+    fn toml_tables_load() {
+        let v = parse(Path::new("data/t.toml"), "[team]\nlead = \"Asha\"\n", "toml").unwrap();
+        assert_eq!(v["team"]["lead"], "Asha");
+    }
+}

@@ -1,0 +1,186 @@
+//! Error types. Every problem a user can cause is a [`Diagnostic`]: what is wrong, where
+//! (path relative to the site root, line and column when known) and how to fix it.
+//! `main.rs` prints them; nothing here prints.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// One problem found in the site, pointing at a file and, when known, a line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Path relative to the site root (or as given, for files outside it).
+    pub path: PathBuf,
+    /// 1-based line, when known.
+    pub line: Option<usize>,
+    /// 1-based column, when known (only meaningful with a line).
+    pub column: Option<usize>,
+    /// What is wrong.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    /// A problem with a whole file.
+    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            path: path.into(),
+            line: None,
+            column: None,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    /// Points the problem at a line (and column, if given).
+    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+        self.line = Some(line);
+        self.column = column;
+        self
+    }
+
+    /// Adds advice on how to fix the problem.
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// `path:line:col` as users see it, always with forward slashes.
+    pub fn location(&self) -> String {
+        let mut s = display_path(&self.path);
+        if let Some(line) = self.line {
+            s.push_str(&format!(":{line}"));
+            if let Some(col) = self.column {
+                s.push_str(&format!(":{col}"));
+            }
+        }
+        s
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.location(), self.message)?;
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// A path as shown to users: relative, with `/` separators on every platform.
+pub fn display_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect::<Vec<_>>()
+        .join("/")
+        .replace("//", "/")
+}
+
+/// Everything that can stop a command.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the site's files: reported together, exit status 1.
+    #[error("{} problem(s) in the site", .0.len())]
+    Site(Vec<Diagnostic>),
+    /// The command line asked for something impossible: exit status 2.
+    #[error("{0}")]
+    Usage(String),
+    /// The file system refused an operation.
+    #[error("{}: {source}", display_path(path))]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    /// A single site problem.
+    pub fn site(diagnostic: Diagnostic) -> Self {
+        Error::Site(vec![diagnostic])
+    }
+
+    /// Wraps an IO error with the path it happened on.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+impl From<Diagnostic> for Error {
+    fn from(d: Diagnostic) -> Self {
+        Error::site(d)
+    }
+}
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Converts a byte offset in `text` to a 1-based (line, column), counting columns in characters.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let mut offset = offset;
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let before = &text[..offset];
+    let line = before.bytes().filter(|&b| b == b'\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let column = before[line_start..].chars().count() + 1;
+    (line, column)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 8), (3, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+    }
+
+    #[test]
+    fn diagnostic_displays_location_and_hint() {
+        let d = Diagnostic::new("content/tips/x.md", "invalid date \"2024-13-01\"")
+            .at(4, Some(8))
+            .hint("write dates as YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "content/tips/x.md:4:8: invalid date \"2024-13-01\"\n  hint: write dates as YYYY-MM-DD"
+        );
+    }
+}
+
+/// Finds where `key` is set in TOML or YAML text (`key = ...` or `key: ...` at the start of a
+/// line) and returns the 1-based line and the column of its value. Used to point semantic
+/// errors (a bad date, an unknown `sort_by`) at the right line after parsing succeeded.
+pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+    for (index, line) in text.lines().enumerate() {
+        let Some(rest) = line.trim_start().strip_prefix(key) else {
+            continue;
+        };
+        let after_key = rest.trim_start();
+        let Some(value) = after_key
+            .strip_prefix('=')
+            .or_else(|| after_key.strip_prefix(':'))
+        else {
+            continue;
+        };
+        let value_start = line.len() - value.trim_start().len();
+        return Some((index + 1, line[..value_start].chars().count() + 1));
+    }
+    None
+}
+
+/// [`find_key`] in the site's `site.toml`, for errors found after it was parsed.
+pub fn find_key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
+    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
+    find_key(&text, key)
+}

@@ -1,0 +1,33 @@
+//! `hub`: a static-site generator for social care organisations' public social media guides.
+//! The build is a pipeline: load ([`config`], [`content`], [`data`]) → model ([`site`]) →
+//! render ([`render`]) → write ([`output`]). The commands live in [`build`] and [`scaffold`].
+
+pub mod build;
+pub mod config;
+pub mod content;
+pub mod data;
+pub mod error;
+pub mod markdown;
+pub mod output;
+pub mod render;
+pub mod scaffold;
+pub mod site;
+
+use std::path::{Path, PathBuf};
+
+pub use error::{Diagnostic, Error, Result};
+
+/// Finds the site root: `start` or the nearest folder above it that has a `site.toml`.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let absolute = std::path::absolute(start).map_err(|e| Error::io(start, e))?;
+    for dir in absolute.ancestors() {
+        if dir.join(config::CONFIG_FILE).is_file() {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(Error::Usage(format!(
+        "no site.toml in {} or any folder above it; run `hub init` to start a site, or pass --root DIR",
+        absolute.display()
+    )))
+}

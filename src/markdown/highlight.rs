@@ -1,0 +1,147 @@
+//! Syntax highlighting of fenced code with syntect. The syntax and theme sets are loaded at
+//! most once per process, and only when a page actually has a fenced block with a language.
+
+use std::sync::OnceLock;
+
+use syntect::highlighting::{Theme, ThemeSet};
+use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
+use syntect::parsing::SyntaxSet;
+use syntect::util::LinesWithEndings;
+
+/// Class prefix for `highlight_theme = "css"`, so highlighting classes cannot clash with a theme's.
+const CLASS_STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
+/// The theme `/syntax.css` is made from in class mode.
+const CSS_MODE_THEME: &str = "InspiredGitHub";
+
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: OnceLock<SyntaxSet> = OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+fn themes() -> &'static ThemeSet {
+    static SET: OnceLock<ThemeSet> = OnceLock::new();
+    SET.get_or_init(ThemeSet::load_defaults)
+}
+
+/// How fenced code is coloured.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Highlighting {
+    /// Inline `style=` attributes from the named theme.
+    Inline(String),
+    /// `class=` attributes, with the colours in `/syntax.css`.
+    Classes,
+}
+
+impl Highlighting {
+    /// Reads `highlight_theme`; an unknown theme name is an error listing the known ones.
+    pub fn from_setting(name: &str) -> Result<Highlighting, String> {
+        if name == "css" {
+            return Ok(Highlighting::Classes);
+        }
+        if themes().themes.contains_key(name) {
+            Ok(Highlighting::Inline(name.to_string()))
+        } else {
+            let known: Vec<&str> = themes().themes.keys().map(String::as_str).collect();
+            Err(format!("use \"css\" or one of: {}", known.join(", ")))
+        }
+    }
+
+    /// The stylesheet to write as `/syntax.css`, in class mode only.
+    pub fn stylesheet(&self) -> Option<String> {
+        match self {
+            Highlighting::Classes => css_for_theme_with_class_style(&themes().themes[CSS_MODE_THEME], CLASS_STYLE).ok(),
+            Highlighting::Inline(_) => None,
+        }
+    }
+
+    fn theme(&self) -> Option<&'static Theme> {
+        match self {
+            Highlighting::Inline(name) => themes().themes.get(name),
+            Highlighting::Classes => None,
+        }
+    }
+
+    /// HTML for one fenced block. Unknown languages are shown as plain escaped code.
+    pub fn highlight(&self, code: &str, language: &str) -> String {
+        let language_class = language_class(language);
+        let Some(syntax) = (!language.is_empty())
+            .then(|| syntaxes().find_syntax_by_token(language))
+            .flatten()
+        else {
+            let mut html = format!("<pre><code{language_class}>");
+            let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, code);
+            html.push_str("</code></pre>\n");
+            return html;
+        };
+        match self.theme() {
+            Some(theme) => {
+                match syntect::html::highlighted_html_for_string(code, syntaxes(), syntax, theme) {
+                    // syntect writes `<pre style="...">`; keep the language visible to CSS.
+                    Ok(html) => html.replacen("<pre ", &format!("<pre{language_class} "), 1),
+                    Err(_) => plain(code, &language_class),
+                }
+            }
+            None => {
+                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+                for line in LinesWithEndings::from(code) {
+                    if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                        return plain(code, &language_class);
+                    }
+                }
+                format!("<pre class=\"hl-code\"><code{language_class}>{}</code></pre>\n", generator.finalize())
+            }
+        }
+    }
+}
+
+fn language_class(language: &str) -> String {
+    let clean: String = language
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '+' | '#'))
+        .collect();
+    if clean.is_empty() {
+        String::new()
+    } else {
+        format!(" class=\"language-{clean}\"")
+    }
+}
+
+fn plain(code: &str, language_class: &str) -> String {
+    let mut html = format!("<pre><code{language_class}>");
+    let _ = pulldown_cmark_escape::escape_html_body_text(&mut html, code);
+    html.push_str("</code></pre>\n");
+    html
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_theme_lists_known_ones() {
+        let e = Highlighting::from_setting("Nope").unwrap_err();
+        assert!(e.contains("InspiredGitHub"));
+    }
+
+    #[test]
+    fn inline_mode_uses_styles() {
+        let h = Highlighting::from_setting("InspiredGitHub").unwrap();
+        let html = h.highlight("fn main() {}\n", "rust");
+        assert!(html.starts_with("<pre class=\"language-rust\" style="), "{html}");
+        assert!(html.contains("<span style="));
+    }
+
+    #[test]
+    fn class_mode_uses_classes_and_has_a_stylesheet() {
+        let h = Highlighting::from_setting("css").unwrap();
+        let html = h.highlight("fn main() {}\n", "rust");
+        assert!(html.contains("class=\"hl-"), "{html}");
+        assert!(h.stylesheet().unwrap().contains(".hl-"));
+    }
+
+    #[test]
+    fn unknown_language_is_escaped_plain_text() {
+        let h = Highlighting::from_setting("css").unwrap();
+        assert_eq!(h.highlight("<b>\n", "nosuchlang"), "<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>\n");
+    }
+}

@@ -1,0 +1,419 @@
+//! Markdown → HTML with pulldown-cmark, plus what a page needs from its text: heading ids and
+//! a table of contents, the `<!-- more -->` summary, the first paragraph, a word count, `@/`
+//! internal links resolved to URLs, and highlighted code. Pure: no IO, no templates.
+
+pub mod highlight;
+
+use std::collections::{HashMap, HashSet};
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use serde::Serialize;
+
+use crate::content::slugify;
+use crate::error::{line_col, Diagnostic};
+pub use highlight::Highlighting;
+
+/// One heading in a table of contents, with the headings nested under it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+    pub permalink: String,
+    pub children: Vec<Heading>,
+}
+
+/// A `@/page.md#anchor` link, kept so the anchor can be checked once every page is rendered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    /// Content path of the linked page, e.g. `tips/x.md`.
+    pub target: String,
+    pub anchor: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+/// What rendering a Markdown body produced.
+#[derive(Debug, Clone, Default)]
+pub struct RenderedMarkdown {
+    pub html: String,
+    /// HTML of the text before `<!-- more -->`, when there is such a line.
+    pub summary: Option<String>,
+    /// HTML of the first top-level paragraph, when there is one.
+    pub first_paragraph: Option<String>,
+    pub toc: Vec<Heading>,
+    /// Every heading id, for checking `#anchor` links.
+    pub anchors: HashSet<String>,
+    pub word_count: usize,
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+/// What rendering needs to know besides the text.
+pub struct RenderContext<'a> {
+    /// The file, relative to the site root, for error messages.
+    pub file: &'a Path,
+    /// Lines before the body in the file (the front matter).
+    pub body_line_offset: usize,
+    /// The absolute URL of the page being rendered, for table-of-contents links.
+    pub permalink: &'a str,
+    /// Content path (`tips/x.md`) → absolute URL, for `@/` links.
+    pub permalinks: &'a HashMap<String, String>,
+    pub smart_punctuation: bool,
+    pub highlighting: &'a Highlighting,
+}
+
+/// Marks where the summary ends; written with or without spaces.
+fn is_more_marker(html: &str) -> bool {
+    let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
+    compact == "<!--more-->"
+}
+
+fn parser_options(smart_punctuation: bool) -> Options {
+    let mut options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    if smart_punctuation {
+        options |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    options
+}
+
+/// A heading whose text is still being collected.
+struct OpenHeading<'a> {
+    level: HeadingLevel,
+    id: Option<CowStr<'a>>,
+    classes: Vec<CowStr<'a>>,
+    attrs: Vec<(CowStr<'a>, Option<CowStr<'a>>)>,
+    text: String,
+    events: Vec<Event<'a>>,
+}
+
+/// Renders `body`. Every `@/` link to a missing page is reported, not only the first.
+pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+    let mut out = RenderedMarkdown::default();
+    let mut problems = Vec::new();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut more_index = None;
+    let mut first_paragraph: (Option<usize>, Option<usize>) = (None, None);
+    let mut block_depth = 0usize;
+    let mut heading: Option<OpenHeading<'_>> = None;
+    let mut code: Option<(String, String)> = None;
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut id_counts: HashMap<String, usize> = HashMap::new();
+
+    for (event, range) in Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter() {
+        // Fenced and indented code: gather the text, then emit it highlighted in one piece.
+        if let Some((_, text)) = code.as_mut() {
+            match event {
+                Event::Text(t) => text.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    let (language, text) = code.take().unwrap_or_default();
+                    events.push(Event::Html(ctx.highlighting.highlight(&text, &language).into()));
+                    block_depth = block_depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+            continue;
+        }
+        let event = match event {
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let language = match kind {
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    pulldown_cmark::CodeBlockKind::Indented => String::new(),
+                };
+                code = Some((language, String::new()));
+                block_depth += 1;
+                continue;
+            }
+            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
+                heading = Some(OpenHeading { level, id, classes, attrs, text: String::new(), events: Vec::new() });
+                continue;
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                if let Some(open) = heading.take() {
+                    let id = unique_id(open.id.as_deref(), &open.text, &mut id_counts);
+                    out.anchors.insert(id.clone());
+                    flat_toc.push((heading_number(open.level), id.clone(), open.text.trim().to_string()));
+                    events.push(Event::Start(Tag::Heading {
+                        level: open.level,
+                        id: Some(id.into()),
+                        classes: open.classes,
+                        attrs: open.attrs,
+                    }));
+                    events.extend(open.events);
+                    events.push(Event::End(TagEnd::Heading(open.level)));
+                }
+                continue;
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
+                match resolve_internal_link(&dest_url, ctx) {
+                    Ok((url, anchor)) => {
+                        if let Some((target, anchor)) = anchor {
+                            let (line, column) = line_col(body, range.start);
+                            out.anchor_links.push(AnchorLink { target, anchor, line: line + ctx.body_line_offset, column });
+                        }
+                        Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })
+                    }
+                    Err(message) => {
+                        let (line, column) = line_col(body, range.start);
+                        problems.push(
+                            Diagnostic::new(ctx.file, message)
+                                .at(line + ctx.body_line_offset, Some(column))
+                                .hint("internal links are written @/ followed by the file's path inside content/, e.g. @/tips/facebook.md"),
+                        );
+                        Event::Start(Tag::Link { link_type, dest_url, title, id })
+                    }
+                }
+            }
+            Event::Html(html) | Event::InlineHtml(html) if is_more_marker(&html) && more_index.is_none() && heading.is_none() => {
+                more_index = Some(events.len());
+                Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"))
+            }
+            other => other,
+        };
+        match &event {
+            Event::Text(text) | Event::Code(text) => {
+                out.word_count += text.split_whitespace().count();
+                if let Some(open) = heading.as_mut() {
+                    open.text.push_str(text);
+                }
+            }
+            Event::Start(tag) => {
+                if matches!(tag, Tag::Paragraph) && block_depth == 0 && first_paragraph.0.is_none() {
+                    first_paragraph.0 = Some(events.len());
+                }
+                if is_block(tag) {
+                    block_depth += 1;
+                }
+            }
+            Event::End(tag) => {
+                if is_block_end(tag) {
+                    block_depth = block_depth.saturating_sub(1);
+                }
+                if matches!(tag, TagEnd::Paragraph) && block_depth == 0 && first_paragraph.1.is_none() && first_paragraph.0.is_some() {
+                    first_paragraph.1 = Some(events.len() + 1);
+                }
+            }
+            _ => {}
+        }
+        match heading.as_mut() {
+            Some(open) => open.events.push(event),
+            None => events.push(event),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    out.toc = nest_headings(&flat_toc, ctx.permalink);
+    if let (Some(start), Some(end)) = first_paragraph {
+        out.first_paragraph = Some(to_html(&events[start..end.min(events.len())]));
+    }
+    match more_index {
+        Some(index) => {
+            let summary = to_html(&events[..index]);
+            let mut html = summary.clone();
+            pulldown_cmark::html::push_html(&mut html, events[index..].iter().cloned());
+            out.summary = Some(summary);
+            out.html = html;
+        }
+        None => out.html = to_html(&events),
+    }
+    Ok(out)
+}
+
+fn to_html(events: &[Event<'_>]) -> String {
+    let mut html = String::with_capacity(events.len() * 16);
+    pulldown_cmark::html::push_html(&mut html, events.iter().cloned());
+    html
+}
+
+fn is_block(tag: &Tag<'_>) -> bool {
+    matches!(
+        tag,
+        Tag::Paragraph
+            | Tag::Heading { .. }
+            | Tag::BlockQuote(_)
+            | Tag::CodeBlock(_)
+            | Tag::HtmlBlock
+            | Tag::List(_)
+            | Tag::Item
+            | Tag::FootnoteDefinition(_)
+            | Tag::Table(_)
+            | Tag::DefinitionList
+    )
+}
+
+fn is_block_end(tag: &TagEnd) -> bool {
+    matches!(
+        tag,
+        TagEnd::Paragraph
+            | TagEnd::Heading(_)
+            | TagEnd::BlockQuote(_)
+            | TagEnd::CodeBlock
+            | TagEnd::HtmlBlock
+            | TagEnd::List(_)
+            | TagEnd::Item
+            | TagEnd::FootnoteDefinition
+            | TagEnd::Table
+            | TagEnd::DefinitionList
+    )
+}
+
+fn heading_number(level: HeadingLevel) -> u8 {
+    level as u8
+}
+
+/// `@/tips/x.md#why` → the page's URL plus `#why`, and the anchor to check later.
+#[allow(clippy::type_complexity)]
+fn resolve_internal_link(dest: &str, ctx: &RenderContext<'_>) -> Result<(String, Option<(String, String)>), String> {
+    let link = &dest[2..];
+    let (path, anchor) = match link.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (link, None),
+    };
+    let path = path.trim_start_matches('/');
+    let Some(url) = ctx.permalinks.get(path) else {
+        return Err(format!("link to a page that does not exist: {dest}"));
+    };
+    Ok(match anchor {
+        Some(anchor) if !anchor.is_empty() => (format!("{url}#{anchor}"), Some((path.to_string(), anchor.to_string()))),
+        _ => (url.clone(), None),
+    })
+}
+
+/// A heading's id: the one written with `{#id}`, else its slugified text; repeats get `-1`, `-2`.
+fn unique_id(explicit: Option<&str>, text: &str, counts: &mut HashMap<String, usize>) -> String {
+    let base = match explicit {
+        Some(id) if !id.is_empty() => id.to_string(),
+        _ => {
+            let slug = slugify(text);
+            if slug.is_empty() {
+                "section".to_string()
+            } else {
+                slug
+            }
+        }
+    };
+    let mut id = base.clone();
+    while let Some(n) = counts.get_mut(&id) {
+        *n += 1;
+        id = format!("{base}-{}", *n - 1);
+        if !counts.contains_key(&id) {
+            break;
+        }
+    }
+    counts.entry(id.clone()).or_insert(1);
+    id
+}
+
+/// Turns headings in document order into a tree: each heading holds the deeper ones after it.
+fn nest_headings(flat: &[(u8, String, String)], permalink: &str) -> Vec<Heading> {
+    let mut roots: Vec<Heading> = Vec::new();
+    for (level, id, title) in flat {
+        let heading = Heading {
+            level: *level,
+            id: id.clone(),
+            title: title.clone(),
+            permalink: format!("{permalink}#{id}"),
+            children: Vec::new(),
+        };
+        insert_heading(&mut roots, heading);
+    }
+    roots
+}
+
+fn insert_heading(siblings: &mut Vec<Heading>, heading: Heading) {
+    match siblings.last_mut() {
+        Some(last) if last.level < heading.level => insert_heading(&mut last.children, heading),
+        _ => siblings.push(heading),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn render_text(text: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+        let mut permalinks = HashMap::new();
+        permalinks.insert("tips/x.md".to_string(), "https://e.org/tips/x/".to_string());
+        let highlighting = Highlighting::Classes;
+        let ctx = RenderContext {
+            file: Path::new("content/a.md"),
+            body_line_offset: 3,
+            permalink: "https://e.org/a/",
+            permalinks: &permalinks,
+            smart_punctuation: true,
+            highlighting: &highlighting,
+        };
+        render(text, &ctx)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_and_a_nested_toc() {
+        let r = render_text("## Why it matters\n\n### Detail\n\n## Why it matters\n\n## Café {#own}\n").unwrap();
+        assert!(r.html.contains("<h2 id=\"why-it-matters\">"), "{}", r.html);
+        assert!(r.html.contains("<h2 id=\"why-it-matters-1\">"));
+        assert!(r.html.contains("<h2 id=\"own\">"));
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "detail");
+        assert_eq!(r.toc[0].permalink, "https://e.org/a/#why-it-matters");
+    }
+
+    #[test]
+    fn more_marker_splits_the_summary() {
+        let r = render_text("First para.\n\n<!-- more -->\n\nSecond para.\n").unwrap();
+        assert_eq!(r.summary.as_deref(), Some("<p>First para.</p>\n"));
+        assert!(r.html.contains("Second para."));
+        assert!(r.html.contains("First para."));
+        assert_eq!(r.first_paragraph.as_deref(), Some("<p>First para.</p>\n"));
+    }
+
+    #[test]
+    fn first_paragraph_skips_headings_and_lists() {
+        let r = render_text("## Title\n\n- item\n\nThe real one.\n").unwrap();
+        assert_eq!(r.first_paragraph.as_deref(), Some("<p>The real one.</p>\n"));
+        assert!(r.summary.is_none());
+    }
+
+    #[test]
+    fn internal_links_resolve_and_record_anchors() {
+        let r = render_text("See [x](@/tips/x.md#why) and [y](@/tips/x.md).\n").unwrap();
+        assert!(r.html.contains("href=\"https://e.org/tips/x/#why\""), "{}", r.html);
+        assert!(r.html.contains("href=\"https://e.org/tips/x/\""));
+        assert_eq!(r.anchor_links, vec![AnchorLink { target: "tips/x.md".into(), anchor: "why".into(), line: 4, column: 5 }]);
+    }
+
+    #[test]
+    fn missing_internal_links_are_all_reported_with_lines() {
+        let e = render_text("Hi\n\n[a](@/nope.md) [b](@/gone.md)\n").unwrap_err();
+        assert_eq!(e.len(), 2);
+        assert_eq!((e[0].line, e[0].column), (Some(6), Some(1)));
+        assert!(e[0].message.contains("@/nope.md"));
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r = render_text("|a|b|\n|-|-|\n|1|2|\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n").unwrap();
+        assert!(r.html.contains("<table>"));
+        assert!(r.html.contains("<del>old</del>"));
+        assert!(r.html.contains("“quoted”"));
+        assert!(r.html.contains("type=\"checkbox\""));
+        assert!(r.html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn code_is_highlighted_and_not_counted() {
+        let r = render_text("One two.\n\n```rust\nlet x = 1;\n```\n").unwrap();
+        assert!(r.html.contains("hl-"), "{}", r.html);
+        assert_eq!(r.word_count, 2);
+    }
+
+    #[test]
+    fn raw_html_passes_through() {
+        let r = render_text("<div class=\"note\">Hi</div>\n").unwrap();
+        assert!(r.html.contains("<div class=\"note\">Hi</div>"));
+    }
+}

@@ -1,0 +1,268 @@
+//! What templates see: serializable views of pages, sections and tags (docs/templates.md is
+//! the reference). Views borrow from the site model; nothing here changes it.
+
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::content::ContentDate;
+use crate::markdown::Heading;
+use crate::site::{Page, PageId, Section, SectionId, Site, Tag};
+
+/// Words per minute used for `reading_time`.
+const READING_WORDS_PER_MINUTE: usize = 200;
+
+fn reading_time(words: usize) -> usize {
+    words.div_ceil(READING_WORDS_PER_MINUTE).max(1)
+}
+
+/// A link to a tag, as pages list them.
+#[derive(Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub permalink: &'a str,
+}
+
+/// One step of a breadcrumb trail.
+#[derive(Serialize)]
+pub struct Crumb<'a> {
+    pub title: &'a str,
+    pub permalink: &'a str,
+    pub path: &'a str,
+}
+
+/// A share link (filled in when share links are configured).
+#[derive(Serialize, Clone)]
+pub struct ShareLink {
+    pub platform: String,
+    pub label: String,
+    pub url: String,
+}
+
+/// `page` in templates.
+#[derive(Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub date: Option<ContentDate>,
+    pub updated: Option<ContentDate>,
+    pub review_by: Option<ContentDate>,
+    pub permalink: &'a str,
+    pub path: &'a str,
+    /// Left out of page lists, where it would be large and unused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<&'a str>,
+    pub summary: &'a str,
+    pub toc: &'a [Heading],
+    pub tags: Vec<TagLink<'a>>,
+    pub authors: &'a [String],
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub share: Vec<ShareLink>,
+    pub image: Option<&'a str>,
+    pub draft: bool,
+    pub weight: Option<i64>,
+    pub extra: &'a Value,
+    pub section: &'a str,
+    pub ancestors: Vec<Crumb<'a>>,
+    pub assets: &'a [String],
+    pub content_path: &'a str,
+}
+
+/// A subsection as its parent lists it.
+#[derive(Serialize)]
+pub struct SubsectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub permalink: &'a str,
+    pub path: &'a str,
+    pub page_count: usize,
+    pub extra: &'a Value,
+}
+
+/// `paginator` in section templates.
+#[derive(Serialize)]
+pub struct PaginatorView<'a> {
+    pub current_index: usize,
+    pub number_pagers: usize,
+    pub total_pages: usize,
+    pub first: String,
+    pub last: String,
+    pub previous: Option<String>,
+    pub next: Option<String>,
+    pub pages: &'a [PageView<'a>],
+}
+
+/// `section` in templates.
+#[derive(Serialize)]
+pub struct SectionView<'a> {
+    pub title: &'a str,
+    pub description: &'a str,
+    pub permalink: &'a str,
+    pub path: &'a str,
+    pub content: &'a str,
+    pub summary: &'a str,
+    pub toc: &'a [Heading],
+    pub extra: &'a Value,
+    pub ancestors: Vec<Crumb<'a>>,
+    pub word_count: usize,
+    pub reading_time: usize,
+    pub share: Vec<ShareLink>,
+    pub pages: &'a [PageView<'a>],
+    pub subsections: Vec<SubsectionView<'a>>,
+    pub page_count: usize,
+    pub content_path: &'a str,
+}
+
+/// A tag in `terms` and `term`.
+#[derive(Serialize)]
+pub struct TermView<'a> {
+    pub name: &'a str,
+    pub slug: &'a str,
+    pub permalink: &'a str,
+    pub path: &'a str,
+    pub page_count: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pages: Option<Vec<PageView<'a>>>,
+}
+
+/// Entry of `nav`.
+#[derive(Serialize)]
+pub struct NavItem<'a> {
+    pub title: &'a str,
+    pub permalink: &'a str,
+    pub path: &'a str,
+    pub description: &'a str,
+}
+
+/// Builds views from the site model.
+pub struct Views<'a> {
+    pub site: &'a Site,
+}
+
+impl<'a> Views<'a> {
+    fn crumbs(&self, section: SectionId, include_self: bool) -> Vec<Crumb<'a>> {
+        let mut chain = self.site.ancestors_of_section(section);
+        if !include_self {
+            chain.pop();
+        }
+        chain
+            .into_iter()
+            .map(|id| {
+                let s = &self.site.sections[id];
+                Crumb { title: &s.source.title, permalink: &s.permalink, path: &s.path }
+            })
+            .collect()
+    }
+
+    /// A page; with its HTML content when `with_content`.
+    pub fn page(&self, id: PageId, with_content: bool) -> PageView<'a> {
+        let page: &'a Page = &self.site.pages[id];
+        let source = &page.source;
+        PageView {
+            title: &source.title,
+            description: &source.description,
+            date: source.date,
+            updated: source.updated,
+            review_by: source.review_by,
+            permalink: &page.permalink,
+            path: &page.path,
+            content: with_content.then_some(page.rendered.html.as_str()),
+            summary: &page.summary,
+            toc: &page.rendered.toc,
+            tags: page.tags.iter().map(|&t| self.tag_link(&self.site.tags[t])).collect(),
+            authors: &source.authors,
+            word_count: page.rendered.word_count,
+            reading_time: reading_time(page.rendered.word_count),
+            share: Vec::new(),
+            image: source.image.as_deref(),
+            draft: source.draft,
+            weight: source.weight,
+            extra: &source.extra,
+            section: &self.site.sections[page.section].path,
+            ancestors: self.crumbs(page.section, true),
+            assets: &page.assets,
+            content_path: &source.content_path,
+        }
+    }
+
+    fn tag_link(&self, tag: &'a Tag) -> TagLink<'a> {
+        TagLink { name: &tag.name, slug: &tag.slug, permalink: &tag.permalink }
+    }
+
+    /// The pages of a list, without their content.
+    pub fn page_list(&self, ids: &[PageId]) -> Vec<PageView<'a>> {
+        ids.iter().map(|&id| self.page(id, false)).collect()
+    }
+
+    /// A section with the given (already paginated) page views.
+    pub fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
+        let section: &'a Section = &self.site.sections[id];
+        SectionView {
+            title: &section.source.title,
+            description: &section.source.description,
+            permalink: &section.permalink,
+            path: &section.path,
+            content: &section.rendered.html,
+            summary: &section.summary,
+            toc: &section.rendered.toc,
+            extra: &section.source.extra,
+            ancestors: self.crumbs(id, false),
+            word_count: section.rendered.word_count,
+            reading_time: reading_time(section.rendered.word_count),
+            share: Vec::new(),
+            pages,
+            subsections: section.subsections.iter().map(|&sub| self.subsection(sub)).collect(),
+            page_count: section.pages.len(),
+            content_path: &section.source.content_path,
+        }
+    }
+
+    fn subsection(&self, id: SectionId) -> SubsectionView<'a> {
+        let s = &self.site.sections[id];
+        SubsectionView {
+            title: &s.source.title,
+            description: &s.source.description,
+            permalink: &s.permalink,
+            path: &s.path,
+            page_count: s.pages.len(),
+            extra: &s.source.extra,
+        }
+    }
+
+    /// A tag, with its pages when `with_pages`.
+    pub fn term(&self, tag: &'a Tag, with_pages: bool) -> TermView<'a> {
+        TermView {
+            name: &tag.name,
+            slug: &tag.slug,
+            permalink: &tag.permalink,
+            path: &tag.path,
+            page_count: tag.pages.len(),
+            pages: with_pages.then(|| self.page_list(&tag.pages)),
+        }
+    }
+
+    /// The top-level sections.
+    pub fn nav(&self) -> Vec<NavItem<'a>> {
+        self.site
+            .top_sections()
+            .iter()
+            .map(|&id| {
+                let s = &self.site.sections[id];
+                NavItem { title: &s.source.title, permalink: &s.permalink, path: &s.path, description: &s.source.description }
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reading_time;
+
+    #[test]
+    fn reading_time_rounds_up_and_is_at_least_one_minute() {
+        assert_eq!(reading_time(0), 1);
+        assert_eq!(reading_time(200), 1);
+        assert_eq!(reading_time(201), 2);
+    }
+}

@@ -1,0 +1,202 @@
+//! Loading the templates once per build: the theme's (from `themes/<name>/` on disk, else the
+//! default theme compiled into the binary), then the site's `templates/` overriding by name.
+//! Also turns Tera's errors into diagnostics that name the template file and line.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{include_dir, Dir};
+use tera::Tera;
+
+use crate::error::{display_path, Diagnostic};
+
+/// The default theme, compiled in so that a site without a `themes/` folder still builds.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+
+/// Name of the theme that is compiled into the binary.
+pub const DEFAULT_THEME_NAME: &str = "default";
+
+/// Templates `hub` uses for files that are not pages; a site may override them too.
+const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
+    ("__hub/sitemap.xml", include_str!("builtin/sitemap.xml")),
+    ("__hub/robots.txt", include_str!("builtin/robots.txt")),
+    ("__hub/redirect.html", include_str!("builtin/redirect.html")),
+];
+
+/// Where a template's text came from, for error messages.
+#[derive(Debug, Clone)]
+pub struct TemplateSource {
+    pub text: String,
+    /// Site-relative path, or `(built-in default theme)/templates/x.html`.
+    pub origin: PathBuf,
+}
+
+/// The loaded templates with where each came from.
+pub struct Templates {
+    pub tera: Tera,
+    pub sources: BTreeMap<String, TemplateSource>,
+}
+
+/// Where the theme lives.
+pub enum ThemeLocation {
+    /// `themes/<name>/` in the site.
+    Folder(PathBuf),
+    /// The default theme inside the binary.
+    BuiltIn,
+}
+
+/// Finds the theme named in site.toml.
+pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic> {
+    let folder = root.join("themes").join(name);
+    if folder.is_dir() {
+        Ok(ThemeLocation::Folder(folder))
+    } else if name == DEFAULT_THEME_NAME {
+        Ok(ThemeLocation::BuiltIn)
+    } else {
+        let mut d = Diagnostic::new(crate::config::CONFIG_FILE, format!("there is no theme called {name:?} (no folder themes/{name}/)"))
+            .hint("use theme = \"default\", or put the theme in themes/<name>/");
+        if let Some((line, col)) = crate::error::find_key_in_file(root, "theme") {
+            d = d.at(line, Some(col));
+        }
+        Err(d)
+    }
+}
+
+/// Loads theme templates, then the site's `templates/` folder over them.
+pub fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnostic>> {
+    let mut sources = BTreeMap::new();
+    let mut problems = Vec::new();
+    for (name, text) in BUILT_IN_TEMPLATES {
+        sources.insert(name.to_string(), TemplateSource { text: text.to_string(), origin: PathBuf::from("(built in)").join(name) });
+    }
+    match theme {
+        ThemeLocation::BuiltIn => {
+            if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+                for file in dir.files() {
+                    let name = file.path().strip_prefix("templates").unwrap_or(file.path());
+                    let name = display_path(name);
+                    let text = String::from_utf8_lossy(file.contents()).into_owned();
+                    sources.insert(name.clone(), TemplateSource { text, origin: PathBuf::from("(built-in default theme)/templates").join(name) });
+                }
+            }
+        }
+        ThemeLocation::Folder(folder) => read_template_folder(root, &folder.join("templates"), &mut sources, &mut problems),
+    }
+    read_template_folder(root, &root.join("templates"), &mut sources, &mut problems);
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str()))) {
+        return Err(vec![parse_error(&e, &sources)]);
+    }
+    Ok(Templates { tera, sources })
+}
+
+fn read_template_folder(root: &Path, folder: &Path, sources: &mut BTreeMap<String, TemplateSource>, problems: &mut Vec<Diagnostic>) {
+    if !folder.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(folder).follow_links(true).sort_by_file_name() {
+        let entry = match entry {
+            Ok(entry) => entry,
+            Err(e) => {
+                let path = e.path().map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
+                problems.push(Diagnostic::new(crate::content::site_relative(root, &path), format!("cannot read this template: {e}")));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let rel = crate::content::site_relative(root, entry.path());
+        let name = display_path(entry.path().strip_prefix(folder).unwrap_or(entry.path()));
+        match std::fs::read(entry.path()).map(String::from_utf8) {
+            Ok(Ok(text)) => {
+                sources.insert(name, TemplateSource { text, origin: rel });
+            }
+            Ok(Err(_)) => problems.push(Diagnostic::new(rel, "this template is not UTF-8 text").hint("save it as UTF-8")),
+            Err(e) => problems.push(Diagnostic::new(rel, format!("cannot read this template: {e}"))),
+        }
+    }
+}
+
+/// Escapes `& < > " '` only. Tera's own escaper also turns `/` into `&#x2F;`, which is valid but
+/// makes every URL in the HTML unreadable to people and to simple tools.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
+/// All messages in an error's chain, outermost first.
+pub fn error_chain(e: &dyn std::error::Error) -> Vec<String> {
+    let mut messages = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(inner) = source {
+        messages.push(inner.to_string());
+        source = inner.source();
+    }
+    messages
+}
+
+/// The text between the first pair of `open`/`close` after `after`.
+fn between<'a>(text: &'a str, after: &str, close: char) -> Option<&'a str> {
+    let start = text.find(after)? + after.len();
+    let end = text[start..].find(close)?;
+    Some(&text[start..start + end])
+}
+
+fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
+    let chain = error_chain(e);
+    let name = between(&chain[0], "Failed to parse '", '\'').map(str::to_string);
+    let detail = chain.get(1).cloned().unwrap_or_else(|| chain[0].clone());
+    let origin = name.as_ref().and_then(|n| sources.get(n)).map_or_else(|| PathBuf::from("templates"), |s| s.origin.clone());
+    let mut d = Diagnostic::new(origin, format!("template syntax error: {}", first_line_of_pest(&detail)))
+        .hint("check the {{ }} and {% %} tags on this line: every {% if %}, {% for %} and {% block %} needs its {% end... %}");
+    // Tera's parse errors carry a ` --> line:col` marker.
+    if let Some(position) = between(&detail, "--> ", '\n') {
+        let mut parts = position.trim().split(':');
+        if let (Some(Ok(line)), Some(Ok(col))) = (parts.next().map(str::parse), parts.next().map(str::parse)) {
+            d = d.at(line, Some(col));
+        }
+    }
+    if name.is_none() {
+        d.message = format!("template error: {}", chain.join(": "));
+    }
+    d
+}
+
+fn first_line_of_pest(detail: &str) -> String {
+    // Pest's message is a small drawing; its last line says what was expected.
+    let lines: Vec<&str> = detail.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    lines.last().map(|l| l.trim_start_matches("= ").to_string()).unwrap_or_default()
+}
+
+/// Turns a render error into a diagnostic naming the template file, the line and the variable.
+pub fn render_error(e: &tera::Error, template: &str, sources: &BTreeMap<String, TemplateSource>, rendering: &Path) -> Diagnostic {
+    let chain = error_chain(e);
+    let joined = chain.join(": ");
+    // "(error happened in 'base.html')" names the parent template when it is not the page's own.
+    let at_fault = between(&joined, "(error happened in '", '\'').unwrap_or(template).to_string();
+    let variable = between(&joined, "Variable `", '`').map(str::to_string);
+    let source = sources.get(&at_fault);
+    let origin = source.map_or_else(|| PathBuf::from("templates").join(&at_fault), |s| s.origin.clone());
+    let reason = chain.last().cloned().unwrap_or_default();
+    let mut d = Diagnostic::new(origin, format!("{reason} (while rendering {})", display_path(rendering)));
+    if let (Some(variable), Some(source)) = (&variable, source) {
+        let root_name = variable.split(['.', '[']).next().unwrap_or(variable);
+        let needle = source.text.find(variable.as_str()).or_else(|| source.text.find(root_name));
+        if let Some(offset) = needle {
+            let (line, col) = crate::error::line_col(&source.text, offset);
+            d = d.at(line, Some(col));
+        }
+        d = d.hint(format!("`{variable}` is not set here; check its spelling, or guard it with {{% if {variable} is defined %}}"));
+    } else if let Some(source) = source {
+        let _ = source;
+        d = d.hint("see docs/templates.md for the variables each template gets");
+    }
+    d
+}
