@@ -46,7 +46,10 @@ pub struct BuildReport {
 pub fn load_config(settings: &BuildSettings) -> Result<Config> {
     let mut config = Config::load(&settings.root)?;
     if let Some(base_url) = &settings.base_url {
-        let text = format!("title = \"x\"\nbase_url = {}\n", toml::Value::String(base_url.clone()));
+        let text = format!(
+            "title = \"x\"\nbase_url = {}\n",
+            toml::Value::String(base_url.clone())
+        );
         let checked = Config::parse(&text).map_err(|_| {
             Error::Usage(format!("--base-url must be an absolute http(s) address such as https://hub.example.org, not {base_url:?}"))
         })?;
@@ -57,17 +60,21 @@ pub fn load_config(settings: &BuildSettings) -> Result<Config> {
 
 /// Renders the whole site in memory. Every problem found is returned together.
 pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<RenderedSite> {
-    let highlighting = Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
-        let mut d = Diagnostic::new(
-            crate::config::CONFIG_FILE,
-            format!("unknown highlight_theme {:?}", config.markdown.highlight_theme),
-        )
-        .hint(hint);
-        if let Some((line, col)) = crate::error::find_key_in_file(root, "highlight_theme") {
-            d = d.at(line, Some(col));
-        }
-        Error::site(d)
-    })?;
+    let highlighting =
+        Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
+            let mut d = Diagnostic::new(
+                crate::config::CONFIG_FILE,
+                format!(
+                    "unknown highlight_theme {:?}",
+                    config.markdown.highlight_theme
+                ),
+            )
+            .hint(hint);
+            if let Some((line, col)) = crate::error::find_key_in_file(root, "highlight_theme") {
+                d = d.at(line, Some(col));
+            }
+            Error::site(d)
+        })?;
     let theme = templates::locate_theme(root, &config.theme)?;
     let (content, mut problems) = crate::content::load(root);
     let templates = templates::load(root, &theme);
@@ -84,7 +91,10 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
     let (site, templates, data) = match (site, templates, data) {
         (Ok(site), Ok(templates), Ok(data)) if problems.is_empty() => (site, templates, data),
         (site, templates, data) => {
-            for found in [site.err(), templates.err(), data.err()].into_iter().flatten() {
+            for found in [site.err(), templates.err(), data.err()]
+                .into_iter()
+                .flatten()
+            {
                 problems.extend(found);
             }
             return Err(Error::Site(problems));
@@ -101,7 +111,11 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         highlighting: &highlighting,
     })
     .map_err(Error::Site)?;
-    Ok(RenderedSite { config, site, files })
+    Ok(RenderedSite {
+        config,
+        site,
+        files,
+    })
 }
 
 /// `hub build`: render everything, then, only if that succeeded, update the output folder.

@@ -197,7 +197,8 @@ impl Config {
 
     /// Parses and validates the text of `site.toml`.
     pub fn parse(text: &str) -> Result<Config> {
-        let mut config: Config = toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
+        let mut config: Config =
+            toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
         config.validate(text)?;
         Ok(config)
     }
@@ -212,11 +213,18 @@ impl Config {
             d
         };
         if self.title.trim().is_empty() {
-            problems.push(at_key("title", "`title` is empty".into(), "give the site a name, e.g. title = \"Northshire Adult Social Care\""));
+            problems.push(at_key(
+                "title",
+                "`title` is empty".into(),
+                "give the site a name, e.g. title = \"Northshire Adult Social Care\"",
+            ));
         }
         let base = self.base_url.trim().trim_end_matches('/');
         let valid_base = (base.starts_with("https://") || base.starts_with("http://"))
-            && base.split("://").nth(1).is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace));
+            && base
+                .split("://")
+                .nth(1)
+                .is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace));
         if !valid_base {
             problems.push(at_key(
                 "base_url",
@@ -226,11 +234,16 @@ impl Config {
         }
         self.base_url = base.to_string();
         if self.share.platforms.contains(&SharePlatform::Mastodon)
-            && self.share.mastodon_instance.as_deref().is_none_or(|s| s.trim().is_empty())
+            && self
+                .share
+                .mastodon_instance
+                .as_deref()
+                .is_none_or(|s| s.trim().is_empty())
         {
             problems.push(at_key(
                 "platforms",
-                "\"mastodon\" is listed in [share] platforms but `mastodon_instance` is not set".into(),
+                "\"mastodon\" is listed in [share] platforms but `mastodon_instance` is not set"
+                    .into(),
                 "add mastodon_instance = \"mastodon.social\" (your server's name) under [share]",
             ));
         }
@@ -247,7 +260,12 @@ impl Config {
 
 /// Turns a TOML parse error into a diagnostic; `line_offset` is the number of lines before the
 /// TOML text in its file (front matter starts after the `+++` line).
-pub fn toml_diagnostic(path: impl Into<std::path::PathBuf>, text: &str, line_offset: usize, e: &toml::de::Error) -> Diagnostic {
+pub fn toml_diagnostic(
+    path: impl Into<std::path::PathBuf>,
+    text: &str,
+    line_offset: usize,
+    e: &toml::de::Error,
+) -> Diagnostic {
     let message = e.message().trim().to_string();
     let hint = if message.starts_with("unknown field") {
         "check the spelling; the message lists the keys allowed here"
@@ -280,7 +298,9 @@ mod tests {
 
     #[test]
     fn unknown_key_is_named_with_its_line() {
-        let Err(Error::Site(d)) = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ntitel = \"x\"\n") else {
+        let Err(Error::Site(d)) =
+            Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ntitel = \"x\"\n")
+        else {
             panic!("expected an error");
         };
         assert!(d[0].message.contains("titel"), "{}", d[0]);
@@ -289,7 +309,8 @@ mod tests {
 
     #[test]
     fn relative_base_url_is_refused() {
-        let Err(Error::Site(d)) = Config::parse("title = \"T\"\nbase_url = \"hub.example.org\"\n") else {
+        let Err(Error::Site(d)) = Config::parse("title = \"T\"\nbase_url = \"hub.example.org\"\n")
+        else {
             panic!("expected an error");
         };
         assert_eq!(d[0].line, Some(2));
@@ -297,7 +318,8 @@ mod tests {
 
     #[test]
     fn mastodon_needs_an_instance() {
-        let text = "title = \"T\"\nbase_url = \"https://x.org\"\n[share]\nplatforms = [\"mastodon\"]\n";
+        let text =
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[share]\nplatforms = [\"mastodon\"]\n";
         assert!(Config::parse(text).is_err());
     }
 }

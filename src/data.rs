@@ -20,30 +20,46 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
     if !dir.is_dir() {
         return Ok(Value::Object(data));
     }
-    let entries = walkdir::WalkDir::new(&dir).max_depth(1).min_depth(1).sort_by_file_name();
+    let entries = walkdir::WalkDir::new(&dir)
+        .max_depth(1)
+        .min_depth(1)
+        .sort_by_file_name();
     for entry in entries {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                problems.push(Diagnostic::new(DATA_DIR, format!("cannot read the data folder: {e}")));
+                problems.push(Diagnostic::new(
+                    DATA_DIR,
+                    format!("cannot read the data folder: {e}"),
+                ));
                 continue;
             }
         };
         let path = entry.path();
         let rel = site_relative(root, path);
-        let (Some(stem), Some(extension)) = (path.file_stem(), path.extension()) else { continue };
+        let (Some(stem), Some(extension)) = (path.file_stem(), path.extension()) else {
+            continue;
+        };
         let extension = extension.to_string_lossy().to_ascii_lowercase();
-        if !matches!(extension.as_str(), "toml" | "json" | "csv") || stem.to_string_lossy().starts_with('.') {
+        if !matches!(extension.as_str(), "toml" | "json" | "csv")
+            || stem.to_string_lossy().starts_with('.')
+        {
             continue;
         }
         let text = match std::fs::read(path).map(String::from_utf8) {
             Ok(Ok(text)) => text,
             Ok(Err(_)) => {
-                problems.push(Diagnostic::new(&rel, "this data file is not UTF-8 text").hint("save it as UTF-8"));
+                problems.push(
+                    Diagnostic::new(&rel, "this data file is not UTF-8 text")
+                        .hint("save it as UTF-8"),
+                );
                 continue;
             }
             Err(e) => {
-                problems.push(Diagnostic::new(&rel, format!("cannot read this data file: {e}")));
+                problems.push(Diagnostic::new(
+                    &rel,
+                    format!("cannot read this data file: {e}"),
+                ));
                 continue;
             }
         };
@@ -64,8 +80,10 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
 fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> {
     match extension {
         "toml" => {
-            let table: toml::Table = toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 0, &e))?;
-            let mut value = serde_json::to_value(table).map_err(|e| Diagnostic::new(path, e.to_string()))?;
+            let table: toml::Table =
+                toml::from_str(text).map_err(|e| toml_diagnostic(path, text, 0, &e))?;
+            let mut value =
+                serde_json::to_value(table).map_err(|e| Diagnostic::new(path, e.to_string()))?;
             crate::content::front_matter::normalise_extra(&mut value);
             Ok(value)
         }
@@ -79,9 +97,12 @@ fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> 
 }
 
 fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
-    let mut reader = csv::ReaderBuilder::new().flexible(false).from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| {
-        let mut d = Diagnostic::new(path, format!("invalid CSV: {e}")).hint("every row needs as many columns as the heading row");
+        let mut d = Diagnostic::new(path, format!("invalid CSV: {e}"))
+            .hint("every row needs as many columns as the heading row");
         if let Some(position) = e.position() {
             d = d.at(position.line() as usize, None);
         }
@@ -91,8 +112,11 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     let mut rows = Vec::new();
     for record in reader.records() {
         let record = record.map_err(csv_error)?;
-        let row: Map<String, Value> =
-            headers.iter().zip(record.iter()).map(|(h, v)| (h.to_string(), Value::String(v.to_string()))).collect();
+        let row: Map<String, Value> = headers
+            .iter()
+            .zip(record.iter())
+            .map(|(h, v)| (h.to_string(), Value::String(v.to_string())))
+            .collect();
         rows.push(Value::Object(row));
     }
     Ok(Value::Array(rows))
@@ -122,7 +146,12 @@ mod tests {
 
     #[test]
     fn toml_tables_load() {
-        let v = parse(Path::new("data/t.toml"), "[team]\nlead = \"Asha\"\n", "toml").unwrap();
+        let v = parse(
+            Path::new("data/t.toml"),
+            "[team]\nlead = \"Asha\"\n",
+            "toml",
+        )
+        .unwrap();
         assert_eq!(v["team"]["lead"], "Asha");
     }
 }

@@ -133,31 +133,6 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     (line, column)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn line_col_counts_from_one() {
-        let text = "ab\ncdé\nf";
-        assert_eq!(line_col(text, 0), (1, 1));
-        assert_eq!(line_col(text, 3), (2, 1));
-        assert_eq!(line_col(text, 8), (3, 1));
-        assert_eq!(line_col(text, 7), (2, 4));
-    }
-
-    #[test]
-    fn diagnostic_displays_location_and_hint() {
-        let d = Diagnostic::new("content/tips/x.md", "invalid date \"2024-13-01\"")
-            .at(4, Some(8))
-            .hint("write dates as YYYY-MM-DD");
-        assert_eq!(
-            d.to_string(),
-            "content/tips/x.md:4:8: invalid date \"2024-13-01\"\n  hint: write dates as YYYY-MM-DD"
-        );
-    }
-}
-
 /// Finds where `key` is set in TOML or YAML text (`key = ...` or `key: ...` at the start of a
 /// line) and returns the 1-based line and the column of its value. Used to point semantic
 /// errors (a bad date, an unknown `sort_by`) at the right line after parsing succeeded.
@@ -183,4 +158,29 @@ pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
 pub fn find_key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
     let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
     find_key(&text, key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_from_one() {
+        let text = "ab\ncdé\nf";
+        assert_eq!(line_col(text, 0), (1, 1));
+        assert_eq!(line_col(text, 3), (2, 1));
+        assert_eq!(line_col(text, 8), (3, 1));
+        assert_eq!(line_col(text, 7), (2, 4));
+    }
+
+    #[test]
+    fn diagnostic_displays_location_and_hint() {
+        let d = Diagnostic::new("content/tips/x.md", "invalid date \"2024-13-01\"")
+            .at(4, Some(8))
+            .hint("write dates as YYYY-MM-DD");
+        assert_eq!(
+            d.to_string(),
+            "content/tips/x.md:4:8: invalid date \"2024-13-01\"\n  hint: write dates as YYYY-MM-DD"
+        );
+    }
 }

@@ -19,7 +19,11 @@ pub use error::{Diagnostic, Error, Result};
 
 /// Finds the site root: `start` or the nearest folder above it that has a `site.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
-    let start = if start.as_os_str().is_empty() { Path::new(".") } else { start };
+    let start = if start.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        start
+    };
     let absolute = std::path::absolute(start).map_err(|e| Error::io(start, e))?;
     for dir in absolute.ancestors() {
         if dir.join(config::CONFIG_FILE).is_file() {

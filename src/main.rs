@@ -9,7 +9,11 @@ use hub::build::{BuildReport, BuildSettings};
 use hub::{Diagnostic, Error};
 
 #[derive(Parser)]
-#[command(name = "hub", version, about = "Build, preview and check your organisation's social media guide")]
+#[command(
+    name = "hub",
+    version,
+    about = "Build, preview and check your organisation's social media guide"
+)]
 struct Cli {
     /// The site folder (default: this folder, or the nearest one above it with a site.toml)
     #[arg(long, global = true, value_name = "DIR")]
@@ -70,7 +74,11 @@ fn run(cli: Cli) -> Result<(), Error> {
         Command::Init { dir, force } => {
             let dir = dir.or(cli.root).unwrap_or_else(|| PathBuf::from("."));
             let written = hub::scaffold::init(&dir, force)?;
-            println!("created a new site with {} files in {}", written.len(), dir.display());
+            println!(
+                "created a new site with {} files in {}",
+                written.len(),
+                dir.display()
+            );
             println!("next: cd {} && hub build", dir.display());
             Ok(())
         }
@@ -79,21 +87,40 @@ fn run(cli: Cli) -> Result<(), Error> {
             let today = chrono::Local::now().date_naive();
             let file = hub::scaffold::new_page(&root, &path, title.as_deref(), today)?;
             let shown = file.strip_prefix(&root).unwrap_or(&file);
-            println!("created {} (a draft: remove `draft = true` to publish it)", hub::error::display_path(shown));
+            println!(
+                "created {} (a draft: remove `draft = true` to publish it)",
+                hub::error::display_path(shown)
+            );
             Ok(())
         }
-        Command::Build { output_dir, base_url, drafts } => {
+        Command::Build {
+            output_dir,
+            base_url,
+            drafts,
+        } => {
             let root = hub::find_root(&start)?;
-            let report = hub::build::build(&BuildSettings { root: root.clone(), output_dir, base_url, drafts })?;
+            let report = hub::build::build(&BuildSettings {
+                root: root.clone(),
+                output_dir,
+                base_url,
+                drafts,
+            })?;
             println!("{}", summary(&report, &root));
             Ok(())
         }
         Command::Serve { drafts } => {
             // The preview server comes next; until then, build and say where to look.
             let root = hub::find_root(&start)?;
-            let report = hub::build::build(&BuildSettings { root: root.clone(), drafts, ..Default::default() })?;
+            let report = hub::build::build(&BuildSettings {
+                root: root.clone(),
+                drafts,
+                ..Default::default()
+            })?;
             println!("{}", summary(&report, &root));
-            println!("open {} in your browser", report.output_dir.join("index.html").display());
+            println!(
+                "open {} in your browser",
+                report.output_dir.join("index.html").display()
+            );
             Ok(())
         }
     }
@@ -101,7 +128,11 @@ fn run(cli: Cli) -> Result<(), Error> {
 
 /// `built 1,204 pages, 12 sections, 31 tags in 412 ms → public/`
 fn summary(report: &BuildReport, root: &std::path::Path) -> String {
-    let shown = report.output_dir.strip_prefix(root).map(|p| p.to_path_buf()).unwrap_or_else(|_| report.output_dir.clone());
+    let shown = report
+        .output_dir
+        .strip_prefix(root)
+        .map(|p| p.to_path_buf())
+        .unwrap_or_else(|_| report.output_dir.clone());
     format!(
         "built {} {}, {} {}, {} {} in {} ms → {}/",
         thousands(report.pages),
@@ -143,7 +174,11 @@ fn report(error: &Error) -> ExitCode {
                 print_diagnostic(problem);
             }
             let n = problems.len();
-            eprintln!("{} {} found; nothing was published (the output folder is unchanged)", n, plural(n, "problem", "problems"));
+            eprintln!(
+                "{} {} found; nothing was published (the output folder is unchanged)",
+                n,
+                plural(n, "problem", "problems")
+            );
             ExitCode::from(1)
         }
         Error::Usage(message) => {

@@ -85,7 +85,10 @@ fn real_path(path: &Path) -> PathBuf {
     let mut existing = path.to_path_buf();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(ToOwned::to_owned), existing.parent()) {
+        match (
+            existing.file_name().map(ToOwned::to_owned),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -104,7 +107,15 @@ pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<Pa
     let root = real_path(&normalise(root));
     let dir = real_path(&normalise(&root.join(dir)));
     let refuse = |message: String, hint: &str| -> Error {
-        let mut d = Diagnostic::new(if from_config { crate::config::CONFIG_FILE } else { "-o" }, message).hint(hint);
+        let mut d = Diagnostic::new(
+            if from_config {
+                crate::config::CONFIG_FILE
+            } else {
+                "-o"
+            },
+            message,
+        )
+        .hint(hint);
         if from_config {
             if let Some((line, col)) = crate::error::find_key_in_file(&root, "output_dir") {
                 d = d.at(line, Some(col));
@@ -136,10 +147,16 @@ pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<Pa
     }
     if dir.exists() {
         if !dir.is_dir() {
-            return Err(refuse(format!("the output folder {} is a file", dir.display()), "remove the file or choose another folder"));
+            return Err(refuse(
+                format!("the output folder {} is a file", dir.display()),
+                "remove the file or choose another folder",
+            ));
         }
         let has_marker = dir.join(MARKER_FILE).is_file();
-        let is_empty = fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?.next().is_none();
+        let is_empty = fs::read_dir(&dir)
+            .map_err(|e| Error::io(&dir, e))?
+            .next()
+            .is_none();
         if !has_marker && !is_empty {
             return Err(refuse(
                 format!("the output folder {} already holds files that hub did not write, so hub will not replace them", dir.display()),
@@ -164,7 +181,10 @@ fn scan(dir: &Path) -> Result<HashMap<String, Existing>> {
     if !dir.exists() {
         return Ok(found);
     }
-    let walker = walkdir::WalkDir::new(dir).min_depth(1).follow_links(false).into_iter();
+    let walker = walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .follow_links(false)
+        .into_iter();
     for entry in walker.filter_entry(|e| e.depth() != 1 || e.file_name() != STAGING_DIR) {
         let entry = entry.map_err(|e| Error::io(dir, e.into()))?;
         let rel = display_path(entry.path().strip_prefix(dir).unwrap_or(entry.path()));
@@ -185,8 +205,11 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let marker = dir.join(MARKER_FILE);
     if !marker.is_file() {
-        fs::write(&marker, "This folder is written by hub; files in it are replaced on every build.\n")
-            .map_err(|e| Error::io(&marker, e))?;
+        fs::write(
+            &marker,
+            "This folder is written by hub; files in it are replaced on every build.\n",
+        )
+        .map_err(|e| Error::io(&marker, e))?;
     }
     let existing = scan(dir)?;
     let staging = dir.join(STAGING_DIR);
@@ -235,24 +258,33 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
                 stale_dirs.insert(path.clone());
             }
             Existing::Dir => {}
-            _ => {
+            // A symlink that a folder of this build replaced is gone already.
+            _ if fs::symlink_metadata(dir.join(path)).is_ok_and(|m| !m.is_dir()) => {
                 let full = dir.join(path);
-                if fs::symlink_metadata(&full).is_ok() {
-                    fs::remove_file(&full).map_err(|e| Error::io(&full, e))?;
-                    removed += 1;
-                }
+                fs::remove_file(&full).map_err(|e| Error::io(&full, e))?;
+                removed += 1;
             }
+            _ => {}
         }
     }
     // Deepest first, and only once empty: a folder we did not fully account for stays.
     for path in stale_dirs.iter().rev() {
         let _ = fs::remove_dir(dir.join(path));
     }
-    Ok(WriteStats { written: changed.len(), unchanged: files.len() - changed.len(), removed })
+    Ok(WriteStats {
+        written: changed.len(),
+        unchanged: files.len() - changed.len(),
+        removed,
+    })
 }
 
 /// Writes `file` under `staging` when its bytes differ from what is in `dir`.
-fn stage_if_changed<'a>(dir: &Path, staging: &Path, file: &'a OutputFile, existing: Option<Existing>) -> Result<Option<&'a OutputFile>> {
+fn stage_if_changed<'a>(
+    dir: &Path,
+    staging: &Path,
+    file: &'a OutputFile,
+    existing: Option<Existing>,
+) -> Result<Option<&'a OutputFile>> {
     let source_error = |e: std::io::Error| match &file.content {
         OutputContent::Copy(path) => Error::io(path, e),
         _ => Error::io(dir.join(&file.path), e),
@@ -288,12 +320,14 @@ fn clear_path_for(dir: &Path, path: &str, existing: &HashMap<String, Existing>) 
         let is_last = i + 1 == parts.len();
         let full = dir.join(&prefix);
         match existing.get(&prefix) {
-            Some(Existing::Dir) if is_last => fs::remove_dir_all(&full).map_err(|e| Error::io(&full, e))?,
-            Some(Existing::File(_)) if !is_last => fs::remove_file(&full).map_err(|e| Error::io(&full, e))?,
-            Some(Existing::Other) => {
-                if fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) {
-                    fs::remove_file(&full).map_err(|e| Error::io(&full, e))?;
-                }
+            Some(Existing::Dir) if is_last => {
+                fs::remove_dir_all(&full).map_err(|e| Error::io(&full, e))?
+            }
+            Some(Existing::File(_)) if !is_last => {
+                fs::remove_file(&full).map_err(|e| Error::io(&full, e))?
+            }
+            Some(Existing::Other) if fs::symlink_metadata(&full).is_ok_and(|m| !m.is_dir()) => {
+                fs::remove_file(&full).map_err(|e| Error::io(&full, e))?
             }
             _ => {}
         }
@@ -306,17 +340,31 @@ mod tests {
     use super::*;
 
     fn file(path: &str, text: &str) -> OutputFile {
-        OutputFile { path: path.into(), content: OutputContent::Bytes(text.as_bytes().to_vec()) }
+        OutputFile {
+            path: path.into(),
+            content: OutputContent::Bytes(text.as_bytes().to_vec()),
+        }
     }
 
     #[test]
     fn writes_only_changes_and_removes_stale_files() {
         let tmp = tempfile::tempdir().unwrap();
         let out = tmp.path().join("public");
-        let first = write(&out, &[file("index.html", "a"), file("old/index.html", "b")]).unwrap();
+        let first = write(
+            &out,
+            &[file("index.html", "a"), file("old/index.html", "b")],
+        )
+        .unwrap();
         assert_eq!(first.written, 2);
-        let second = write(&out, &[file("index.html", "a"), file("new/index.html", "c")]).unwrap();
-        assert_eq!((second.written, second.unchanged, second.removed), (1, 1, 1));
+        let second = write(
+            &out,
+            &[file("index.html", "a"), file("new/index.html", "c")],
+        )
+        .unwrap();
+        assert_eq!(
+            (second.written, second.unchanged, second.removed),
+            (1, 1, 1)
+        );
         assert!(!out.join("old").exists());
         assert_eq!(fs::read_to_string(out.join("new/index.html")).unwrap(), "c");
         assert!(!out.join(STAGING_DIR).exists());
@@ -337,7 +385,10 @@ mod tests {
     fn refuses_dangerous_config_output_dirs() {
         let tmp = tempfile::tempdir().unwrap();
         for bad in [".", "content", "static/out", "../elsewhere", "/tmp"] {
-            assert!(check_output_dir(tmp.path(), Path::new(bad), true).is_err(), "{bad}");
+            assert!(
+                check_output_dir(tmp.path(), Path::new(bad), true).is_err(),
+                "{bad}"
+            );
         }
         assert!(check_output_dir(tmp.path(), Path::new("public"), true).is_ok());
     }
@@ -352,7 +403,10 @@ mod tests {
         write(&out, &[file("a.txt", "1")]).unwrap();
         std::os::unix::fs::symlink(&outside, out.join("tips")).unwrap();
         write(&out, &[file("a.txt", "1"), file("tips/index.html", "x")]).unwrap();
-        assert!(fs::read_dir(&outside).unwrap().next().is_none(), "nothing written outside");
+        assert!(
+            fs::read_dir(&outside).unwrap().next().is_none(),
+            "nothing written outside"
+        );
         assert!(out.join("tips").is_dir() && !out.join("tips").is_symlink());
     }
 }

@@ -40,32 +40,47 @@ fn write_dir(source: &Dir<'static>, target: &Path, written: &mut Vec<PathBuf>) -
         written.push(path);
     }
     for sub in source.dirs() {
-        std::fs::create_dir_all(target.join(sub.path())).map_err(|e| Error::io(target.join(sub.path()), e))?;
+        std::fs::create_dir_all(target.join(sub.path()))
+            .map_err(|e| Error::io(target.join(sub.path()), e))?;
         write_dir(sub, target, written)?;
     }
     Ok(())
 }
 
 /// `hub new SECTION/SLUG [--title T]`: a new draft page dated `today`. Returns its path.
-pub fn new_page(root: &Path, spec: &str, title: Option<&str>, today: chrono::NaiveDate) -> Result<PathBuf> {
+pub fn new_page(
+    root: &Path,
+    spec: &str,
+    title: Option<&str>,
+    today: chrono::NaiveDate,
+) -> Result<PathBuf> {
     let spec = spec.trim().trim_matches('/').trim_end_matches(".md");
     let (section, name) = spec.rsplit_once('/').unwrap_or(("", spec));
     let slug = slugify(name);
     if slug.is_empty() {
-        return Err(Error::Usage(format!("{spec:?} has no letters or digits to make a page name from; try `hub new tips/my-tip`")));
+        return Err(Error::Usage(format!(
+            "{spec:?} has no letters or digits to make a page name from; try `hub new tips/my-tip`"
+        )));
     }
     let mut folder = root.join(CONTENT_DIR);
     for part in section.split('/').filter(|p| !p.is_empty()) {
         if part == ".." || part == "." {
-            return Err(Error::Usage("the section must be a folder inside content/, without `..`".into()));
+            return Err(Error::Usage(
+                "the section must be a folder inside content/, without `..`".into(),
+            ));
         }
         folder.push(part);
     }
     let path = folder.join(format!("{slug}.md"));
     if path.exists() {
-        return Err(Error::Usage(format!("{} already exists; choose another name", path.display())));
+        return Err(Error::Usage(format!(
+            "{} already exists; choose another name",
+            path.display()
+        )));
     }
-    let title = title.map(str::to_string).unwrap_or_else(|| title_from_name(&slug));
+    let title = title
+        .map(str::to_string)
+        .unwrap_or_else(|| title_from_name(&slug));
     let text = format!(
         "+++\ntitle = {}\ndescription = \"\"\ndate = {today}\ndraft = true\ntags = []\n+++\n\nWrite your page here. It stays a draft (not published) until you remove `draft = true`.\n",
         toml::Value::String(title)

@@ -31,7 +31,12 @@ impl ContentDate {
                 has_offset: true,
             });
         }
-        for format in ["%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"] {
+        for format in [
+            "%Y-%m-%dT%H:%M:%S",
+            "%Y-%m-%d %H:%M:%S",
+            "%Y-%m-%dT%H:%M:%S%.f",
+            "%Y-%m-%dT%H:%M",
+        ] {
             if let Ok(naive) = NaiveDateTime::parse_from_str(text, format) {
                 return Some(ContentDate::from_naive(naive, true));
             }
@@ -101,13 +106,22 @@ mod tests {
 
     #[test]
     fn accepts_the_documented_forms() {
-        assert_eq!(ContentDate::parse("2026-11-24").unwrap().to_template_string(), "2026-11-24");
         assert_eq!(
-            ContentDate::parse("2026-11-24T09:30:00").unwrap().to_template_string(),
+            ContentDate::parse("2026-11-24")
+                .unwrap()
+                .to_template_string(),
+            "2026-11-24"
+        );
+        assert_eq!(
+            ContentDate::parse("2026-11-24T09:30:00")
+                .unwrap()
+                .to_template_string(),
             "2026-11-24T09:30:00"
         );
         assert_eq!(
-            ContentDate::parse("2026-11-24T09:30:00+01:00").unwrap().to_template_string(),
+            ContentDate::parse("2026-11-24T09:30:00+01:00")
+                .unwrap()
+                .to_template_string(),
             "2026-11-24T09:30:00+01:00"
         );
         assert!(ContentDate::parse("2026-11-24T09:30:00Z").is_some());

@@ -65,17 +65,26 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Diagnostic
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(path, format!("the front matter opened with `{fence}` on line 1 is never closed"))
-        .at(1, Some(1))
-        .hint(format!("add a line with only `{fence}` after the last front matter line")))
+    Err(Diagnostic::new(
+        path,
+        format!("the front matter opened with `{fence}` on line 1 is never closed"),
+    )
+    .at(1, Some(1))
+    .hint(format!(
+        "add a line with only `{fence}` after the last front matter line"
+    )))
 }
 
 /// Deserializes front matter of either format into `T`, with errors pointing at the line.
-pub fn parse<T: DeserializeOwned + Default>(path: &Path, split: &SplitFile<'_>) -> Result<T, Diagnostic> {
+pub fn parse<T: DeserializeOwned + Default>(
+    path: &Path,
+    split: &SplitFile<'_>,
+) -> Result<T, Diagnostic> {
     match split.format {
         None => Ok(T::default()),
-        Some(FrontMatterFormat::Toml) => toml::from_str(split.front_matter)
-            .map_err(|e| toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)),
+        Some(FrontMatterFormat::Toml) => toml::from_str(split.front_matter).map_err(|e| {
+            toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)
+        }),
         Some(FrontMatterFormat::Yaml) => {
             if split.front_matter.trim().is_empty() {
                 return Ok(T::default());
@@ -166,8 +175,11 @@ pub fn parse_date(
     match ContentDate::parse(text) {
         Some(date) => Ok(Some(date)),
         None => Err(at_key(
-            Diagnostic::new(path, format!("invalid date {text:?} in `{key}` (expected YYYY-MM-DD)"))
-                .hint("write dates as 2026-11-24, or 2026-11-24T09:30:00 with a time"),
+            Diagnostic::new(
+                path,
+                format!("invalid date {text:?} in `{key}` (expected YYYY-MM-DD)"),
+            )
+            .hint("write dates as 2026-11-24, or 2026-11-24T09:30:00 with a time"),
             split,
             key,
         )),
@@ -250,7 +262,11 @@ mod tests {
 
     #[test]
     fn toml_dates_and_strings_both_become_text() {
-        let s = split(p(), "+++\ntitle = \"A\"\ndate = 2026-11-24\nupdated = \"2026-11-25T10:00:00\"\n+++\n").unwrap();
+        let s = split(
+            p(),
+            "+++\ntitle = \"A\"\ndate = 2026-11-24\nupdated = \"2026-11-25T10:00:00\"\n+++\n",
+        )
+        .unwrap();
         let fm: PageFrontMatter = parse(p(), &s).unwrap();
         assert_eq!(fm.date.as_deref(), Some("2026-11-24"));
         assert_eq!(fm.updated.as_deref(), Some("2026-11-25T10:00:00"));
@@ -258,7 +274,11 @@ mod tests {
 
     #[test]
     fn yaml_front_matter_parses() {
-        let s = split(p(), "---\ntitle: A\ndate: 2026-11-24\ntags: [a, b]\n---\nbody").unwrap();
+        let s = split(
+            p(),
+            "---\ntitle: A\ndate: 2026-11-24\ntags: [a, b]\n---\nbody",
+        )
+        .unwrap();
         let fm: PageFrontMatter = parse(p(), &s).unwrap();
         assert_eq!(fm.title.as_deref(), Some("A"));
         assert_eq!(fm.date.as_deref(), Some("2026-11-24"));

@@ -13,7 +13,9 @@ use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
 pub use date::ContentDate;
-use front_matter::{at_key, normalise_extra, parse, parse_date, split, PageFrontMatter, SectionFrontMatter};
+use front_matter::{
+    at_key, normalise_extra, parse, parse_date, split, PageFrontMatter, SectionFrontMatter,
+};
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.
@@ -90,7 +92,9 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         .collect();
     for result in read {
         match result {
-            Ok(file) if file.content_path.rsplit('/').next() == Some("_index.md") => files.sections.push(file),
+            Ok(file) if file.content_path.rsplit('/').next() == Some("_index.md") => {
+                files.sections.push(file)
+            }
             Ok(file) => files.pages.push(file),
             Err(d) => problems.push(d),
         }
@@ -114,16 +118,26 @@ fn content_relative(content_root: &Path, path: &Path) -> String {
 
 /// Path relative to the site root when possible, for messages.
 pub fn site_relative(root: &Path, path: &Path) -> PathBuf {
-    path.strip_prefix(root).map(Path::to_path_buf).unwrap_or_else(|_| path.to_path_buf())
+    path.strip_prefix(root)
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|_| path.to_path_buf())
 }
 
 fn walk_problem(root: &Path, e: &walkdir::Error) -> Diagnostic {
-    let path = e.path().map(|p| site_relative(root, p)).unwrap_or_else(|| CONTENT_DIR.into());
+    let path = e
+        .path()
+        .map(|p| site_relative(root, p))
+        .unwrap_or_else(|| CONTENT_DIR.into());
     if e.loop_ancestor().is_some() {
-        Diagnostic::new(path, "this link points back to a folder that contains it (a symlink loop)")
-            .hint("remove the symbolic link, or point it somewhere outside content/")
+        Diagnostic::new(
+            path,
+            "this link points back to a folder that contains it (a symlink loop)",
+        )
+        .hint("remove the symbolic link, or point it somewhere outside content/")
     } else {
-        let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+        let reason = e
+            .io_error()
+            .map_or_else(|| e.to_string(), ToString::to_string);
         Diagnostic::new(path, format!("cannot read this file or folder: {reason}"))
             .hint("check that the file exists and that you are allowed to read it")
     }
@@ -132,7 +146,8 @@ fn walk_problem(root: &Path, e: &walkdir::Error) -> Diagnostic {
 fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
     let rel = site_relative(root, path);
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::new(&rel, format!("cannot read this file: {e}")).hint("check that you are allowed to read it")
+        Diagnostic::new(&rel, format!("cannot read this file: {e}"))
+            .hint("check that you are allowed to read it")
     })?;
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
@@ -238,7 +253,11 @@ impl SectionSource {
         let name = dir.rsplit('/').next().unwrap_or(dir);
         SectionSource {
             file: Path::new(CONTENT_DIR).join(dir),
-            content_path: if dir.is_empty() { "_index.md".into() } else { format!("{dir}/_index.md") },
+            content_path: if dir.is_empty() {
+                "_index.md".into()
+            } else {
+                format!("{dir}/_index.md")
+            },
             dir: dir.to_string(),
             title: title_from_name(name),
             description: String::new(),
@@ -289,7 +308,8 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         Some(t) if !t.is_empty() => t.to_string(),
         _ => {
             problems.push(at_key(
-                Diagnostic::new(&path, "this page has no `title`").hint("add title = \"Your title\" to the front matter"),
+                Diagnostic::new(&path, "this page has no `title`")
+                    .hint("add title = \"Your title\" to the front matter"),
                 &parts,
                 "title",
             ));
@@ -318,15 +338,25 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let slug_source = fm.slug.as_deref().unwrap_or(name);
     let slug = slugify(slug_source);
     if slug.is_empty() {
-        let d = Diagnostic::new(&path, format!("cannot make a web address from {slug_source:?}"))
-            .hint("set slug = \"a-name-with-letters\" in the front matter");
-        problems.push(if fm.slug.is_some() { at_key(d, &parts, "slug") } else { d });
+        let d = Diagnostic::new(
+            &path,
+            format!("cannot make a web address from {slug_source:?}"),
+        )
+        .hint("set slug = \"a-name-with-letters\" in the front matter");
+        problems.push(if fm.slug.is_some() {
+            at_key(d, &parts, "slug")
+        } else {
+            d
+        });
     }
     for tag in &fm.tags {
         if slugify(tag).is_empty() {
             problems.push(at_key(
-                Diagnostic::new(&path, format!("the tag {tag:?} has no letters or digits to make a web address from"))
-                    .hint("use a tag with letters, e.g. \"privacy\""),
+                Diagnostic::new(
+                    &path,
+                    format!("the tag {tag:?} has no letters or digits to make a web address from"),
+                )
+                .hint("use a tag with letters, e.g. \"privacy\""),
                 &parts,
                 "tags",
             ));
@@ -396,7 +426,10 @@ pub fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>>
     let body_start = file.text.len() - parts.body.len();
     let implicit = SectionSource::implicit(&dir);
     Ok(SectionSource {
-        title: fm.title.filter(|t| !t.trim().is_empty()).unwrap_or(implicit.title),
+        title: fm
+            .title
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or(implicit.title),
         description: fm.description.unwrap_or_default(),
         sort_by,
         paginate_by: fm.paginate_by,
@@ -429,21 +462,39 @@ mod tests {
     #[test]
     fn page_slug_comes_from_file_name_or_slug() {
         let p = parse_page(source("tips/Café Rules.md", "+++\ntitle = \"A\"\n+++\n")).unwrap();
-        assert_eq!((p.slug.as_str(), p.section_dir.as_str()), ("cafe-rules", "tips"));
-        let p = parse_page(source("tips/x.md", "+++\ntitle = \"A\"\nslug = \"Own Slug\"\n+++\n")).unwrap();
+        assert_eq!(
+            (p.slug.as_str(), p.section_dir.as_str()),
+            ("cafe-rules", "tips")
+        );
+        let p = parse_page(source(
+            "tips/x.md",
+            "+++\ntitle = \"A\"\nslug = \"Own Slug\"\n+++\n",
+        ))
+        .unwrap();
         assert_eq!(p.slug, "own-slug");
     }
 
     #[test]
     fn bundle_takes_its_folder_name() {
-        let p = parse_page(source("tips/photo-guide/index.md", "+++\ntitle = \"A\"\n+++\n")).unwrap();
+        let p = parse_page(source(
+            "tips/photo-guide/index.md",
+            "+++\ntitle = \"A\"\n+++\n",
+        ))
+        .unwrap();
         assert!(p.is_bundle);
-        assert_eq!((p.slug.as_str(), p.section_dir.as_str()), ("photo-guide", "tips"));
+        assert_eq!(
+            (p.slug.as_str(), p.section_dir.as_str()),
+            ("photo-guide", "tips")
+        );
     }
 
     #[test]
     fn several_problems_are_reported_together() {
-        let e = parse_page(source("x.md", "+++\ndate = \"2024-13-01\"\nupdated = \"soon\"\n+++\n")).unwrap_err();
+        let e = parse_page(source(
+            "x.md",
+            "+++\ndate = \"2024-13-01\"\nupdated = \"soon\"\n+++\n",
+        ))
+        .unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
     }
 
@@ -455,9 +506,17 @@ mod tests {
 
     #[test]
     fn section_sort_by_is_checked() {
-        let e = parse_section(source("tips/_index.md", "+++\ntitle = \"T\"\nsort_by = \"newest\"\n+++\n")).unwrap_err();
+        let e = parse_section(source(
+            "tips/_index.md",
+            "+++\ntitle = \"T\"\nsort_by = \"newest\"\n+++\n",
+        ))
+        .unwrap_err();
         assert_eq!(e[0].line, Some(3));
-        let s = parse_section(source("tips/_index.md", "+++\nsort_by = \"weight\"\n+++\n")).unwrap();
-        assert_eq!((s.sort_by, s.title.as_str(), s.dir.as_str()), (SortBy::Weight, "Tips", "tips"));
+        let s =
+            parse_section(source("tips/_index.md", "+++\nsort_by = \"weight\"\n+++\n")).unwrap();
+        assert_eq!(
+            (s.sort_by, s.title.as_str(), s.dir.as_str()),
+            (SortBy::Weight, "Tips", "tips")
+        );
     }
 }

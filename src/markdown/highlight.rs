@@ -49,7 +49,9 @@ impl Highlighting {
     /// The stylesheet to write as `/syntax.css`, in class mode only.
     pub fn stylesheet(&self) -> Option<String> {
         match self {
-            Highlighting::Classes => css_for_theme_with_class_style(&themes().themes[CSS_MODE_THEME], CLASS_STYLE).ok(),
+            Highlighting::Classes => {
+                css_for_theme_with_class_style(&themes().themes[CSS_MODE_THEME], CLASS_STYLE).ok()
+            }
             Highlighting::Inline(_) => None,
         }
     }
@@ -76,19 +78,39 @@ impl Highlighting {
         match self.theme() {
             Some(theme) => {
                 match syntect::html::highlighted_html_for_string(code, syntaxes(), syntax, theme) {
-                    // syntect writes `<pre style="...">`; keep the language visible to CSS.
-                    Ok(html) => html.replacen("<pre ", &format!("<pre{language_class} "), 1),
+                    // syntect writes `<pre style="...">` and spans; add the `<code>` that
+                    // HTML expects inside, carrying the language.
+                    Ok(html) => match html.find('>') {
+                        Some(end) => {
+                            let body = html[end + 1..]
+                                .trim_start_matches('\n')
+                                .trim_end()
+                                .trim_end_matches("</pre>");
+                            format!(
+                                "{}<code{language_class}>{body}</code></pre>\n",
+                                &html[..=end]
+                            )
+                        }
+                        None => plain(code, &language_class),
+                    },
                     Err(_) => plain(code, &language_class),
                 }
             }
             None => {
-                let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
+                let mut generator =
+                    ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), CLASS_STYLE);
                 for line in LinesWithEndings::from(code) {
-                    if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+                    if generator
+                        .parse_html_for_line_which_includes_newline(line)
+                        .is_err()
+                    {
                         return plain(code, &language_class);
                     }
                 }
-                format!("<pre class=\"hl-code\"><code{language_class}>{}</code></pre>\n", generator.finalize())
+                format!(
+                    "<pre class=\"hl-code\"><code{language_class}>{}</code></pre>\n",
+                    generator.finalize()
+                )
             }
         }
     }
@@ -127,7 +149,12 @@ mod tests {
     fn inline_mode_uses_styles() {
         let h = Highlighting::from_setting("InspiredGitHub").unwrap();
         let html = h.highlight("fn main() {}\n", "rust");
-        assert!(html.starts_with("<pre class=\"language-rust\" style="), "{html}");
+        assert!(html.starts_with("<pre style="), "{html}");
+        assert!(
+            html.contains("<code class=\"language-rust\"><span style="),
+            "{html}"
+        );
+        assert!(html.ends_with("</code></pre>\n"), "{html}");
         assert!(html.contains("<span style="));
     }
 
@@ -142,6 +169,9 @@ mod tests {
     #[test]
     fn unknown_language_is_escaped_plain_text() {
         let h = Highlighting::from_setting("css").unwrap();
-        assert_eq!(h.highlight("<b>\n", "nosuchlang"), "<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>\n");
+        assert_eq!(
+            h.highlight("<b>\n", "nosuchlang"),
+            "<pre><code class=\"language-nosuchlang\">&lt;b&gt;\n</code></pre>\n"
+        );
     }
 }

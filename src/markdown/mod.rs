@@ -59,6 +59,8 @@ pub struct RenderContext<'a> {
     pub permalink: &'a str,
     /// Content path (`tips/x.md`) → absolute URL, for `@/` links.
     pub permalinks: &'a HashMap<String, String>,
+    /// Content paths of drafts left out of this build: links to them are broken links.
+    pub drafts: &'a HashSet<String>,
     pub smart_punctuation: bool,
     pub highlighting: &'a Highlighting,
 }
@@ -104,14 +106,18 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut id_counts: HashMap<String, usize> = HashMap::new();
 
-    for (event, range) in Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter() {
+    for (event, range) in
+        Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
+    {
         // Fenced and indented code: gather the text, then emit it highlighted in one piece.
         if let Some((_, text)) = code.as_mut() {
             match event {
                 Event::Text(t) => text.push_str(&t),
                 Event::End(TagEnd::CodeBlock) => {
                     let (language, text) = code.take().unwrap_or_default();
-                    events.push(Event::Html(ctx.highlighting.highlight(&text, &language).into()));
+                    events.push(Event::Html(
+                        ctx.highlighting.highlight(&text, &language).into(),
+                    ));
                     block_depth = block_depth.saturating_sub(1);
                 }
                 _ => {}
@@ -121,22 +127,40 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
         let event = match event {
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
-                    pulldown_cmark::CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    pulldown_cmark::CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     pulldown_cmark::CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((language, String::new()));
                 block_depth += 1;
                 continue;
             }
-            Event::Start(Tag::Heading { level, id, classes, attrs }) => {
-                heading = Some(OpenHeading { level, id, classes, attrs, text: String::new(), events: Vec::new() });
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => {
+                heading = Some(OpenHeading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                    text: String::new(),
+                    events: Vec::new(),
+                });
                 continue;
             }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some(open) = heading.take() {
                     let id = unique_id(open.id.as_deref(), &open.text, &mut id_counts);
                     out.anchors.insert(id.clone());
-                    flat_toc.push((heading_number(open.level), id.clone(), open.text.trim().to_string()));
+                    flat_toc.push((
+                        heading_number(open.level),
+                        id.clone(),
+                        open.text.trim().to_string(),
+                    ));
                     events.push(Event::Start(Tag::Heading {
                         level: open.level,
                         id: Some(id.into()),
@@ -148,27 +172,47 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 }
                 continue;
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) if dest_url.starts_with("@/") => {
-                match resolve_internal_link(&dest_url, ctx) {
-                    Ok((url, anchor)) => {
-                        if let Some((target, anchor)) = anchor {
-                            let (line, column) = line_col(body, range.start);
-                            out.anchor_links.push(AnchorLink { target, anchor, line: line + ctx.body_line_offset, column });
-                        }
-                        Event::Start(Tag::Link { link_type, dest_url: url.into(), title, id })
-                    }
-                    Err(message) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) if dest_url.starts_with("@/") => match resolve_internal_link(&dest_url, ctx) {
+                Ok((url, anchor)) => {
+                    if let Some((target, anchor)) = anchor {
                         let (line, column) = line_col(body, range.start);
-                        problems.push(
+                        out.anchor_links.push(AnchorLink {
+                            target,
+                            anchor,
+                            line: line + ctx.body_line_offset,
+                            column,
+                        });
+                    }
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url: url.into(),
+                        title,
+                        id,
+                    })
+                }
+                Err(message) => {
+                    let (line, column) = line_col(body, range.start);
+                    problems.push(
                             Diagnostic::new(ctx.file, message)
                                 .at(line + ctx.body_line_offset, Some(column))
                                 .hint("internal links are written @/ followed by the file's path inside content/, e.g. @/tips/facebook.md"),
                         );
-                        Event::Start(Tag::Link { link_type, dest_url, title, id })
-                    }
+                    Event::Start(Tag::Link {
+                        link_type,
+                        dest_url,
+                        title,
+                        id,
+                    })
                 }
-            }
-            Event::Html(html) | Event::InlineHtml(html) if is_more_marker(&html) && more_index.is_none() && heading.is_none() => {
+            },
+            Event::Html(html) | Event::InlineHtml(html)
+                if is_more_marker(&html) && more_index.is_none() && heading.is_none() =>
+            {
                 more_index = Some(events.len());
                 Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"))
             }
@@ -182,7 +226,8 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 }
             }
             Event::Start(tag) => {
-                if matches!(tag, Tag::Paragraph) && block_depth == 0 && first_paragraph.0.is_none() {
+                if matches!(tag, Tag::Paragraph) && block_depth == 0 && first_paragraph.0.is_none()
+                {
                     first_paragraph.0 = Some(events.len());
                 }
                 if is_block(tag) {
@@ -193,7 +238,11 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 if is_block_end(tag) {
                     block_depth = block_depth.saturating_sub(1);
                 }
-                if matches!(tag, TagEnd::Paragraph) && block_depth == 0 && first_paragraph.1.is_none() && first_paragraph.0.is_some() {
+                if matches!(tag, TagEnd::Paragraph)
+                    && block_depth == 0
+                    && first_paragraph.1.is_none()
+                    && first_paragraph.0.is_some()
+                {
                     first_paragraph.1 = Some(events.len() + 1);
                 }
             }
@@ -268,7 +317,10 @@ fn heading_number(level: HeadingLevel) -> u8 {
 
 /// `@/tips/x.md#why` → the page's URL plus `#why`, and the anchor to check later.
 #[allow(clippy::type_complexity)]
-fn resolve_internal_link(dest: &str, ctx: &RenderContext<'_>) -> Result<(String, Option<(String, String)>), String> {
+fn resolve_internal_link(
+    dest: &str,
+    ctx: &RenderContext<'_>,
+) -> Result<(String, Option<(String, String)>), String> {
     let link = &dest[2..];
     let (path, anchor) = match link.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
@@ -276,10 +328,18 @@ fn resolve_internal_link(dest: &str, ctx: &RenderContext<'_>) -> Result<(String,
     };
     let path = path.trim_start_matches('/');
     let Some(url) = ctx.permalinks.get(path) else {
+        if ctx.drafts.contains(path) {
+            return Err(format!(
+                "link to a draft page, which is not published: {dest}"
+            ));
+        }
         return Err(format!("link to a page that does not exist: {dest}"));
     };
     Ok(match anchor {
-        Some(anchor) if !anchor.is_empty() => (format!("{url}#{anchor}"), Some((path.to_string(), anchor.to_string()))),
+        Some(anchor) if !anchor.is_empty() => (
+            format!("{url}#{anchor}"),
+            Some((path.to_string(), anchor.to_string())),
+        ),
         _ => (url.clone(), None),
     })
 }
@@ -340,7 +400,9 @@ mod tests {
         let mut permalinks = HashMap::new();
         permalinks.insert("tips/x.md".to_string(), "https://e.org/tips/x/".to_string());
         let highlighting = Highlighting::Classes;
+        let drafts = HashSet::new();
         let ctx = RenderContext {
+            drafts: &drafts,
             file: Path::new("content/a.md"),
             body_line_offset: 3,
             permalink: "https://e.org/a/",
@@ -353,7 +415,9 @@ mod tests {
 
     #[test]
     fn headings_get_unique_ids_and_a_nested_toc() {
-        let r = render_text("## Why it matters\n\n### Detail\n\n## Why it matters\n\n## Café {#own}\n").unwrap();
+        let r =
+            render_text("## Why it matters\n\n### Detail\n\n## Why it matters\n\n## Café {#own}\n")
+                .unwrap();
         assert!(r.html.contains("<h2 id=\"why-it-matters\">"), "{}", r.html);
         assert!(r.html.contains("<h2 id=\"why-it-matters-1\">"));
         assert!(r.html.contains("<h2 id=\"own\">"));
@@ -381,9 +445,21 @@ mod tests {
     #[test]
     fn internal_links_resolve_and_record_anchors() {
         let r = render_text("See [x](@/tips/x.md#why) and [y](@/tips/x.md).\n").unwrap();
-        assert!(r.html.contains("href=\"https://e.org/tips/x/#why\""), "{}", r.html);
+        assert!(
+            r.html.contains("href=\"https://e.org/tips/x/#why\""),
+            "{}",
+            r.html
+        );
         assert!(r.html.contains("href=\"https://e.org/tips/x/\""));
-        assert_eq!(r.anchor_links, vec![AnchorLink { target: "tips/x.md".into(), anchor: "why".into(), line: 4, column: 5 }]);
+        assert_eq!(
+            r.anchor_links,
+            vec![AnchorLink {
+                target: "tips/x.md".into(),
+                anchor: "why".into(),
+                line: 4,
+                column: 5
+            }]
+        );
     }
 
     #[test]
@@ -396,7 +472,10 @@ mod tests {
 
     #[test]
     fn extensions_are_on() {
-        let r = render_text("|a|b|\n|-|-|\n|1|2|\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n").unwrap();
+        let r = render_text(
+            "|a|b|\n|-|-|\n|1|2|\n\n~~old~~ \"quoted\"\n\n- [x] done\n\nNote[^1].\n\n[^1]: Foot.\n",
+        )
+        .unwrap();
         assert!(r.html.contains("<table>"));
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));

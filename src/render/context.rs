@@ -150,7 +150,11 @@ impl<'a> Views<'a> {
             .into_iter()
             .map(|id| {
                 let s = &self.site.sections[id];
-                Crumb { title: &s.source.title, permalink: &s.permalink, path: &s.path }
+                Crumb {
+                    title: &s.source.title,
+                    permalink: &s.permalink,
+                    path: &s.path,
+                }
             })
             .collect()
     }
@@ -170,7 +174,11 @@ impl<'a> Views<'a> {
             content: with_content.then_some(page.rendered.html.as_str()),
             summary: &page.summary,
             toc: &page.rendered.toc,
-            tags: page.tags.iter().map(|&t| self.tag_link(&self.site.tags[t])).collect(),
+            tags: page
+                .tags
+                .iter()
+                .map(|&t| self.tag_link(&self.site.tags[t]))
+                .collect(),
             authors: &source.authors,
             word_count: page.rendered.word_count,
             reading_time: reading_time(page.rendered.word_count),
@@ -187,7 +195,11 @@ impl<'a> Views<'a> {
     }
 
     fn tag_link(&self, tag: &'a Tag) -> TagLink<'a> {
-        TagLink { name: &tag.name, slug: &tag.slug, permalink: &tag.permalink }
+        TagLink {
+            name: &tag.name,
+            slug: &tag.slug,
+            permalink: &tag.permalink,
+        }
     }
 
     /// The pages of a list, without their content.
@@ -212,7 +224,11 @@ impl<'a> Views<'a> {
             reading_time: reading_time(section.rendered.word_count),
             share: Vec::new(),
             pages,
-            subsections: section.subsections.iter().map(|&sub| self.subsection(sub)).collect(),
+            subsections: section
+                .subsections
+                .iter()
+                .map(|&sub| self.subsection(sub))
+                .collect(),
             page_count: section.pages.len(),
             content_path: &section.source.content_path,
         }
@@ -249,7 +265,12 @@ impl<'a> Views<'a> {
             .iter()
             .map(|&id| {
                 let s = &self.site.sections[id];
-                NavItem { title: &s.source.title, permalink: &s.permalink, path: &s.path, description: &s.source.description }
+                NavItem {
+                    title: &s.source.title,
+                    permalink: &s.permalink,
+                    path: &s.path,
+                    description: &s.source.description,
+                }
             })
             .collect()
     }

@@ -46,7 +46,15 @@ pub struct RenderInput<'a> {
 
 /// Renders the whole site; every template error is reported, once per template and problem.
 pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let RenderInput { root, config, site, mut templates, theme, data, highlighting } = input;
+    let RenderInput {
+        root,
+        config,
+        site,
+        mut templates,
+        theme,
+        data,
+        highlighting,
+    } = input;
     register_functions(&mut templates.tera, &site, &config.base_url);
     let views = Views { site: &site };
     let mut base = Context::new();
@@ -57,14 +65,18 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
 
     let mut problems = Vec::new();
     let jobs = jobs(&site);
-    let rendered: Vec<Result<OutputFile, Diagnostic>> =
-        jobs.par_iter().map(|job| render_job(*job, &site, &templates, &base, config)).collect();
+    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| render_job(*job, &site, &templates, &base, config))
+        .collect();
     let mut files = OutputSet::default();
     for result in rendered {
         match result {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => {
-                if !problems.iter().any(|p: &Diagnostic| p.path == d.path && p.line == d.line && same_reason(p, &d)) {
+                if !problems.iter().any(|p: &Diagnostic| {
+                    p.path == d.path && p.line == d.line && same_reason(p, &d)
+                }) {
                     problems.push(d);
                 }
             }
@@ -77,7 +89,13 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         }
     }
     for asset in &site.assets {
-        files.add(OutputFile { path: asset.output.clone(), content: OutputContent::Copy(asset.source.clone()) }, &mut problems);
+        files.add(
+            OutputFile {
+                path: asset.output.clone(),
+                content: OutputContent::Copy(asset.source.clone()),
+            },
+            &mut problems,
+        );
     }
     let statics = match static_files(root, theme, highlighting) {
         Ok(statics) => statics,
@@ -98,7 +116,13 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
 
 /// Two render errors are the same problem when they differ only in the page being rendered.
 fn same_reason(a: &Diagnostic, b: &Diagnostic) -> bool {
-    let reason = |d: &Diagnostic| d.message.split(" (while rendering ").next().unwrap_or_default().to_string();
+    let reason = |d: &Diagnostic| {
+        d.message
+            .split(" (while rendering ")
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
     reason(a) == reason(b)
 }
 
@@ -112,8 +136,13 @@ impl OutputSet {
     fn add(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) {
             problems.push(
-                Diagnostic::new(file.content.origin_hint(), format!("two things would be written to {}", file.path))
-                    .hint("rename the file in content/ so that it does not clash with a page's address"),
+                Diagnostic::new(
+                    file.content.origin_hint(),
+                    format!("two things would be written to {}", file.path),
+                )
+                .hint(
+                    "rename the file in content/ so that it does not clash with a page's address",
+                ),
             );
             return;
         }
@@ -124,8 +153,11 @@ impl OutputSet {
     fn add_static(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) {
             problems.push(
-                Diagnostic::new(file.content.origin_hint(), format!("this static file would replace the generated {}", file.path))
-                    .hint("rename or move the file in static/"),
+                Diagnostic::new(
+                    file.content.origin_hint(),
+                    format!("this static file would replace the generated {}", file.path),
+                )
+                .hint("rename or move the file in static/"),
             );
             return;
         }
@@ -151,21 +183,40 @@ fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
-fn render_job(job: Job, site: &Site, templates: &Templates, base: &Context, config: &Config) -> Result<OutputFile, Diagnostic> {
+fn render_job(
+    job: Job,
+    site: &Site,
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+) -> Result<OutputFile, Diagnostic> {
     let views = Views { site };
     let mut context = base.clone();
     let (template, path, source): (String, String, &Path) = match job {
         Job::Page(id) => {
             let page = &site.pages[id];
             let section = &site.sections[page.section].source;
-            let template = page.source.template.clone().or_else(|| section.page_template.clone()).unwrap_or_else(|| "page.html".into());
+            let template = page
+                .source
+                .template
+                .clone()
+                .or_else(|| section.page_template.clone())
+                .unwrap_or_else(|| "page.html".into());
             context.insert("page", &views.page(id, true));
             (template, page.path.clone(), &page.source.file)
         }
         Job::Section(id, index) => {
             let section = &site.sections[id];
-            let default = if id == HOME { "index.html" } else { "section.html" };
-            let template = section.source.template.clone().unwrap_or_else(|| default.into());
+            let default = if id == HOME {
+                "index.html"
+            } else {
+                "section.html"
+            };
+            let template = section
+                .source
+                .template
+                .clone()
+                .unwrap_or_else(|| default.into());
             let (ids, paginator) = paginate(site, id, index);
             let pages = views.page_list(ids);
             let paginator = paginator.map(|p| PaginatorView { pages: &pages, ..p });
@@ -177,13 +228,21 @@ fn render_job(job: Job, site: &Site, templates: &Templates, base: &Context, conf
             let terms: Vec<_> = site.tags.iter().map(|t| views.term(t, false)).collect();
             context.insert("terms", &terms);
             context.insert("taxonomy", &serde_json::json!({ "name": "tags" }));
-            ("taxonomy_list.html".into(), "/tags/".into(), Path::new("content"))
+            (
+                "taxonomy_list.html".into(),
+                "/tags/".into(),
+                Path::new("content"),
+            )
         }
         Job::Tag(id) => {
             context.insert("term", &views.term(&site.tags[id], true));
             context.insert("taxonomy", &serde_json::json!({ "name": "tags" }));
             let first = &site.pages[site.tags[id].pages[0]].source.file;
-            ("taxonomy_single.html".into(), site.tags[id].path.clone(), first.as_path())
+            (
+                "taxonomy_single.html".into(),
+                site.tags[id].path.clone(),
+                first.as_path(),
+            )
         }
         Job::NotFound => ("404.html".into(), "/404.html".into(), Path::new("content")),
     };
@@ -192,9 +251,19 @@ fn render_job(job: Job, site: &Site, templates: &Templates, base: &Context, conf
     if !templates.sources.contains_key(&template) {
         return Err(missing_template(&template, job, site, source));
     }
-    let html = templates.tera.render(&template, &context).map_err(|e| render_error(&e, &template, &templates.sources, source))?;
-    let file = if matches!(job, Job::NotFound) { "404.html".to_string() } else { index_file(&path) };
-    Ok(OutputFile { path: file, content: OutputContent::Bytes(html.into_bytes()) })
+    let html = templates
+        .tera
+        .render(&template, &context)
+        .map_err(|e| render_error(&e, &template, &templates.sources, source))?;
+    let file = if matches!(job, Job::NotFound) {
+        "404.html".to_string()
+    } else {
+        index_file(&path)
+    };
+    Ok(OutputFile {
+        path: file,
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 fn missing_template(template: &str, job: Job, site: &Site, source: &Path) -> Diagnostic {
@@ -203,17 +272,31 @@ fn missing_template(template: &str, job: Job, site: &Site, source: &Path) -> Dia
         Job::Section(id, _) => Some(&site.sections[id].source.text),
         _ => None,
     };
-    let mut d = Diagnostic::new(source, format!("the template {template:?} does not exist"))
-        .hint("put it in templates/, or remove the `template` setting to use the theme's");
-    let location = text.and_then(|t| crate::error::find_key(t, "template").or_else(|| crate::error::find_key(t, "page_template")));
-    if let Some((line, col)) = location {
-        d = d.at(line, Some(col));
+    let location = text.and_then(|t| {
+        crate::error::find_key(t, "template").or_else(|| crate::error::find_key(t, "page_template"))
+    });
+    let mut d = Diagnostic::new(source, format!("the template {template:?} does not exist"));
+    match location {
+        Some((line, col)) => {
+            d = d.at(line, Some(col)).hint(
+                "put that file in templates/, or remove the setting to use the theme's template",
+            );
+        }
+        None => {
+            d = d.hint(format!(
+                "put {template} in templates/ or in the theme's templates/ folder"
+            ))
+        }
     }
     d
 }
 
 /// The page ids shown on listing page `index` and the paginator for it (None without pagination).
-fn paginate(site: &Site, id: SectionId, index: usize) -> (&[PageId], Option<PaginatorView<'static>>) {
+fn paginate(
+    site: &Site,
+    id: SectionId,
+    index: usize,
+) -> (&[PageId], Option<PaginatorView<'static>>) {
     let section = &site.sections[id];
     let Some(per_page) = section.source.paginate_by else {
         return (&section.pages, None);
@@ -248,10 +331,21 @@ struct SitemapEntry {
 }
 
 /// sitemap.xml, robots.txt, alias redirects and `/page/1/` redirects.
-fn special_files(site: &Site, templates: &Templates, base: &Context, config: &Config) -> Vec<Result<OutputFile, Diagnostic>> {
+fn special_files(
+    site: &Site,
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
-        let text = templates.tera.render(name, context).map_err(|e| render_error(&e, name, &templates.sources, Path::new(&path)))?;
-        Ok(OutputFile { path, content: OutputContent::Bytes(text.into_bytes()) })
+        let text = templates
+            .tera
+            .render(name, context)
+            .map_err(|e| render_error(&e, name, &templates.sources, Path::new(&path)))?;
+        Ok(OutputFile {
+            path,
+            content: OutputContent::Bytes(text.into_bytes()),
+        })
     };
     let mut out = Vec::new();
     let mut sitemap = base.clone();
@@ -261,12 +355,24 @@ fn special_files(site: &Site, templates: &Templates, base: &Context, config: &Co
     for alias in &site.aliases {
         let mut context = base.clone();
         context.insert("target", &site.pages[alias.target].permalink);
-        out.push(render("__hub/redirect.html", alias.output.clone(), &context));
+        out.push(render(
+            "__hub/redirect.html",
+            alias.output.clone(),
+            &context,
+        ));
     }
-    for section in site.sections.iter().filter(|s| s.source.paginate_by.is_some()) {
+    for section in site
+        .sections
+        .iter()
+        .filter(|s| s.source.paginate_by.is_some())
+    {
         let mut context = base.clone();
         context.insert("target", &section.permalink);
-        out.push(render("__hub/redirect.html", format!("{}page/1/index.html", &section.path[1..]), &context));
+        out.push(render(
+            "__hub/redirect.html",
+            format!("{}page/1/index.html", &section.path[1..]),
+            &context,
+        ));
     }
     let _ = config;
     out
@@ -274,12 +380,18 @@ fn special_files(site: &Site, templates: &Templates, base: &Context, config: &Co
 
 fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     let newest = |ids: &[PageId]| {
-        ids.iter().filter_map(|&id| site.pages[id].source.updated.or(site.pages[id].source.date)).max().map(|d| d.to_w3c())
+        ids.iter()
+            .filter_map(|&id| site.pages[id].source.updated.or(site.pages[id].source.date))
+            .max()
+            .map(|d| d.to_w3c())
     };
     let mut entries: Vec<SitemapEntry> = site
         .sections
         .iter()
-        .map(|s| SitemapEntry { loc: s.permalink.clone(), lastmod: newest(&s.pages) })
+        .map(|s| SitemapEntry {
+            loc: s.permalink.clone(),
+            lastmod: newest(&s.pages),
+        })
         .collect();
     entries.extend(site.pages.iter().map(|p| SitemapEntry {
         loc: p.permalink.clone(),
@@ -287,15 +399,29 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
     }));
     if let Some(first) = site.tags.first() {
         let tags_url = first.permalink.replacen(&first.path, "/tags/", 1);
-        let all: Vec<PageId> = site.tags.iter().flat_map(|t| t.pages.iter().copied()).collect();
-        entries.push(SitemapEntry { loc: tags_url, lastmod: newest(&all) });
+        let all: Vec<PageId> = site
+            .tags
+            .iter()
+            .flat_map(|t| t.pages.iter().copied())
+            .collect();
+        entries.push(SitemapEntry {
+            loc: tags_url,
+            lastmod: newest(&all),
+        });
     }
-    entries.extend(site.tags.iter().map(|t| SitemapEntry { loc: t.permalink.clone(), lastmod: newest(&t.pages) }));
+    entries.extend(site.tags.iter().map(|t| SitemapEntry {
+        loc: t.permalink.clone(),
+        lastmod: newest(&t.pages),
+    }));
     entries
 }
 
 /// The theme's static files, `/syntax.css` in class mode, then the site's `static/` over them.
-fn static_files(root: &Path, theme: &ThemeLocation, highlighting: &Highlighting) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+fn static_files(
+    root: &Path,
+    theme: &ThemeLocation,
+    highlighting: &Highlighting,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut files: BTreeMap<String, OutputFile> = BTreeMap::new();
     let mut problems = Vec::new();
     match theme {
@@ -304,10 +430,18 @@ fn static_files(root: &Path, theme: &ThemeLocation, highlighting: &Highlighting)
                 add_embedded(dir, &mut files);
             }
         }
-        ThemeLocation::Folder(folder) => collect_folder(root, &folder.join("static"), &mut files, &mut problems),
+        ThemeLocation::Folder(folder) => {
+            collect_folder(root, &folder.join("static"), &mut files, &mut problems)
+        }
     }
     if let Some(css) = highlighting.stylesheet() {
-        files.insert("syntax.css".into(), OutputFile { path: "syntax.css".into(), content: OutputContent::Bytes(css.into_bytes()) });
+        files.insert(
+            "syntax.css".into(),
+            OutputFile {
+                path: "syntax.css".into(),
+                content: OutputContent::Bytes(css.into_bytes()),
+            },
+        );
     }
     collect_folder(root, &root.join("static"), &mut files, &mut problems);
     if problems.is_empty() {
@@ -320,33 +454,59 @@ fn static_files(root: &Path, theme: &ThemeLocation, highlighting: &Highlighting)
 fn add_embedded(dir: &'static include_dir::Dir<'static>, files: &mut BTreeMap<String, OutputFile>) {
     for file in dir.files() {
         let path = display_path(file.path().strip_prefix("static").unwrap_or(file.path()));
-        files.insert(path.clone(), OutputFile { path, content: OutputContent::Embedded(file.contents()) });
+        files.insert(
+            path.clone(),
+            OutputFile {
+                path,
+                content: OutputContent::Embedded(file.contents()),
+            },
+        );
     }
     for sub in dir.dirs() {
         add_embedded(sub, files);
     }
 }
 
-fn collect_folder(root: &Path, folder: &Path, files: &mut BTreeMap<String, OutputFile>, problems: &mut Vec<Diagnostic>) {
+fn collect_folder(
+    root: &Path,
+    folder: &Path,
+    files: &mut BTreeMap<String, OutputFile>,
+    problems: &mut Vec<Diagnostic>,
+) {
     if !folder.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(folder).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = entry.path().strip_prefix(folder).unwrap_or(entry.path());
                 let path = display_path(rel);
-                files.insert(path.clone(), OutputFile { path, content: OutputContent::Copy(entry.into_path()) });
+                files.insert(
+                    path.clone(),
+                    OutputFile {
+                        path,
+                        content: OutputContent::Copy(entry.into_path()),
+                    },
+                );
             }
             Ok(_) => {}
             Err(e) => {
-                let path: PathBuf = e.path().map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
+                let path: PathBuf = e
+                    .path()
+                    .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
                 let message = if e.loop_ancestor().is_some() {
-                    "this link points back to a folder that contains it (a symlink loop)".to_string()
+                    "this link points back to a folder that contains it (a symlink loop)"
+                        .to_string()
                 } else {
                     format!("cannot read this file: {e}")
                 };
-                problems.push(Diagnostic::new(crate::content::site_relative(root, &path), message));
+                problems.push(Diagnostic::new(
+                    crate::content::site_relative(root, &path),
+                    message,
+                ));
             }
         }
     }
@@ -354,38 +514,69 @@ fn collect_folder(root: &Path, folder: &Path, files: &mut BTreeMap<String, Outpu
 
 /// Registers `get_page`, `get_section` and `get_url` (docs/templates.md).
 fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, base_url: &str) {
-    fn path_arg(args: &std::collections::HashMap<String, tera::Value>, function: &str) -> tera::Result<String> {
+    fn path_arg(
+        args: &std::collections::HashMap<String, tera::Value>,
+        function: &str,
+    ) -> tera::Result<String> {
         match args.get("path").and_then(|v| v.as_str()) {
             Some(path) => Ok(path.trim_start_matches("@/").to_string()),
-            None => Err(format!("{function} needs a path, e.g. {function}(path=\"tips/x.md\")").into()),
+            None => {
+                Err(format!("{function} needs a path, e.g. {function}(path=\"tips/x.md\")").into())
+            }
         }
     }
     let pages = Arc::clone(site);
-    tera.register_function("get_page", move |args: &std::collections::HashMap<String, tera::Value>| {
-        let path = path_arg(args, "get_page")?;
-        let id = *pages.page_by_content_path.get(&path).ok_or_else(|| format!("get_page: no page at content/{path}"))?;
-        tera::to_value(Views { site: &pages }.page(id, true)).map_err(Into::into)
-    });
+    tera.register_function(
+        "get_page",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = path_arg(args, "get_page")?;
+            let id = *pages
+                .page_by_content_path
+                .get(&path)
+                .ok_or_else(|| format!("get_page: no page at content/{path}"))?;
+            tera::to_value(Views { site: &pages }.page(id, true)).map_err(Into::into)
+        },
+    );
     let sections = Arc::clone(site);
-    tera.register_function("get_section", move |args: &std::collections::HashMap<String, tera::Value>| {
-        let path = path_arg(args, "get_section")?;
-        let id = *sections.section_by_content_path.get(&path).ok_or_else(|| format!("get_section: no section at content/{path}"))?;
-        let views = Views { site: &sections };
-        let pages = views.page_list(&sections.sections[id].pages);
-        tera::to_value(views.section(id, &pages)).map_err(Into::into)
-    });
+    tera.register_function(
+        "get_section",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = path_arg(args, "get_section")?;
+            let id = *sections
+                .section_by_content_path
+                .get(&path)
+                .ok_or_else(|| format!("get_section: no section at content/{path}"))?;
+            let views = Views { site: &sections };
+            let pages = views.page_list(&sections.sections[id].pages);
+            tera::to_value(views.section(id, &pages)).map_err(Into::into)
+        },
+    );
     let links = Arc::clone(site);
     let base = base_url.to_string();
-    tera.register_function("get_url", move |args: &std::collections::HashMap<String, tera::Value>| {
-        let raw = args.get("path").and_then(|v| v.as_str()).ok_or("get_url needs a path, e.g. get_url(path=\"style.css\")")?;
-        if let Some(content_path) = raw.strip_prefix("@/") {
-            let (file, anchor) = content_path.split_once('#').map_or((content_path, None), |(f, a)| (f, Some(a)));
-            let url = links.permalinks.get(file).ok_or_else(|| format!("get_url: no page at content/{file}"))?;
-            return Ok(tera::Value::String(match anchor {
-                Some(anchor) => format!("{url}#{anchor}"),
-                None => url.clone(),
-            }));
-        }
-        Ok(tera::Value::String(format!("{base}/{}", raw.trim_start_matches('/'))))
-    });
+    tera.register_function(
+        "get_url",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let raw = args
+                .get("path")
+                .and_then(|v| v.as_str())
+                .ok_or("get_url needs a path, e.g. get_url(path=\"style.css\")")?;
+            if let Some(content_path) = raw.strip_prefix("@/") {
+                let (file, anchor) = content_path
+                    .split_once('#')
+                    .map_or((content_path, None), |(f, a)| (f, Some(a)));
+                let url = links
+                    .permalinks
+                    .get(file)
+                    .ok_or_else(|| format!("get_url: no page at content/{file}"))?;
+                return Ok(tera::Value::String(match anchor {
+                    Some(anchor) => format!("{url}#{anchor}"),
+                    None => url.clone(),
+                }));
+            }
+            Ok(tera::Value::String(format!(
+                "{base}/{}",
+                raw.trim_start_matches('/')
+            )))
+        },
+    );
 }

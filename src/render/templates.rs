@@ -53,8 +53,11 @@ pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic
     } else if name == DEFAULT_THEME_NAME {
         Ok(ThemeLocation::BuiltIn)
     } else {
-        let mut d = Diagnostic::new(crate::config::CONFIG_FILE, format!("there is no theme called {name:?} (no folder themes/{name}/)"))
-            .hint("use theme = \"default\", or put the theme in themes/<name>/");
+        let mut d = Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            format!("there is no theme called {name:?} (no folder themes/{name}/)"),
+        )
+        .hint("use theme = \"default\", or put the theme in themes/<name>/");
         if let Some((line, col)) = crate::error::find_key_in_file(root, "theme") {
             d = d.at(line, Some(col));
         }
@@ -67,20 +70,30 @@ pub fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnos
     let mut sources = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, text) in BUILT_IN_TEMPLATES {
-        sources.insert(name.to_string(), TemplateSource { text: text.to_string(), origin: PathBuf::from("(built in)").join(name) });
+        sources.insert(
+            name.to_string(),
+            TemplateSource {
+                text: text.to_string(),
+                origin: PathBuf::from("(built in)").join(name),
+            },
+        );
     }
-    match theme {
-        ThemeLocation::BuiltIn => {
-            if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
-                for file in dir.files() {
-                    let name = file.path().strip_prefix("templates").unwrap_or(file.path());
-                    let name = display_path(name);
-                    let text = String::from_utf8_lossy(file.contents()).into_owned();
-                    sources.insert(name.clone(), TemplateSource { text, origin: PathBuf::from("(built-in default theme)/templates").join(name) });
-                }
-            }
+    // The built-in theme first, so that a theme folder may leave out templates it does not change.
+    if let Some(dir) = DEFAULT_THEME.get_dir("templates") {
+        for file in dir.files() {
+            let name = display_path(file.path().strip_prefix("templates").unwrap_or(file.path()));
+            let text = String::from_utf8_lossy(file.contents()).into_owned();
+            sources.insert(
+                name.clone(),
+                TemplateSource {
+                    text,
+                    origin: PathBuf::from("(built-in default theme)/templates").join(name),
+                },
+            );
         }
-        ThemeLocation::Folder(folder) => read_template_folder(root, &folder.join("templates"), &mut sources, &mut problems),
+    }
+    if let ThemeLocation::Folder(folder) = theme {
+        read_template_folder(root, &folder.join("templates"), &mut sources, &mut problems);
     }
     read_template_folder(root, &root.join("templates"), &mut sources, &mut problems);
     if !problems.is_empty() {
@@ -89,22 +102,39 @@ pub fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnos
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
-    if let Err(e) = tera.add_raw_templates(sources.iter().map(|(name, s)| (name.as_str(), s.text.as_str()))) {
+    if let Err(e) = tera.add_raw_templates(
+        sources
+            .iter()
+            .map(|(name, s)| (name.as_str(), s.text.as_str())),
+    ) {
         return Err(vec![parse_error(&e, &sources)]);
     }
     Ok(Templates { tera, sources })
 }
 
-fn read_template_folder(root: &Path, folder: &Path, sources: &mut BTreeMap<String, TemplateSource>, problems: &mut Vec<Diagnostic>) {
+fn read_template_folder(
+    root: &Path,
+    folder: &Path,
+    sources: &mut BTreeMap<String, TemplateSource>,
+    problems: &mut Vec<Diagnostic>,
+) {
     if !folder.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(folder).follow_links(true).sort_by_file_name() {
+    for entry in walkdir::WalkDir::new(folder)
+        .follow_links(true)
+        .sort_by_file_name()
+    {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
-                let path = e.path().map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
-                problems.push(Diagnostic::new(crate::content::site_relative(root, &path), format!("cannot read this template: {e}")));
+                let path = e
+                    .path()
+                    .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
+                problems.push(Diagnostic::new(
+                    crate::content::site_relative(root, &path),
+                    format!("cannot read this template: {e}"),
+                ));
                 continue;
             }
         };
@@ -117,8 +147,13 @@ fn read_template_folder(root: &Path, folder: &Path, sources: &mut BTreeMap<Strin
             Ok(Ok(text)) => {
                 sources.insert(name, TemplateSource { text, origin: rel });
             }
-            Ok(Err(_)) => problems.push(Diagnostic::new(rel, "this template is not UTF-8 text").hint("save it as UTF-8")),
-            Err(e) => problems.push(Diagnostic::new(rel, format!("cannot read this template: {e}"))),
+            Ok(Err(_)) => problems.push(
+                Diagnostic::new(rel, "this template is not UTF-8 text").hint("save it as UTF-8"),
+            ),
+            Err(e) => problems.push(Diagnostic::new(
+                rel,
+                format!("cannot read this template: {e}"),
+            )),
         }
     }
 }
@@ -153,13 +188,18 @@ fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> D
     let chain = error_chain(e);
     let name = between(&chain[0], "Failed to parse '", '\'').map(str::to_string);
     let detail = chain.get(1).cloned().unwrap_or_else(|| chain[0].clone());
-    let origin = name.as_ref().and_then(|n| sources.get(n)).map_or_else(|| PathBuf::from("templates"), |s| s.origin.clone());
+    let origin = name
+        .as_ref()
+        .and_then(|n| sources.get(n))
+        .map_or_else(|| PathBuf::from("templates"), |s| s.origin.clone());
     let mut d = Diagnostic::new(origin, format!("template syntax error: {}", first_line_of_pest(&detail)))
         .hint("check the {{ }} and {% %} tags on this line: every {% if %}, {% for %} and {% block %} needs its {% end... %}");
     // Tera's parse errors carry a ` --> line:col` marker.
     if let Some(position) = between(&detail, "--> ", '\n') {
         let mut parts = position.trim().split(':');
-        if let (Some(Ok(line)), Some(Ok(col))) = (parts.next().map(str::parse), parts.next().map(str::parse)) {
+        if let (Some(Ok(line)), Some(Ok(col))) =
+            (parts.next().map(str::parse), parts.next().map(str::parse))
+        {
             d = d.at(line, Some(col));
         }
     }
@@ -171,24 +211,47 @@ fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> D
 
 fn first_line_of_pest(detail: &str) -> String {
     // Pest's message is a small drawing; its last line says what was expected.
-    let lines: Vec<&str> = detail.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
-    lines.last().map(|l| l.trim_start_matches("= ").to_string()).unwrap_or_default()
+    let lines: Vec<&str> = detail
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    lines
+        .last()
+        .map(|l| l.trim_start_matches("= ").to_string())
+        .unwrap_or_default()
 }
 
 /// Turns a render error into a diagnostic naming the template file, the line and the variable.
-pub fn render_error(e: &tera::Error, template: &str, sources: &BTreeMap<String, TemplateSource>, rendering: &Path) -> Diagnostic {
+pub fn render_error(
+    e: &tera::Error,
+    template: &str,
+    sources: &BTreeMap<String, TemplateSource>,
+    rendering: &Path,
+) -> Diagnostic {
     let chain = error_chain(e);
     let joined = chain.join(": ");
     // "(error happened in 'base.html')" names the parent template when it is not the page's own.
-    let at_fault = between(&joined, "(error happened in '", '\'').unwrap_or(template).to_string();
+    let at_fault = between(&joined, "(error happened in '", '\'')
+        .unwrap_or(template)
+        .to_string();
     let variable = between(&joined, "Variable `", '`').map(str::to_string);
     let source = sources.get(&at_fault);
-    let origin = source.map_or_else(|| PathBuf::from("templates").join(&at_fault), |s| s.origin.clone());
+    let origin = source.map_or_else(
+        || PathBuf::from("templates").join(&at_fault),
+        |s| s.origin.clone(),
+    );
     let reason = chain.last().cloned().unwrap_or_default();
-    let mut d = Diagnostic::new(origin, format!("{reason} (while rendering {})", display_path(rendering)));
+    let mut d = Diagnostic::new(
+        origin,
+        format!("{reason} (while rendering {})", display_path(rendering)),
+    );
     if let (Some(variable), Some(source)) = (&variable, source) {
         let root_name = variable.split(['.', '[']).next().unwrap_or(variable);
-        let needle = source.text.find(variable.as_str()).or_else(|| source.text.find(root_name));
+        let needle = source
+            .text
+            .find(variable.as_str())
+            .or_else(|| source.text.find(root_name));
         if let Some(offset) = needle {
             let (line, col) = crate::error::line_col(&source.text, offset);
             d = d.at(line, Some(col));

@@ -6,8 +6,10 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use rayon::prelude::*;
 
 use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, Site, Tag, HOME};
-use crate::content::{parse_page, parse_section, slugify, ContentFiles, PageSource, SectionSource, SortBy};
-use crate::error::Diagnostic;
+use crate::content::{
+    parse_page, parse_section, slugify, ContentFiles, PageSource, SectionSource, SortBy,
+};
+use crate::error::{find_key, Diagnostic};
 use crate::markdown::{self, Highlighting, RenderContext, RenderedMarkdown};
 
 /// What the model needs from the configuration and command line.
@@ -23,6 +25,7 @@ pub struct BuildOptions<'a> {
 /// Builds the site model, reporting every content problem found rather than the first.
 pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
+    let all_page_paths: Vec<String> = files.pages.iter().map(|f| f.content_path.clone()).collect();
     let (mut page_sources, section_sources) = parse_all(files.pages, files.sections, &mut problems);
 
     let bundle_dirs: HashSet<String> = page_sources
@@ -38,16 +41,41 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
             );
         }
     }
+    let drafts: HashSet<String> = page_sources
+        .iter()
+        .filter(|p| p.draft && !options.drafts)
+        .map(|p| p.content_path.clone())
+        .collect();
     page_sources.retain(|p| options.drafts || !p.draft);
 
     let mut urls = UrlRegistry::default();
     let mut site = Site::default();
-    make_sections(&mut site, section_sources, &files.dirs, &bundle_dirs, options.base_url, &mut urls, &mut problems);
-    make_pages(&mut site, page_sources, options.base_url, &mut urls, &mut problems);
-    if !problems.is_empty() {
-        return Err(problems);
+    make_sections(
+        &mut site,
+        section_sources,
+        &files.dirs,
+        &bundle_dirs,
+        options.base_url,
+        &mut urls,
+        &mut problems,
+    );
+    make_pages(
+        &mut site,
+        page_sources,
+        options.base_url,
+        &mut urls,
+        &mut problems,
+    );
+    // Pages whose front matter failed still exist: links to them are not broken links, so
+    // they get a stand-in address and the build goes on to find every other problem.
+    for path in all_page_paths {
+        if !drafts.contains(&path) {
+            site.permalinks
+                .entry(path)
+                .or_insert_with(|| "#".to_string());
+        }
     }
-    render_markdown(&mut site, options, &mut problems);
+    render_markdown(&mut site, options, &drafts, &mut problems);
     check_anchor_links(&site, &mut problems);
     sort_section_contents(&mut site);
     make_tags(&mut site, options.base_url, &mut urls);
@@ -100,7 +128,9 @@ fn in_bundle(dir: &str, bundle_dirs: &HashSet<String>) -> Option<String> {
         }
         match current.rsplit_once('/') {
             Some((parent, _)) => current = parent,
-            None if !current.is_empty() && bundle_dirs.contains(current) => return Some(current.to_string()),
+            None if !current.is_empty() && bundle_dirs.contains(current) => {
+                return Some(current.to_string())
+            }
             None => return None,
         }
     }
@@ -129,12 +159,25 @@ struct UrlRegistry {
 }
 
 impl UrlRegistry {
-    fn claim(&mut self, path: &str, owner: String, file: &std::path::Path) {
+    fn claim(
+        &mut self,
+        path: &str,
+        owner: String,
+        file: &std::path::Path,
+        at: Option<(usize, usize)>,
+    ) {
         if let Some(first) = self.owners.get(path) {
-            self.problems.push(
-                Diagnostic::new(file, format!("{owner} would be published at {path}, but {first} is already published there"))
-                    .hint("rename one of the files, or give one a different `slug`"),
-            );
+            let mut d = Diagnostic::new(
+                file,
+                format!(
+                    "{owner} would be published at {path}, but {first} is already published there"
+                ),
+            )
+            .hint("rename one of the files, or give one a different `slug`");
+            if let Some((line, col)) = at {
+                d = d.at(line, Some(col));
+            }
+            self.problems.push(d);
         } else {
             self.owners.insert(path.to_string(), owner);
         }
@@ -178,13 +221,23 @@ fn make_sections(
         let path = dir_url_path(&dir);
         if path.contains("/-/") {
             problems.push(
-                Diagnostic::new(&source.file, format!("cannot make a web address from the folder name {dir:?}"))
-                    .hint("rename the folder using letters or digits"),
+                Diagnostic::new(
+                    &source.file,
+                    format!("cannot make a web address from the folder name {dir:?}"),
+                )
+                .hint("rename the folder using letters or digits"),
             );
         }
-        urls.claim(&path, crate::error::display_path(&source.file), &source.file);
-        site.section_by_content_path.insert(source.content_path.clone(), id);
-        site.permalinks.insert(source.content_path.clone(), format!("{base_url}{path}"));
+        urls.claim(
+            &path,
+            crate::error::display_path(&source.file),
+            &source.file,
+            None,
+        );
+        site.section_by_content_path
+            .insert(source.content_path.clone(), id);
+        site.permalinks
+            .insert(source.content_path.clone(), format!("{base_url}{path}"));
         if let Some(parent) = parent {
             site.sections[parent].subsections.push(id);
         }
@@ -200,25 +253,51 @@ fn make_sections(
         });
         id_by_dir.insert(dir, id);
     }
-    debug_assert_eq!(site.sections.first().map(|s| s.source.dir.as_str()), Some(""), "the home section comes first");
+    debug_assert_eq!(
+        site.sections.first().map(|s| s.source.dir.as_str()),
+        Some(""),
+        "the home section comes first"
+    );
 }
 
-fn make_pages(site: &mut Site, sources: Vec<PageSource>, base_url: &str, urls: &mut UrlRegistry, problems: &mut Vec<Diagnostic>) {
-    let id_by_dir: HashMap<&str, SectionId> =
-        site.sections.iter().enumerate().map(|(id, s)| (s.source.dir.as_str(), id)).collect();
+fn make_pages(
+    site: &mut Site,
+    sources: Vec<PageSource>,
+    base_url: &str,
+    urls: &mut UrlRegistry,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let id_by_dir: HashMap<&str, SectionId> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(id, s)| (s.source.dir.as_str(), id))
+        .collect();
     let mut pages = Vec::with_capacity(sources.len());
     for source in sources {
         let Some(&section) = id_by_dir.get(source.section_dir.as_str()) else {
             problems.push(
-                Diagnostic::new(&source.file, "this page sits inside another page's folder (next to an index.md)")
-                    .hint("move it into a section folder, or rename the other index.md"),
+                Diagnostic::new(
+                    &source.file,
+                    "this page sits inside another page's folder (next to an index.md)",
+                )
+                .hint("move it into a section folder, or rename the other index.md"),
             );
             continue;
         };
         let path = format!("{}{}/", site.sections[section].path, source.slug);
-        urls.claim(&path, crate::error::display_path(&source.file), &source.file);
-        site.page_by_content_path.insert(source.content_path.clone(), pages.len());
-        site.permalinks.insert(source.content_path.clone(), format!("{base_url}{path}"));
+        // Point at `slug` when it made the clash, else at the top of the front matter.
+        let at = find_key(&source.text, "slug").or(Some((1, 1)));
+        urls.claim(
+            &path,
+            crate::error::display_path(&source.file),
+            &source.file,
+            at,
+        );
+        site.page_by_content_path
+            .insert(source.content_path.clone(), pages.len());
+        site.permalinks
+            .insert(source.content_path.clone(), format!("{base_url}{path}"));
         pages.push(Page {
             permalink: format!("{base_url}{path}"),
             path,
@@ -233,7 +312,12 @@ fn make_pages(site: &mut Site, sources: Vec<PageSource>, base_url: &str, urls: &
     site.pages = pages;
 }
 
-fn render_markdown(site: &mut Site, options: &BuildOptions<'_>, problems: &mut Vec<Diagnostic>) {
+fn render_markdown(
+    site: &mut Site,
+    options: &BuildOptions<'_>,
+    drafts: &HashSet<String>,
+    problems: &mut Vec<Diagnostic>,
+) {
     let permalinks = &site.permalinks;
     let render = |file: &std::path::Path, body: &str, body_line_offset: usize, permalink: &str| {
         markdown::render(
@@ -243,6 +327,7 @@ fn render_markdown(site: &mut Site, options: &BuildOptions<'_>, problems: &mut V
                 body_line_offset,
                 permalink,
                 permalinks,
+                drafts,
                 smart_punctuation: options.smart_punctuation,
                 highlighting: options.highlighting,
             },
@@ -251,12 +336,26 @@ fn render_markdown(site: &mut Site, options: &BuildOptions<'_>, problems: &mut V
     let page_results: Vec<_> = site
         .pages
         .par_iter()
-        .map(|p| render(&p.source.file, p.source.body(), p.source.body_line_offset, &p.permalink))
+        .map(|p| {
+            render(
+                &p.source.file,
+                p.source.body(),
+                p.source.body_line_offset,
+                &p.permalink,
+            )
+        })
         .collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
-        .map(|s| render(&s.source.file, s.source.body(), s.source.body_line_offset, &s.permalink))
+        .map(|s| {
+            render(
+                &s.source.file,
+                s.source.body(),
+                s.source.body_line_offset,
+                &s.permalink,
+            )
+        })
         .collect();
     for (page, result) in site.pages.iter_mut().zip(page_results) {
         match result {
@@ -304,7 +403,11 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
                 .page_by_content_path
                 .get(&link.target)
                 .map(|&id| &site.pages[id].rendered)
-                .or_else(|| site.section_by_content_path.get(&link.target).map(|&id| &site.sections[id].rendered));
+                .or_else(|| {
+                    site.section_by_content_path
+                        .get(&link.target)
+                        .map(|&id| &site.sections[id].rendered)
+                });
             let Some(target) = target else { continue };
             if !target.anchors.contains(&link.anchor) {
                 let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
@@ -315,9 +418,15 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
                     format!("headings in that page: {}", known.join(", "))
                 };
                 problems.push(
-                    Diagnostic::new(file, format!("link to a heading that does not exist: @/{}#{}", link.target, link.anchor))
-                        .at(link.line, Some(link.column))
-                        .hint(hint),
+                    Diagnostic::new(
+                        file,
+                        format!(
+                            "link to a heading that does not exist: @/{}#{}",
+                            link.target, link.anchor
+                        ),
+                    )
+                    .at(link.line, Some(link.column))
+                    .hint(hint),
                 );
             }
         }
@@ -359,15 +468,32 @@ fn sort_section_contents(site: &mut Site) {
         let by_title = |a: &PageId, b: &PageId| {
             title_key(&pages[*a].source.title)
                 .cmp(&title_key(&pages[*b].source.title))
-                .then_with(|| pages[*a].source.content_path.cmp(&pages[*b].source.content_path))
+                .then_with(|| {
+                    pages[*a]
+                        .source
+                        .content_path
+                        .cmp(&pages[*b].source.content_path)
+                })
         };
         match section.source.sort_by {
-            SortBy::Date => section.pages.sort_by(|&a, &b| by_date_newest_first(&pages[a], &pages[b])),
+            SortBy::Date => section
+                .pages
+                .sort_by(|&a, &b| by_date_newest_first(&pages[a], &pages[b])),
             SortBy::Weight => section.pages.sort_by(|a, b| {
-                pages[*a].source.weight.unwrap_or(i64::MAX).cmp(&pages[*b].source.weight.unwrap_or(i64::MAX)).then_with(|| by_title(a, b))
+                pages[*a]
+                    .source
+                    .weight
+                    .unwrap_or(i64::MAX)
+                    .cmp(&pages[*b].source.weight.unwrap_or(i64::MAX))
+                    .then_with(|| by_title(a, b))
             }),
             SortBy::Title => section.pages.sort_by(by_title),
-            SortBy::None => section.pages.sort_by(|&a, &b| pages[a].source.content_path.cmp(&pages[b].source.content_path)),
+            SortBy::None => section.pages.sort_by(|&a, &b| {
+                pages[a]
+                    .source
+                    .content_path
+                    .cmp(&pages[b].source.content_path)
+            }),
         }
     }
 }
@@ -377,18 +503,34 @@ fn make_tags(site: &mut Site, base_url: &str, urls: &mut UrlRegistry) {
     let mut names: HashMap<String, String> = HashMap::new();
     for page in &site.pages {
         for name in &page.source.tags {
-            names.entry(slugify(name)).or_insert_with(|| name.trim().to_string());
+            names
+                .entry(slugify(name))
+                .or_insert_with(|| name.trim().to_string());
         }
     }
     let mut tags: Vec<Tag> = names
         .into_iter()
         .map(|(slug, name)| {
             let path = format!("/tags/{slug}/");
-            Tag { permalink: format!("{base_url}{path}"), path, name, slug, pages: Vec::new() }
+            Tag {
+                permalink: format!("{base_url}{path}"),
+                path,
+                name,
+                slug,
+                pages: Vec::new(),
+            }
         })
         .collect();
-    tags.sort_by(|a, b| title_key(&a.name).cmp(&title_key(&b.name)).then_with(|| a.slug.cmp(&b.slug)));
-    let id_by_slug: HashMap<String, usize> = tags.iter().enumerate().map(|(id, t)| (t.slug.clone(), id)).collect();
+    tags.sort_by(|a, b| {
+        title_key(&a.name)
+            .cmp(&title_key(&b.name))
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    let id_by_slug: HashMap<String, usize> = tags
+        .iter()
+        .enumerate()
+        .map(|(id, t)| (t.slug.clone(), id))
+        .collect();
     for (page_id, page) in site.pages.iter_mut().enumerate() {
         for name in &page.source.tags {
             let tag_id = id_by_slug[&slugify(name)];
@@ -400,14 +542,26 @@ fn make_tags(site: &mut Site, base_url: &str, urls: &mut UrlRegistry) {
     }
     let pages = &site.pages;
     for tag in &mut tags {
-        tag.pages.sort_by(|&a, &b| by_date_newest_first(&pages[a], &pages[b]));
+        tag.pages
+            .sort_by(|&a, &b| by_date_newest_first(&pages[a], &pages[b]));
     }
     if !tags.is_empty() {
-        urls.claim("/tags/", "the list of tags".into(), std::path::Path::new("content"));
+        urls.claim(
+            "/tags/",
+            "the list of tags".into(),
+            std::path::Path::new("content"),
+            None,
+        );
     }
     for tag in &tags {
         let first_file = &site.pages[tag.pages[0]].source.file;
-        urls.claim(&tag.path, format!("the page of tag {:?}", tag.name), first_file);
+        let at = find_key(&site.pages[tag.pages[0]].source.text, "tags");
+        urls.claim(
+            &tag.path,
+            format!("the page of tag {:?}", tag.name),
+            first_file,
+            at,
+        );
     }
     site.tags = tags;
 }
@@ -417,8 +571,12 @@ fn claim_pagination(site: &Site, urls: &mut UrlRegistry) {
         for index in 2..=section.pager_count() {
             urls.claim(
                 &section.pager_path(index),
-                format!("page {index} of {}", crate::error::display_path(&section.source.file)),
+                format!(
+                    "page {index} of {}",
+                    crate::error::display_path(&section.source.file)
+                ),
                 &section.source.file,
+                find_key(&section.source.text, "paginate_by"),
             );
         }
     }
@@ -427,16 +585,29 @@ fn claim_pagination(site: &Site, urls: &mut UrlRegistry) {
 fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diagnostic>) {
     let mut aliases = Vec::new();
     for (id, page) in site.pages.iter().enumerate() {
+        let at = find_key(&page.source.text, "aliases");
         for alias in &page.source.aliases {
             match alias_output(alias) {
                 Ok((url, output)) => {
-                    urls.claim(&url, format!("the alias {alias:?} in {}", crate::error::display_path(&page.source.file)), &page.source.file);
+                    urls.claim(
+                        &url,
+                        format!(
+                            "the alias {alias:?} in {}",
+                            crate::error::display_path(&page.source.file)
+                        ),
+                        &page.source.file,
+                        at,
+                    );
                     aliases.push(Alias { output, target: id });
                 }
-                Err(message) => problems.push(
-                    Diagnostic::new(&page.source.file, message)
-                        .hint("aliases are old paths on this site, e.g. aliases = [\"/old-tips/facebook/\"]"),
-                ),
+                Err(message) => {
+                    let mut d = Diagnostic::new(&page.source.file, message)
+                        .hint("aliases are old paths on this site, e.g. aliases = [\"/old-tips/facebook/\"]");
+                    if let Some((line, col)) = at {
+                        d = d.at(line, Some(col));
+                    }
+                    problems.push(d);
+                }
             }
         }
     }
@@ -447,9 +618,14 @@ fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diag
 fn alias_output(alias: &str) -> Result<(String, String), String> {
     let trimmed = alias.trim().trim_start_matches('/');
     if alias.contains("://") || alias.starts_with("//") {
-        return Err(format!("the alias {alias:?} is a full address; an alias must be a path on this site"));
+        return Err(format!(
+            "the alias {alias:?} is a full address; an alias must be a path on this site"
+        ));
     }
-    if trimmed.is_empty() || trimmed.split('/').any(|part| part == ".." || part == ".") || trimmed.contains('\\') {
+    if trimmed.is_empty()
+        || trimmed.split('/').any(|part| part == ".." || part == ".")
+        || trimmed.contains('\\')
+    {
         return Err(format!("the alias {alias:?} is not a usable path"));
     }
     let lower = trimmed.to_ascii_lowercase();
@@ -461,22 +637,41 @@ fn alias_output(alias: &str) -> Result<(String, String), String> {
     }
 }
 
-fn place_assets(site: &mut Site, assets: &[crate::content::AssetFile], bundle_dirs: &HashSet<String>) {
-    let section_by_dir: HashMap<&str, SectionId> =
-        site.sections.iter().enumerate().map(|(id, s)| (s.source.dir.as_str(), id)).collect();
+fn place_assets(
+    site: &mut Site,
+    assets: &[crate::content::AssetFile],
+    bundle_dirs: &HashSet<String>,
+) {
+    let section_by_dir: HashMap<&str, SectionId> = site
+        .sections
+        .iter()
+        .enumerate()
+        .map(|(id, s)| (s.source.dir.as_str(), id))
+        .collect();
     let mut copies = Vec::new();
     for asset in assets {
-        let dir = asset.content_path.rsplit_once('/').map_or("", |(dir, _)| dir);
+        let dir = asset
+            .content_path
+            .rsplit_once('/')
+            .map_or("", |(dir, _)| dir);
         if let Some(bundle) = in_bundle(dir, bundle_dirs) {
             let page_path = format!("{bundle}/index.md");
-            let Some(&page_id) = site.page_by_content_path.get(&page_path) else { continue };
+            let Some(&page_id) = site.page_by_content_path.get(&page_path) else {
+                continue;
+            };
             let relative = &asset.content_path[bundle.len() + 1..];
             let page = &mut site.pages[page_id];
             page.assets.push(relative.to_string());
-            copies.push(AssetCopy { source: asset.source.clone(), output: format!("{}{relative}", &page.path[1..]) });
+            copies.push(AssetCopy {
+                source: asset.source.clone(),
+                output: format!("{}{relative}", &page.path[1..]),
+            });
         } else if let Some(&section) = section_by_dir.get(dir) {
             let name = asset.content_path.rsplit('/').next().unwrap_or_default();
-            copies.push(AssetCopy { source: asset.source.clone(), output: format!("{}{name}", &site.sections[section].path[1..]) });
+            copies.push(AssetCopy {
+                source: asset.source.clone(),
+                output: format!("{}{name}", &site.sections[section].path[1..]),
+            });
         }
     }
     let _ = HOME;
@@ -490,10 +685,18 @@ mod tests {
     use std::path::Path;
 
     fn file(content_path: &str, text: &str) -> SourceFile {
-        SourceFile { path: Path::new("content").join(content_path), content_path: content_path.into(), text: text.into() }
+        SourceFile {
+            path: Path::new("content").join(content_path),
+            content_path: content_path.into(),
+            text: text.into(),
+        }
     }
 
-    fn site_of(pages: &[(&str, &str)], sections: &[(&str, &str)], drafts: bool) -> Result<Site, Vec<Diagnostic>> {
+    fn site_of(
+        pages: &[(&str, &str)],
+        sections: &[(&str, &str)],
+        drafts: bool,
+    ) -> Result<Site, Vec<Diagnostic>> {
         let mut dirs: Vec<String> = vec![String::new()];
         for (p, _) in pages.iter().chain(sections) {
             let mut d = *p;
@@ -511,7 +714,15 @@ mod tests {
             dirs,
         };
         let highlighting = Highlighting::Classes;
-        build(files, &BuildOptions { base_url: "https://e.org", drafts, smart_punctuation: true, highlighting: &highlighting })
+        build(
+            files,
+            &BuildOptions {
+                base_url: "https://e.org",
+                drafts,
+                smart_punctuation: true,
+                highlighting: &highlighting,
+            },
+        )
     }
 
     fn fm(title: &str, extra: &str) -> String {
@@ -520,19 +731,45 @@ mod tests {
 
     #[test]
     fn urls_follow_folders_and_slugs() {
-        let site = site_of(&[("tips/Follow Thirty.md", &fm("A", "")), ("about.md", &fm("B", ""))], &[], false).unwrap();
+        let site = site_of(
+            &[
+                ("tips/Follow Thirty.md", &fm("A", "")),
+                ("about.md", &fm("B", "")),
+            ],
+            &[],
+            false,
+        )
+        .unwrap();
         let paths: Vec<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, vec!["/tips/follow-thirty/", "/about/"]);
         assert_eq!(site.sections[1].path, "/tips/");
         assert_eq!(site.sections[1].parent, Some(HOME));
-        assert_eq!(site.permalinks["tips/follow-thirty.md".replace("follow-thirty", "Follow Thirty").as_str()], "https://e.org/tips/follow-thirty/");
+        assert_eq!(
+            site.permalinks["tips/follow-thirty.md"
+                .replace("follow-thirty", "Follow Thirty")
+                .as_str()],
+            "https://e.org/tips/follow-thirty/"
+        );
     }
 
     #[test]
     fn duplicate_urls_name_both_files() {
-        let e = site_of(&[("tips/a.md", &fm("A", "slug = \"b\"")), ("tips/b.md", &fm("B", ""))], &[], false).unwrap_err();
+        let e = site_of(
+            &[
+                ("tips/a.md", &fm("A", "slug = \"b\"")),
+                ("tips/b.md", &fm("B", "")),
+            ],
+            &[],
+            false,
+        )
+        .unwrap_err();
         assert_eq!(e.len(), 1);
-        assert!(e[0].message.contains("content/tips/a.md") && e[0].message.contains("content/tips/b.md"), "{}", e[0].message);
+        assert!(
+            e[0].message.contains("content/tips/a.md")
+                && e[0].message.contains("content/tips/b.md"),
+            "{}",
+            e[0].message
+        );
     }
 
     #[test]
@@ -554,7 +791,11 @@ mod tests {
         let order = |sort: &str| {
             let section = format!("+++\nsort_by = \"{sort}\"\n+++\n");
             let site = site_of(&pages, &[("posts/_index.md", &section)], false).unwrap();
-            site.sections[1].pages.iter().map(|&id| site.pages[id].source.title.clone()).collect::<Vec<_>>()
+            site.sections[1]
+                .pages
+                .iter()
+                .map(|&id| site.pages[id].source.title.clone())
+                .collect::<Vec<_>>()
         };
         assert_eq!(order("date"), ["beta", "Alpha", "Gamma"]);
         assert_eq!(order("weight"), ["beta", "Gamma", "Alpha"]);
@@ -564,16 +805,32 @@ mod tests {
 
     #[test]
     fn tags_merge_by_slug() {
-        let pages = [("a.md", fm("A", "tags = [\"Café\", \"Safe Posting\"]")), ("b.md", fm("B", "tags = [\"cafe\"]"))];
+        let pages = [
+            ("a.md", fm("A", "tags = [\"Café\", \"Safe Posting\"]")),
+            ("b.md", fm("B", "tags = [\"cafe\"]")),
+        ];
         let pages: Vec<(&str, &str)> = pages.iter().map(|(a, b)| (*a, b.as_str())).collect();
         let site = site_of(&pages, &[], false).unwrap();
         assert_eq!(site.tags.len(), 2);
-        assert_eq!((site.tags[0].name.as_str(), site.tags[0].path.as_str(), site.tags[0].pages.len()), ("Café", "/tags/cafe/", 2));
+        assert_eq!(
+            (
+                site.tags[0].name.as_str(),
+                site.tags[0].path.as_str(),
+                site.tags[0].pages.len()
+            ),
+            ("Café", "/tags/cafe/", 2)
+        );
     }
 
     #[test]
     fn anchors_are_checked_across_pages() {
-        let pages = [("a.md", fm("A", "")), ("b.md", "+++\ntitle = \"B\"\n+++\n[x](@/a.md#nope)\n".to_string())];
+        let pages = [
+            ("a.md", fm("A", "")),
+            (
+                "b.md",
+                "+++\ntitle = \"B\"\n+++\n[x](@/a.md#nope)\n".to_string(),
+            ),
+        ];
         let pages: Vec<(&str, &str)> = pages.iter().map(|(a, b)| (*a, b.as_str())).collect();
         let e = site_of(&pages, &[], false).unwrap_err();
         assert_eq!(e[0].line, Some(4));
@@ -582,8 +839,14 @@ mod tests {
 
     #[test]
     fn aliases_are_checked() {
-        assert_eq!(alias_output("/old/tips/").unwrap(), ("/old/tips/".into(), "old/tips/index.html".into()));
-        assert_eq!(alias_output("old.html").unwrap(), ("/old.html".into(), "old.html".into()));
+        assert_eq!(
+            alias_output("/old/tips/").unwrap(),
+            ("/old/tips/".into(), "old/tips/index.html".into())
+        );
+        assert_eq!(
+            alias_output("old.html").unwrap(),
+            ("/old.html".into(), "old.html".into())
+        );
         assert!(alias_output("../x").is_err());
         assert!(alias_output("https://x.org/").is_err());
         assert!(alias_output("/").is_err());
@@ -595,8 +858,16 @@ mod tests {
         for i in 0..5 {
             pages.push((format!("posts/p{i}.md"), fm(&format!("P{i}"), "")));
         }
-        let pages: Vec<(&str, &str)> = pages.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
-        let site = site_of(&pages, &[("posts/_index.md", "+++\npaginate_by = 2\n+++\n")], false).unwrap();
+        let pages: Vec<(&str, &str)> = pages
+            .iter()
+            .map(|(a, b)| (a.as_str(), b.as_str()))
+            .collect();
+        let site = site_of(
+            &pages,
+            &[("posts/_index.md", "+++\npaginate_by = 2\n+++\n")],
+            false,
+        )
+        .unwrap();
         assert_eq!(site.sections[1].pager_count(), 3);
         assert_eq!(site.sections[1].pager_path(2), "/posts/page/2/");
     }

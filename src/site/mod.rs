@@ -130,6 +130,8 @@ impl Site {
 
     /// The top-level sections, for navigation.
     pub fn top_sections(&self) -> &[SectionId] {
-        self.sections.first().map_or(&[], |home| home.subsections.as_slice())
+        self.sections
+            .first()
+            .map_or(&[], |home| home.subsections.as_slice())
     }
 }

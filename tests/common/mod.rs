@@ -1,0 +1,208 @@
+//! Shared helpers for the integration tests: copy a fixture site to a temporary folder, run
+//! the real `hub` binary on it, and read back what it wrote with real parsers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Output;
+
+use assert_cmd::Command;
+use scraper::{Html, Selector};
+
+/// A fixture site copied into its own temporary folder, so tests never touch each other.
+pub struct TestSite {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestSite {
+    /// Copies `tests/fixtures/<name>/` into a fresh temporary folder.
+    pub fn fixture(name: &str) -> TestSite {
+        let site = TestSite::empty();
+        copy_dir(&fixtures_dir().join(name), site.root());
+        site
+    }
+
+    /// An empty temporary folder.
+    pub fn empty() -> TestSite {
+        TestSite {
+            dir: tempfile::tempdir().expect("temporary folder"),
+        }
+    }
+
+    /// A minimal valid site: site.toml plus the given files (path → text).
+    pub fn with_files(files: &[(&str, &str)]) -> TestSite {
+        let site = TestSite::empty();
+        site.write(
+            "site.toml",
+            "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n",
+        );
+        for (path, text) in files {
+            site.write(path, text);
+        }
+        site
+    }
+
+    pub fn root(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.root().join(rel)
+    }
+
+    /// Writes a file, creating folders as needed.
+    pub fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+        let path = self.path(rel);
+        fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
+        fs::write(path, bytes).expect("write file");
+    }
+
+    /// Runs `hub <args>` in the site folder.
+    pub fn hub(&self, args: &[&str]) -> Output {
+        hub_in(self.root(), args)
+    }
+
+    /// Runs `hub build` and asserts it succeeded.
+    pub fn build_ok(&self, args: &[&str]) -> Output {
+        let mut all = vec!["build"];
+        all.extend_from_slice(args);
+        let out = self.hub(&all);
+        assert_success(&out);
+        out
+    }
+
+    /// Reads an output file as text (under public/).
+    pub fn output(&self, rel: &str) -> String {
+        let path = self.path("public").join(rel);
+        fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
+    }
+
+    /// Parses an output HTML file.
+    pub fn html(&self, rel: &str) -> Html {
+        Html::parse_document(&self.output(rel))
+    }
+
+    /// Every file under `dir` with its bytes, for "nothing changed" comparisons.
+    pub fn snapshot(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+        snapshot(&self.path(rel))
+    }
+}
+
+/// Runs the real binary in `dir`.
+pub fn hub_in(dir: &Path, args: &[&str]) -> Output {
+    Command::cargo_bin("hub")
+        .expect("hub binary")
+        .current_dir(dir)
+        .args(args)
+        .timeout(std::time::Duration::from_secs(120))
+        .output()
+        .expect("run hub")
+}
+
+pub fn fixtures_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("fixtures")
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("inside fixture");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("create folder");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    if !dir.exists() {
+        return files;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk");
+        if entry.file_type().is_file() {
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/");
+            files.insert(rel, fs::read(entry.path()).expect("read"));
+        }
+    }
+    files
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+pub fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "hub failed with {:?}\nstdout:\n{}\nstderr:\n{}",
+        out.status.code(),
+        stdout(out),
+        stderr(out)
+    );
+}
+
+/// Asserts a failure with exit status 1, no panic, and a message naming `location`
+/// (`content/x.md:4:8` or `content/x.md:4`).
+pub fn assert_site_error(out: &Output, location: &str) {
+    let err = stderr(out);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "expected exit status 1\nstdout:\n{}\nstderr:\n{err}",
+        stdout(out)
+    );
+    assert!(!err.contains("panicked"), "hub panicked:\n{err}");
+    assert!(
+        err.contains(location),
+        "expected {location:?} in the error output:\n{err}"
+    );
+}
+
+/// Selects elements with a CSS selector.
+pub fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+    let selector =
+        Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
+    html.select(&selector).collect()
+}
+
+/// The trimmed text of the first element matching `selector`.
+pub fn text_of(html: &Html, selector: &str) -> String {
+    let found = select(html, selector);
+    let first = found
+        .first()
+        .unwrap_or_else(|| panic!("nothing matches {selector}"));
+    first
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Every `href` of elements matching `selector`.
+pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
+    select(html, selector)
+        .iter()
+        .filter_map(|e| e.value().attr("href").map(str::to_string))
+        .collect()
+}

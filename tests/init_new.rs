@@ -1,0 +1,361 @@
+//! The command line outside `build`: `hub init`, `hub new`, `--version`, `--help`, unknown
+//! subcommands, `--root`, finding site.toml in a folder above, and running with no site.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::*;
+
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    hub_in(dir, args)
+}
+
+fn assert_usage_error(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "expected exit status 2 (usage error)\nstdout:\n{}\nstderr:\n{}",
+        stdout(out),
+        stderr(out)
+    );
+    assert!(
+        !stderr(out).contains("panicked"),
+        "hub panicked:\n{}",
+        stderr(out)
+    );
+}
+
+/// The front matter of a `+++` Markdown file, parsed as TOML.
+fn front_matter(text: &str) -> toml::Table {
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().map(str::trim_end),
+        Some("+++"),
+        "front matter starts with +++:\n{text}"
+    );
+    let mut body = String::new();
+    for line in lines.by_ref() {
+        if line.trim_end() == "+++" {
+            return body
+                .parse::<toml::Table>()
+                .unwrap_or_else(|e| panic!("front matter is not TOML: {e}\n{body}"));
+        }
+        body.push_str(line);
+        body.push('\n');
+    }
+    panic!("front matter is not closed with +++:\n{text}");
+}
+
+/// A TOML value holding a date (a TOML date or a string), as YYYY-MM-DD.
+fn date_of(value: &toml::Value) -> String {
+    match value {
+        toml::Value::Datetime(d) => d.date.expect("a date part").to_string(),
+        toml::Value::String(s) => s.get(..10).unwrap_or(s).to_string(),
+        other => panic!("date is neither a date nor a string: {other:?}"),
+    }
+}
+
+fn site_with_home() -> TestSite {
+    TestSite::with_files(&[(
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\n\nHello.\n",
+    )])
+}
+
+// ---------------------------------------------------------------------------------------------
+// hub init
+
+#[test]
+fn init_in_empty_folder_creates_site_toml_content_and_static() {
+    let site = TestSite::empty();
+    let out = site.hub(&["init"]);
+    assert_success(&out);
+    assert!(site.path("site.toml").is_file(), "site.toml created");
+    assert!(site.path("content").is_dir(), "content/ created");
+    assert!(site.path("static").is_dir(), "static/ created");
+    let config: toml::Table = fs::read_to_string(site.path("site.toml"))
+        .unwrap()
+        .parse()
+        .expect("site.toml is TOML");
+    assert!(
+        config
+            .get("title")
+            .and_then(|v| v.as_str())
+            .is_some_and(|t| !t.is_empty()),
+        "site.toml has a title"
+    );
+    assert!(
+        config
+            .get("base_url")
+            .and_then(|v| v.as_str())
+            .is_some_and(|u| u.starts_with("http")),
+        "site.toml has an absolute base_url"
+    );
+}
+
+#[test]
+fn init_with_dir_creates_the_site_there() {
+    let outer = TestSite::empty();
+    let out = outer.hub(&["init", "newsite"]);
+    assert_success(&out);
+    assert!(outer.path("newsite/site.toml").is_file());
+    assert!(outer.path("newsite/content").is_dir());
+    assert!(outer.path("newsite/static").is_dir());
+    assert!(
+        !outer.path("site.toml").exists(),
+        "nothing written outside DIR"
+    );
+}
+
+#[test]
+fn initialised_site_builds_with_a_home_page() {
+    let outer = TestSite::empty();
+    assert_success(&outer.hub(&["init", "newsite"]));
+    let root = outer.path("newsite");
+    let out = run(&root, &["build"]);
+    assert_success(&out);
+    let index = fs::read_to_string(root.join("public/index.html")).expect("public/index.html");
+    let html = scraper::Html::parse_document(&index);
+    assert_eq!(
+        select(&html, "h1").len(),
+        1,
+        "the starter home page has one h1"
+    );
+}
+
+#[test]
+fn init_refuses_folder_with_site_toml_and_leaves_it_unchanged() {
+    let site = TestSite::empty();
+    let mine = "title = \"Mine\"\nbase_url = \"https://mine.example.org\"\n";
+    site.write("site.toml", mine);
+    let out = site.hub(&["init"]);
+    assert_usage_error(&out);
+    assert_eq!(
+        fs::read_to_string(site.path("site.toml")).unwrap(),
+        mine,
+        "site.toml untouched"
+    );
+    assert!(
+        !site.path("content").exists(),
+        "no starter content written on refusal"
+    );
+}
+
+#[test]
+fn init_with_dir_refuses_existing_site_there() {
+    let outer = TestSite::empty();
+    let mine = "title = \"Mine\"\nbase_url = \"https://mine.example.org\"\n";
+    outer.write("existing/site.toml", mine);
+    let out = outer.hub(&["init", "existing"]);
+    assert_usage_error(&out);
+    assert_eq!(
+        fs::read_to_string(outer.path("existing/site.toml")).unwrap(),
+        mine
+    );
+}
+
+#[test]
+fn init_force_overwrites_existing_site_toml() {
+    let site = TestSite::empty();
+    let mine = "title = \"Mine\"\nbase_url = \"https://mine.example.org\"\n";
+    site.write("site.toml", mine);
+    let out = site.hub(&["init", "--force"]);
+    assert_success(&out);
+    let now = fs::read_to_string(site.path("site.toml")).unwrap();
+    assert_ne!(now, mine, "--force wrote the starter site.toml");
+    assert!(site.path("content").is_dir());
+    assert!(site.path("static").is_dir());
+    assert_success(&site.hub(&["build"]));
+    assert!(site.path("public/index.html").is_file());
+}
+
+// ---------------------------------------------------------------------------------------------
+// hub new
+
+#[test]
+fn new_creates_page_with_title_today_and_draft() {
+    let site = site_with_home();
+    let before = chrono::Local::now().date_naive().to_string();
+    let out = site.hub(&["new", "tips/my-first-tip", "--title", "My first tip"]);
+    let after = chrono::Local::now().date_naive().to_string();
+    assert_success(&out);
+    let text = fs::read_to_string(site.path("content/tips/my-first-tip.md"))
+        .expect("content/tips/my-first-tip.md created");
+    let fm = front_matter(&text);
+    assert_eq!(
+        fm.get("title").and_then(|v| v.as_str()),
+        Some("My first tip")
+    );
+    let date = date_of(fm.get("date").expect("a date"));
+    assert!(
+        date == before || date == after,
+        "date {date} is today ({before})"
+    );
+    assert_eq!(fm.get("draft").and_then(|v| v.as_bool()), Some(true));
+}
+
+#[test]
+fn new_page_is_a_draft_left_out_of_a_normal_build() {
+    let site = site_with_home();
+    assert_success(&site.hub(&["new", "tips/my-first-tip", "--title", "My first tip"]));
+    site.build_ok(&[]);
+    assert!(site.path("public/index.html").is_file());
+    assert!(
+        !site.path("public/tips/my-first-tip/index.html").exists(),
+        "the new draft is not published"
+    );
+}
+
+#[test]
+fn new_page_is_built_with_drafts_flag() {
+    let site = site_with_home();
+    assert_success(&site.hub(&["new", "tips/my-first-tip", "--title", "My first tip"]));
+    site.build_ok(&["--drafts"]);
+    let html = site.html("tips/my-first-tip/index.html");
+    assert_eq!(text_of(&html, "h1"), "My first tip");
+}
+
+#[test]
+fn new_refuses_existing_page_and_leaves_it_alone() {
+    let site = site_with_home();
+    let original = "+++\ntitle = \"Already here\"\n+++\n\nKeep me.\n";
+    site.write("content/tips/my-first-tip.md", original);
+    let out = site.hub(&["new", "tips/my-first-tip", "--title", "Replacement"]);
+    assert_usage_error(&out);
+    assert_eq!(
+        fs::read_to_string(site.path("content/tips/my-first-tip.md")).unwrap(),
+        original
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// --version, --help, unknown subcommands
+
+#[test]
+fn version_flag_prints_the_version() {
+    let dir = TestSite::empty();
+    let out = dir.hub(&["--version"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    let words: Vec<&str> = text.split_whitespace().collect();
+    assert!(
+        words.contains(&env!("CARGO_PKG_VERSION")),
+        "--version prints {}: {text:?}",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(
+        words.contains(&"hub"),
+        "--version names the program: {text:?}"
+    );
+}
+
+#[test]
+fn help_flag_lists_the_subcommands() {
+    let dir = TestSite::empty();
+    let out = dir.hub(&["--help"]);
+    assert_success(&out);
+    let text = stdout(&out);
+    // The first word of each line in the Commands: block.
+    let commands: Vec<String> = text
+        .lines()
+        .skip_while(|l| !l.trim_start().to_lowercase().starts_with("commands"))
+        .skip(1)
+        .take_while(|l| !l.trim().is_empty())
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect();
+    for name in ["init", "new", "build"] {
+        assert!(
+            commands.iter().any(|c| c == name),
+            "--help lists {name}: found {commands:?}\n{text}"
+        );
+    }
+}
+
+#[test]
+fn unknown_subcommand_is_a_usage_error() {
+    let site = site_with_home();
+    let out = site.hub(&["frobnicate"]);
+    assert_usage_error(&out);
+    assert!(!stderr(&out).trim().is_empty(), "says what is wrong");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding the site
+
+#[test]
+fn root_flag_builds_a_site_from_another_folder() {
+    let site = site_with_home();
+    let elsewhere = TestSite::empty();
+    let root = site.root().to_str().expect("utf-8 path");
+    let out = elsewhere.hub(&["--root", root, "build"]);
+    assert_success(&out);
+    assert!(
+        site.path("public/index.html").is_file(),
+        "built into the --root site's public/"
+    );
+    assert!(
+        !elsewhere.path("public").exists(),
+        "nothing written in the current folder"
+    );
+}
+
+#[test]
+fn build_from_a_subfolder_finds_site_toml_above() {
+    let site = site_with_home();
+    site.write("content/tips/_index.md", "+++\ntitle = \"Tips\"\n+++\n");
+    site.write(
+        "content/tips/one.md",
+        "+++\ntitle = \"Tip one\"\ndate = 2026-11-01\n+++\n\nOne.\n",
+    );
+    let out = run(&site.path("content/tips"), &["build"]);
+    assert_success(&out);
+    assert!(
+        site.path("public/tips/one/index.html").is_file(),
+        "built into the site root's public/"
+    );
+    assert!(
+        !site.path("content/tips/public").exists(),
+        "not built into the subfolder"
+    );
+}
+
+#[test]
+fn new_from_a_subfolder_writes_under_the_site_content() {
+    let site = site_with_home();
+    site.write("content/tips/_index.md", "+++\ntitle = \"Tips\"\n+++\n");
+    let out = run(
+        &site.path("content/tips"),
+        &["new", "tips/from-below", "--title", "From below"],
+    );
+    assert_success(&out);
+    assert!(
+        site.path("content/tips/from-below.md").is_file(),
+        "written relative to the site root"
+    );
+    assert!(
+        !site.path("content/tips/content").exists(),
+        "not relative to the current folder"
+    );
+}
+
+#[test]
+fn no_site_toml_anywhere_is_a_usage_error_mentioning_init() {
+    let dir = TestSite::empty();
+    for folder in dir.root().ancestors() {
+        assert!(
+            !folder.join("site.toml").exists(),
+            "test precondition: no site.toml above the temporary folder ({})",
+            folder.display()
+        );
+    }
+    let out = dir.hub(&["build"]);
+    assert_usage_error(&out);
+    assert!(
+        stderr(&out).contains("hub init"),
+        "the message suggests `hub init`:\n{}",
+        stderr(&out)
+    );
+    assert!(!dir.path("public").exists());
+}
