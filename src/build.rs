@@ -76,7 +76,9 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
             Error::site(d)
         })?;
     let theme = templates::locate_theme(root, &config.theme)?;
+    let timer = PhaseTimer::start();
     let (content, mut problems) = crate::content::load(root);
+    timer.lap("load content");
     let templates = templates::load(root, &theme);
     let data = crate::data::load(root);
     let site = site::build(
@@ -88,6 +90,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
             highlighting: &highlighting,
         },
     );
+    timer.lap("site model and markdown");
     let (site, templates, data) = match (site, templates, data) {
         (Ok(site), Ok(templates), Ok(data)) if problems.is_empty() => (site, templates, data),
         (site, templates, data) => {
@@ -127,7 +130,14 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)?,
     };
     let rendered = render_site(&settings.root, config, settings.drafts)?;
+    let rendered_at = started.elapsed();
     let stats = output::write(&output_dir, &rendered.files)?;
+    if std::env::var_os("HUB_TIMINGS").is_some() {
+        eprintln!(
+            "timings: render {rendered_at:?}, write {:?}",
+            started.elapsed() - rendered_at
+        );
+    }
     Ok(BuildReport {
         pages: rendered.site.pages.len(),
         sections: rendered.site.sections.len(),
@@ -140,4 +150,26 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
 
 fn absolute(path: &Path) -> Result<PathBuf> {
     std::path::absolute(path).map_err(|e| Error::io(path, e))
+}
+
+/// Prints how long each stage took when `HUB_TIMINGS` is set, for benchmarking.
+struct PhaseTimer {
+    last: std::cell::Cell<Instant>,
+    enabled: bool,
+}
+
+impl PhaseTimer {
+    fn start() -> PhaseTimer {
+        PhaseTimer {
+            last: std::cell::Cell::new(Instant::now()),
+            enabled: std::env::var_os("HUB_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            eprintln!("timings: {stage} {:?}", self.last.get().elapsed());
+            self.last.set(Instant::now());
+        }
+    }
 }

@@ -1,7 +1,8 @@
 //! Syntax highlighting of fenced code with syntect. The syntax and theme sets are loaded at
 //! most once per process, and only when a page actually has a fenced block with a language.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use syntect::highlighting::{Theme, ThemeSet};
 use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
@@ -24,7 +25,7 @@ fn themes() -> &'static ThemeSet {
 }
 
 /// How fenced code is coloured.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Highlighting {
     /// Inline `style=` attributes from the named theme.
     Inline(String),
@@ -64,7 +65,26 @@ impl Highlighting {
     }
 
     /// HTML for one fenced block. Unknown languages are shown as plain escaped code.
+    ///
+    /// Results are remembered for the life of the process: highlighting is the slowest part
+    /// of rendering Markdown, the same snippet often appears on several pages, and the preview
+    /// server rebuilds pages whose code blocks have not changed.
     pub fn highlight(&self, code: &str, language: &str) -> String {
+        type Cache = Mutex<HashMap<(Highlighting, String, String), String>>;
+        static CACHE: OnceLock<Cache> = OnceLock::new();
+        let cache = CACHE.get_or_init(Default::default);
+        let key = (self.clone(), language.to_string(), code.to_string());
+        if let Some(html) = cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return html;
+        }
+        let html = self.highlight_uncached(code, language);
+        if let Ok(mut cache) = cache.lock() {
+            cache.insert(key, html.clone());
+        }
+        html
+    }
+
+    fn highlight_uncached(&self, code: &str, language: &str) -> String {
         let language_class = language_class(language);
         let Some(syntax) = (!language.is_empty())
             .then(|| syntaxes().find_syntax_by_token(language))
