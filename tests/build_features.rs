@@ -13,8 +13,6 @@ use std::fs;
 use common::*;
 use scraper::{ElementRef, Html};
 
-const BASE: &str = "https://hub.example.org";
-
 fn features() -> TestSite {
     let site = TestSite::fixture("features");
     site.build_ok(&[]);
@@ -25,42 +23,6 @@ fn site_templates() -> TestSite {
     let site = TestSite::fixture("site-templates");
     site.build_ok(&[]);
     site
-}
-
-/// Resolves an href written on a page of the site to an absolute URL.
-fn absolute(href: &str) -> String {
-    if href.starts_with("http://") || href.starts_with("https://") {
-        href.to_string()
-    } else if let Some(path) = href.strip_prefix('/') {
-        format!("{BASE}/{path}")
-    } else {
-        href.to_string()
-    }
-}
-
-fn main_links(html: &Html) -> Vec<String> {
-    hrefs(html, "main a[href]")
-        .iter()
-        .map(|h| absolute(h))
-        .collect()
-}
-
-/// Links inside <main> to pages directly under `section_path`, in document order, each once.
-fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
-    let prefix = format!("{BASE}{section_path}");
-    let mut seen = Vec::new();
-    for link in main_links(html) {
-        let Some(rest) = link.strip_prefix(&prefix) else {
-            continue;
-        };
-        if rest.is_empty() || rest.starts_with("page/") || link.contains('#') {
-            continue;
-        }
-        if !seen.contains(&link) {
-            seen.push(link);
-        }
-    }
-    seen
 }
 
 fn urls(paths: &[&str]) -> Vec<String> {

@@ -12,7 +12,6 @@ use std::path::Path;
 use common::*;
 use scraper::Html;
 
-const BASE: &str = "https://hub.example.org";
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 /// Builds the `urls` fixture into its own public/ and returns the site.
@@ -20,45 +19,6 @@ fn built() -> TestSite {
     let site = TestSite::fixture("urls");
     site.build_ok(&[]);
     site
-}
-
-/// Resolves an href found on a page of the site to an absolute URL, so tests do not care
-/// whether the theme writes `/tips/` or `https://hub.example.org/tips/`.
-fn absolute(href: &str) -> String {
-    if href.starts_with("http://") || href.starts_with("https://") {
-        href.to_string()
-    } else if let Some(path) = href.strip_prefix('/') {
-        format!("{BASE}/{path}")
-    } else {
-        href.to_string()
-    }
-}
-
-/// Every link inside <main>, made absolute, in document order.
-fn main_links(html: &Html) -> Vec<String> {
-    hrefs(html, "main a[href]")
-        .iter()
-        .map(|h| absolute(h))
-        .collect()
-}
-
-/// Links inside <main> to pages directly under `section_path` (not the section itself, not
-/// its pager pages), in document order, each once.
-fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
-    let prefix = format!("{BASE}{section_path}");
-    let mut seen = Vec::new();
-    for link in main_links(html) {
-        let Some(rest) = link.strip_prefix(&prefix) else {
-            continue;
-        };
-        if rest.is_empty() || rest.starts_with("page/") || link.contains('#') {
-            continue;
-        }
-        if !seen.contains(&link) {
-            seen.push(link);
-        }
-    }
-    seen
 }
 
 /// The target URL of a `<meta http-equiv="refresh" content="0; url=...">`.

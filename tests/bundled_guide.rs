@@ -11,8 +11,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use scraper::{ElementRef, Html, Selector};
 
-const BASE: &str = "https://hub.example.org";
-
 fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
@@ -38,16 +36,6 @@ fn built() -> TestSite {
     let site = copy_guide();
     site.build_ok(&[]);
     site
-}
-
-fn absolute(href: &str) -> String {
-    if href.starts_with("http://") || href.starts_with("https://") {
-        href.to_string()
-    } else if let Some(path) = href.strip_prefix('/') {
-        format!("{BASE}/{path}")
-    } else {
-        href.to_string()
-    }
 }
 
 fn text(el: &ElementRef<'_>) -> String {

@@ -82,7 +82,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             }
         }
     }
-    for file in special_files(&site, &templates, &base, config) {
+    for file in special_files(&site, &templates, &base) {
         match file {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
@@ -335,7 +335,6 @@ fn special_files(
     site: &Site,
     templates: &Templates,
     base: &Context,
-    config: &Config,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
         let text = templates
@@ -374,7 +373,6 @@ fn special_files(
             &context,
         ));
     }
-    let _ = config;
     out
 }
 

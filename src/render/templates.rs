@@ -257,8 +257,7 @@ pub fn render_error(
             d = d.at(line, Some(col));
         }
         d = d.hint(format!("`{variable}` is not set here; check its spelling, or guard it with {{% if {variable} is defined %}}"));
-    } else if let Some(source) = source {
-        let _ = source;
+    } else {
         d = d.hint("see docs/templates.md for the variables each template gets");
     }
     d

@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, Site, Tag, HOME};
+use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, Site, Tag};
 use crate::content::{
     parse_page, parse_section, slugify, ContentFiles, PageSource, SectionSource, SortBy,
 };
@@ -126,13 +126,7 @@ fn in_bundle(dir: &str, bundle_dirs: &HashSet<String>) -> Option<String> {
         if bundle_dirs.contains(current) {
             return Some(current.to_string());
         }
-        match current.rsplit_once('/') {
-            Some((parent, _)) => current = parent,
-            None if !current.is_empty() && bundle_dirs.contains(current) => {
-                return Some(current.to_string())
-            }
-            None => return None,
-        }
+        current = current.rsplit_once('/')?.0;
     }
 }
 
@@ -674,7 +668,6 @@ fn place_assets(
             });
         }
     }
-    let _ = HOME;
     site.assets = copies;
 }
 
@@ -743,7 +736,7 @@ mod tests {
         let paths: Vec<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(paths, vec!["/tips/follow-thirty/", "/about/"]);
         assert_eq!(site.sections[1].path, "/tips/");
-        assert_eq!(site.sections[1].parent, Some(HOME));
+        assert_eq!(site.sections[1].parent, Some(crate::site::HOME));
         assert_eq!(
             site.permalinks["tips/follow-thirty.md"
                 .replace("follow-thirty", "Follow Thirty")

@@ -206,3 +206,42 @@ pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
         .filter_map(|e| e.value().attr("href").map(str::to_string))
         .collect()
 }
+
+/// The base_url of the test sites.
+pub const BASE: &str = "https://hub.example.org";
+
+/// Resolves an href found on a page of the site to an absolute URL, so tests do not care
+/// whether the theme writes `/tips/` or `https://hub.example.org/tips/`.
+pub fn absolute(href: &str) -> String {
+    match href.strip_prefix('/') {
+        Some(path) if !href.starts_with("//") => format!("{BASE}/{path}"),
+        _ => href.to_string(),
+    }
+}
+
+/// Every link inside <main>, made absolute, in document order.
+pub fn main_links(html: &Html) -> Vec<String> {
+    hrefs(html, "main a[href]")
+        .iter()
+        .map(|h| absolute(h))
+        .collect()
+}
+
+/// Links inside <main> to pages directly under `section_path` (not the section itself, not
+/// its pager pages, not anchors), in document order, each once.
+pub fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
+    let prefix = format!("{BASE}{section_path}");
+    let mut seen = Vec::new();
+    for link in main_links(html) {
+        let Some(rest) = link.strip_prefix(&prefix) else {
+            continue;
+        };
+        if rest.is_empty() || rest.starts_with("page/") || link.contains('#') {
+            continue;
+        }
+        if !seen.contains(&link) {
+            seen.push(link);
+        }
+    }
+    seen
+}
