@@ -114,6 +114,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         highlighting: &highlighting,
     })
     .map_err(Error::Site)?;
+    timer.lap("templates and feeds");
     Ok(RenderedSite {
         config,
         site,

@@ -42,6 +42,9 @@ pub struct RenderedMarkdown {
     pub summary: Option<String>,
     /// HTML of the first top-level paragraph, when there is one.
     pub first_paragraph: Option<String>,
+    /// Plain text of the summary (before `<!-- more -->`, else the first paragraph), for
+    /// meta descriptions; at most about [`PLAIN_SUMMARY_LIMIT`] characters.
+    pub summary_text: String,
     pub toc: Vec<Heading>,
     /// Every heading id, for checking `#anchor` links.
     pub anchors: HashSet<String>,
@@ -64,6 +67,9 @@ pub struct RenderContext<'a> {
     pub smart_punctuation: bool,
     pub highlighting: &'a Highlighting,
 }
+
+/// Plain summaries longer than this are cut at a word boundary (search engines show ~160).
+pub const PLAIN_SUMMARY_LIMIT: usize = 300;
 
 /// Marks where the summary ends; written with or without spaces.
 fn is_more_marker(html: &str) -> bool {
@@ -105,6 +111,9 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
     let mut code: Option<(String, String)> = None;
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut id_counts: HashMap<String, usize> = HashMap::new();
+    let mut text_before_more = String::new();
+    let mut first_paragraph_text = String::new();
+    let page_url = url::Url::parse(ctx.permalink).ok();
 
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
@@ -210,6 +219,36 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                     })
                 }
             },
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    absolute_url(&dest_url, page_url.as_ref()).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                let dest_url =
+                    absolute_url(&dest_url, page_url.as_ref()).map_or(dest_url, CowStr::from);
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
             Event::Html(html) | Event::InlineHtml(html)
                 if is_more_marker(&html) && more_index.is_none() && heading.is_none() =>
             {
@@ -221,8 +260,22 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
         match &event {
             Event::Text(text) | Event::Code(text) => {
                 out.word_count += text.split_whitespace().count();
+                if more_index.is_none() && text_before_more.len() < PLAIN_SUMMARY_LIMIT * 2 {
+                    text_before_more.push_str(text);
+                }
+                if first_paragraph.0.is_some() && first_paragraph.1.is_none() {
+                    first_paragraph_text.push_str(text);
+                }
                 if let Some(open) = heading.as_mut() {
                     open.text.push_str(text);
+                }
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                if first_paragraph.0.is_some() && first_paragraph.1.is_none() {
+                    first_paragraph_text.push(' ');
+                }
+                if more_index.is_none() {
+                    text_before_more.push(' ');
                 }
             }
             Event::Start(tag) => {
@@ -235,6 +288,9 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 }
             }
             Event::End(tag) => {
+                if more_index.is_none() && is_block_end(tag) {
+                    text_before_more.push(' ');
+                }
                 if is_block_end(tag) {
                     block_depth = block_depth.saturating_sub(1);
                 }
@@ -257,6 +313,11 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
         return Err(problems);
     }
     out.toc = nest_headings(&flat_toc, ctx.permalink);
+    out.summary_text = shorten(if more_index.is_some() {
+        &text_before_more
+    } else {
+        &first_paragraph_text
+    });
     if let (Some(start), Some(end)) = first_paragraph {
         out.first_paragraph = Some(to_html(&events[start..end.min(events.len())]));
     }
@@ -271,6 +332,32 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
         None => out.html = to_html(&events),
     }
     Ok(out)
+}
+
+/// Collapses whitespace and cuts at a word boundary near [`PLAIN_SUMMARY_LIMIT`].
+fn shorten(text: &str) -> String {
+    let mut out = String::new();
+    for word in text.split_whitespace() {
+        if out.len() + word.len() > PLAIN_SUMMARY_LIMIT {
+            out.push('…');
+            break;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// A link or image address made absolute against the page's URL, so that it works in feeds
+/// and wherever the HTML is shown. `None` leaves it as written: already absolute (`https:`,
+/// `mailto:`), an in-page `#anchor`, or empty.
+fn absolute_url(dest: &str, page_url: Option<&url::Url>) -> Option<String> {
+    if dest.is_empty() || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
+        return None;
+    }
+    page_url?.join(dest).ok().map(String::from)
 }
 
 fn to_html(events: &[Event<'_>]) -> String {
@@ -488,6 +575,30 @@ mod tests {
         let r = render_text("One two.\n\n```rust\nlet x = 1;\n```\n").unwrap();
         assert!(r.html.contains("hl-"), "{}", r.html);
         assert_eq!(r.word_count, 2);
+    }
+
+    #[test]
+    fn relative_links_and_images_become_absolute() {
+        let r =
+            render_text("[a](/tips/) [b](other/) [c](#x) [d](mailto:a@b.org) ![e](photo.png)\n")
+                .unwrap();
+        assert!(
+            r.html.contains("href=\"https://e.org/tips/\""),
+            "{}",
+            r.html
+        );
+        assert!(r.html.contains("href=\"https://e.org/a/other/\""));
+        assert!(r.html.contains("href=\"#x\""));
+        assert!(r.html.contains("href=\"mailto:a@b.org\""));
+        assert!(r.html.contains("src=\"https://e.org/a/photo.png\""));
+    }
+
+    #[test]
+    fn plain_summary_text() {
+        let r = render_text("## Head\n\nFirst *para*\nline two.\n\nSecond.\n").unwrap();
+        assert_eq!(r.summary_text, "First para line two.");
+        let r = render_text("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n").unwrap();
+        assert_eq!(r.summary_text, "One. Two.");
     }
 
     #[test]

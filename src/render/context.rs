@@ -4,9 +4,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::config::Config;
 use crate::content::ContentDate;
 use crate::markdown::Heading;
-use crate::site::{Page, PageId, Section, SectionId, Site, Tag};
+use crate::render::{metadata, share};
+use crate::site::{Page, PageId, Section, SectionId, Site, Tag, HOME};
 
 /// Words per minute used for `reading_time`.
 const READING_WORDS_PER_MINUTE: usize = 200;
@@ -60,6 +62,12 @@ pub struct PageView<'a> {
     pub reading_time: usize,
     pub share: Vec<ShareLink>,
     pub image: Option<&'a str>,
+    /// Absolute URL of the card image (the page's `image`, else `[extra] default_image`).
+    pub image_url: Option<String>,
+    /// The description, else the summary as plain text.
+    pub meta_description: String,
+    /// JSON-LD for the `<head>` (print with `| safe`); empty in page lists.
+    pub json_ld: String,
     pub draft: bool,
     pub weight: Option<i64>,
     pub extra: &'a Value,
@@ -108,6 +116,9 @@ pub struct SectionView<'a> {
     pub word_count: usize,
     pub reading_time: usize,
     pub share: Vec<ShareLink>,
+    pub image_url: Option<String>,
+    pub meta_description: String,
+    pub json_ld: String,
     pub pages: &'a [PageView<'a>],
     pub subsections: Vec<SubsectionView<'a>>,
     pub page_count: usize,
@@ -138,6 +149,7 @@ pub struct NavItem<'a> {
 /// Builds views from the site model.
 pub struct Views<'a> {
     pub site: &'a Site,
+    pub config: &'a Config,
 }
 
 impl<'a> Views<'a> {
@@ -159,10 +171,25 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// A page; with its HTML content when `with_content`.
-    pub fn page(&self, id: PageId, with_content: bool) -> PageView<'a> {
+    /// A page; with its HTML content, share links and head metadata when `full`.
+    pub fn page(&self, id: PageId, full: bool) -> PageView<'a> {
         let page: &'a Page = &self.site.pages[id];
         let source = &page.source;
+        let meta_description =
+            metadata::description(&source.description, &page.rendered.summary_text);
+        let (share, image_url, json_ld) = if full {
+            let image_url =
+                metadata::card_image(source.image.as_deref(), &page.permalink, self.config);
+            let json_ld =
+                metadata::page_json_ld(page, &meta_description, image_url.as_deref(), self.config);
+            (
+                share::share_links(&self.config.share, &page.permalink, &source.title),
+                image_url,
+                json_ld,
+            )
+        } else {
+            (Vec::new(), None, String::new())
+        };
         PageView {
             title: &source.title,
             description: &source.description,
@@ -171,7 +198,7 @@ impl<'a> Views<'a> {
             review_by: source.review_by,
             permalink: &page.permalink,
             path: &page.path,
-            content: with_content.then_some(page.rendered.html.as_str()),
+            content: full.then_some(page.rendered.html.as_str()),
             summary: &page.summary,
             toc: &page.rendered.toc,
             tags: page
@@ -182,8 +209,11 @@ impl<'a> Views<'a> {
             authors: &source.authors,
             word_count: page.rendered.word_count,
             reading_time: reading_time(page.rendered.word_count),
-            share: Vec::new(),
+            share,
             image: source.image.as_deref(),
+            image_url,
+            meta_description,
+            json_ld,
             draft: source.draft,
             weight: source.weight,
             extra: &source.extra,
@@ -210,6 +240,14 @@ impl<'a> Views<'a> {
     /// A section with the given (already paginated) page views.
     pub fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
         let section: &'a Section = &self.site.sections[id];
+        let source = &section.source;
+        let meta_description =
+            metadata::description(&source.description, &section.rendered.summary_text);
+        let title = if id == HOME {
+            &self.config.title
+        } else {
+            &source.title
+        };
         SectionView {
             title: &section.source.title,
             description: &section.source.description,
@@ -222,7 +260,16 @@ impl<'a> Views<'a> {
             ancestors: self.crumbs(id, false),
             word_count: section.rendered.word_count,
             reading_time: reading_time(section.rendered.word_count),
-            share: Vec::new(),
+            share: share::share_links(&self.config.share, &section.permalink, title),
+            image_url: metadata::card_image(None, &section.permalink, self.config),
+            json_ld: metadata::section_json_ld(
+                id == HOME,
+                title,
+                &meta_description,
+                &section.permalink,
+                self.config,
+            ),
+            meta_description,
             pages,
             subsections: section
                 .subsections

@@ -3,6 +3,9 @@
 //! Nothing is written to disk here; `output` does that once everything rendered.
 
 pub mod context;
+pub mod feeds;
+pub mod metadata;
+pub mod share;
 pub mod templates;
 
 use std::collections::BTreeMap;
@@ -20,6 +23,7 @@ use crate::markdown::Highlighting;
 use crate::output::{OutputContent, OutputFile};
 use crate::site::{PageId, SectionId, Site, HOME};
 use context::{PaginatorView, Views};
+use feeds::FeedScope;
 use templates::{render_error, Templates, ThemeLocation, DEFAULT_THEME};
 
 /// One file to render through a template.
@@ -55,19 +59,24 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         data,
         highlighting,
     } = input;
-    register_functions(&mut templates.tera, &site, &config.base_url);
-    let views = Views { site: &site };
+    register_functions(&mut templates.tera, &site, config);
+    let views = Views {
+        site: &site,
+        config,
+    };
     let mut base = Context::new();
     base.insert("config", config);
     base.insert("data", &data);
     base.insert("nav", &views.nav());
-    base.insert("feeds", &Vec::<Value>::new());
+    let feed_targets = feeds::feed_targets(&site, config);
+    let feed_index = FeedIndex::new(&feed_targets, config);
+    base.insert("feeds", &feed_index.for_scope(None));
 
     let mut problems = Vec::new();
     let jobs = jobs(&site);
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(*job, &site, &templates, &base, config))
+        .map(|job| render_job(*job, &site, &templates, &base, config, &feed_index))
         .collect();
     let mut files = OutputSet::default();
     for result in rendered {
@@ -87,6 +96,9 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
         }
+    }
+    for file in feeds::render_feeds(&site, config, &feed_targets) {
+        files.add(file, &mut problems);
     }
     for asset in &site.assets {
         files.add(
@@ -178,6 +190,40 @@ fn jobs(site: &Site) -> Vec<Job> {
     jobs
 }
 
+/// Which feeds each page links to: the site's, plus its section's or tag's own.
+struct FeedIndex {
+    site: Vec<feeds::FeedLink>,
+    by_scope: std::collections::HashMap<FeedScope, Vec<feeds::FeedLink>>,
+}
+
+impl FeedIndex {
+    fn new(targets: &[feeds::FeedTarget], config: &Config) -> FeedIndex {
+        let mut index = FeedIndex {
+            site: Vec::new(),
+            by_scope: Default::default(),
+        };
+        for target in targets {
+            let links = feeds::feed_links(target, config);
+            match target.scope {
+                FeedScope::Site => index.site = links,
+                scope => {
+                    index.by_scope.insert(scope, links);
+                }
+            }
+        }
+        index
+    }
+
+    /// Site feeds first, then the scope's own (a section's feeds also on its pages).
+    fn for_scope(&self, scope: Option<FeedScope>) -> Vec<feeds::FeedLink> {
+        let mut links = self.site.clone();
+        if let Some(own) = scope.and_then(|s| self.by_scope.get(&s)) {
+            links.extend(own.iter().cloned());
+        }
+        links
+    }
+}
+
 /// Output file for a site-relative URL path: `/tips/` → `tips/index.html`.
 fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
@@ -189,9 +235,19 @@ fn render_job(
     templates: &Templates,
     base: &Context,
     config: &Config,
+    feed_index: &FeedIndex,
 ) -> Result<OutputFile, Diagnostic> {
-    let views = Views { site };
+    let views = Views { site, config };
     let mut context = base.clone();
+    let scope = match job {
+        Job::Page(id) => Some(FeedScope::Section(site.pages[id].section)),
+        Job::Section(id, _) => Some(FeedScope::Section(id)),
+        Job::Tag(id) => Some(FeedScope::Tag(id)),
+        Job::TagList | Job::NotFound => None,
+    };
+    if scope.is_some() {
+        context.insert("feeds", &feed_index.for_scope(scope));
+    }
     let (template, path, source): (String, String, &Path) = match job {
         Job::Page(id) => {
             let page = &site.pages[id];
@@ -511,7 +567,9 @@ fn collect_folder(
 }
 
 /// Registers `get_page`, `get_section` and `get_url` (docs/templates.md).
-fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, base_url: &str) {
+fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) {
+    let config = Arc::new(config.clone());
+    let base_url = config.base_url.as_str();
     fn path_arg(
         args: &std::collections::HashMap<String, tera::Value>,
         function: &str,
@@ -524,6 +582,7 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, base_url: &str) {
         }
     }
     let pages = Arc::clone(site);
+    let page_config = Arc::clone(&config);
     tera.register_function(
         "get_page",
         move |args: &std::collections::HashMap<String, tera::Value>| {
@@ -532,10 +591,15 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, base_url: &str) {
                 .page_by_content_path
                 .get(&path)
                 .ok_or_else(|| format!("get_page: no page at content/{path}"))?;
-            tera::to_value(Views { site: &pages }.page(id, true)).map_err(Into::into)
+            let views = Views {
+                site: &pages,
+                config: &page_config,
+            };
+            tera::to_value(views.page(id, true)).map_err(Into::into)
         },
     );
     let sections = Arc::clone(site);
+    let section_config = Arc::clone(&config);
     tera.register_function(
         "get_section",
         move |args: &std::collections::HashMap<String, tera::Value>| {
@@ -544,7 +608,10 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, base_url: &str) {
                 .section_by_content_path
                 .get(&path)
                 .ok_or_else(|| format!("get_section: no section at content/{path}"))?;
-            let views = Views { site: &sections };
+            let views = Views {
+                site: &sections,
+                config: &section_config,
+            };
             let pages = views.page_list(&sections.sections[id].pages);
             tera::to_value(views.section(id, &pages)).map_err(Into::into)
         },

@@ -1,0 +1,437 @@
+//! Atom 1.0, RSS 2.0 and JSON Feed 1.1 (SPEC §6): one set for the whole site, one for each
+//! section with dated pages (unless `feed = false`) and one for each tag. Atom and RSS are
+//! written with the `atom_syndication` and `rss` crates, which escape correctly; JSON Feed is
+//! plain serde, its format being JSON.
+
+use atom_syndication as atom;
+use chrono::{DateTime, FixedOffset};
+use serde::Serialize;
+
+use crate::config::{Config, FeedKind};
+use crate::output::{OutputContent, OutputFile};
+use crate::site::{Page, PageId, SectionId, Site, HOME};
+
+/// What a feed covers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FeedScope {
+    Site,
+    Section(SectionId),
+    Tag(usize),
+}
+
+/// One subject that gets a feed in each configured format.
+#[derive(Debug, Clone)]
+pub struct FeedTarget {
+    pub scope: FeedScope,
+    pub title: String,
+    pub description: String,
+    /// Site-relative folder the feed files go in: `/`, `/posts/`, `/tags/privacy/`.
+    pub dir: String,
+    /// The HTML page the feed follows.
+    pub html_url: String,
+    /// Newest first, at most `limit`.
+    pub pages: Vec<PageId>,
+}
+
+/// A feed as templates list it (`feeds`) for `<link rel="alternate">` and footer links.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedLink {
+    pub title: String,
+    pub url: String,
+    pub mime: &'static str,
+    pub kind: &'static str,
+}
+
+impl FeedKind {
+    fn file_name(self) -> &'static str {
+        match self {
+            FeedKind::Atom => "atom.xml",
+            FeedKind::Rss => "rss.xml",
+            FeedKind::Json => "feed.json",
+        }
+    }
+
+    fn mime(self) -> &'static str {
+        match self {
+            FeedKind::Atom => "application/atom+xml",
+            FeedKind::Rss => "application/rss+xml",
+            FeedKind::Json => "application/feed+json",
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            FeedKind::Atom => "Atom",
+            FeedKind::Rss => "RSS",
+            FeedKind::Json => "JSON Feed",
+        }
+    }
+}
+
+/// Dated pages from `ids`, newest first, at most `limit` (0: all).
+fn newest_dated(site: &Site, ids: impl Iterator<Item = PageId>, limit: usize) -> Vec<PageId> {
+    let mut dated: Vec<PageId> = ids
+        .filter(|&id| site.pages[id].source.date.is_some())
+        .collect();
+    dated.sort_by(|&a, &b| {
+        let (a, b) = (&site.pages[a].source, &site.pages[b].source);
+        b.date
+            .cmp(&a.date)
+            .then_with(|| a.content_path.cmp(&b.content_path))
+    });
+    if limit > 0 {
+        dated.truncate(limit);
+    }
+    dated
+}
+
+/// Pages of a section and of every section below it.
+fn section_tree_pages(site: &Site, id: SectionId, out: &mut Vec<PageId>) {
+    out.extend(&site.sections[id].pages);
+    for &sub in &site.sections[id].subsections {
+        section_tree_pages(site, sub, out);
+    }
+}
+
+/// Every feed the site has: only subjects with dated pages get one.
+pub fn feed_targets(site: &Site, config: &Config) -> Vec<FeedTarget> {
+    let mut targets = Vec::new();
+    if config.feeds.formats.is_empty() {
+        return targets;
+    }
+    let limit = config.feeds.limit;
+    let base = &config.base_url;
+    if site.sections[HOME].source.feed {
+        targets.push(FeedTarget {
+            scope: FeedScope::Site,
+            title: config.title.clone(),
+            description: config.description.clone(),
+            dir: "/".into(),
+            html_url: format!("{base}/"),
+            pages: newest_dated(site, 0..site.pages.len(), limit),
+        });
+    }
+    for (id, section) in site.sections.iter().enumerate().skip(1) {
+        if !section.source.feed {
+            continue;
+        }
+        let mut ids = Vec::new();
+        section_tree_pages(site, id, &mut ids);
+        targets.push(FeedTarget {
+            scope: FeedScope::Section(id),
+            title: format!("{} — {}", section.source.title, config.title),
+            description: section.source.description.clone(),
+            dir: section.path.clone(),
+            html_url: section.permalink.clone(),
+            pages: newest_dated(site, ids.into_iter(), limit),
+        });
+    }
+    for (id, tag) in site.tags.iter().enumerate() {
+        targets.push(FeedTarget {
+            scope: FeedScope::Tag(id),
+            title: format!("Tagged “{}” — {}", tag.name, config.title),
+            description: format!("Pages tagged “{}”", tag.name),
+            dir: tag.path.clone(),
+            html_url: tag.permalink.clone(),
+            pages: newest_dated(site, tag.pages.iter().copied(), limit),
+        });
+    }
+    targets.retain(|t| !t.pages.is_empty());
+    targets
+}
+
+/// The links to one target's feeds, in the configured format order.
+pub fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
+    config
+        .feeds
+        .formats
+        .iter()
+        .map(|&kind| FeedLink {
+            title: format!("{} ({})", target.title, kind.label()),
+            url: format!("{}{}{}", config.base_url, target.dir, kind.file_name()),
+            mime: kind.mime(),
+            kind: kind.file_name(),
+        })
+        .collect()
+}
+
+/// Writes every feed of every target.
+pub fn render_feeds(site: &Site, config: &Config, targets: &[FeedTarget]) -> Vec<OutputFile> {
+    let mut files = Vec::new();
+    for target in targets {
+        for &kind in &config.feeds.formats {
+            let url = format!("{}{}{}", config.base_url, target.dir, kind.file_name());
+            let text = match kind {
+                FeedKind::Atom => atom_feed(site, config, target, &url),
+                FeedKind::Rss => rss_feed(site, config, target, &url),
+                FeedKind::Json => json_feed(site, config, target, &url),
+            };
+            files.push(OutputFile {
+                path: format!("{}{}", &target.dir[1..], kind.file_name()),
+                content: OutputContent::Bytes(text.into_bytes()),
+            });
+        }
+    }
+    files
+}
+
+/// The page's HTML for a feed: in-page links (`#heading`, footnotes) made absolute, since
+/// feed readers show the content away from the page. Other links are absolute already.
+fn feed_content(page: &Page) -> String {
+    page.rendered
+        .html
+        .replace("href=\"#", &format!("href=\"{}#", page.permalink))
+}
+
+fn published(page: &Page) -> DateTime<FixedOffset> {
+    page.source.date.map(|d| d.instant).unwrap_or_default()
+}
+
+fn modified(page: &Page) -> DateTime<FixedOffset> {
+    page.source
+        .updated
+        .map(|d| d.instant)
+        .unwrap_or_else(|| published(page))
+        .max(published(page))
+}
+
+fn newest(site: &Site, target: &FeedTarget) -> DateTime<FixedOffset> {
+    target
+        .pages
+        .iter()
+        .map(|&id| modified(&site.pages[id]))
+        .max()
+        .unwrap_or_default()
+}
+
+/// The page's authors, else the site's author, else the site's title.
+fn author_names<'a>(page: &'a Page, config: &'a Config) -> Vec<&'a str> {
+    if page.source.authors.is_empty() {
+        vec![site_author(config)]
+    } else {
+        page.source.authors.iter().map(String::as_str).collect()
+    }
+}
+
+fn site_author(config: &Config) -> &str {
+    if config.author.trim().is_empty() {
+        &config.title
+    } else {
+        &config.author
+    }
+}
+
+fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
+    let person = |name: &str| atom::Person {
+        name: name.to_string(),
+        ..Default::default()
+    };
+    let entries = target
+        .pages
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            atom::Entry {
+                title: atom::Text::plain(page.source.title.clone()),
+                id: page.permalink.clone(),
+                updated: modified(page),
+                published: Some(published(page)),
+                authors: author_names(page, config).into_iter().map(person).collect(),
+                links: vec![atom::Link {
+                    href: page.permalink.clone(),
+                    rel: "alternate".into(),
+                    mime_type: Some("text/html".into()),
+                    ..Default::default()
+                }],
+                summary: (!page.summary.is_empty()).then(|| atom::Text::html(page.summary.clone())),
+                content: Some(atom::Content {
+                    value: Some(feed_content(page)),
+                    content_type: Some("html".into()),
+                    base: Some(page.permalink.clone()),
+                    ..Default::default()
+                }),
+                categories: page
+                    .tags
+                    .iter()
+                    .map(|&t| atom::Category {
+                        term: site.tags[t].slug.clone(),
+                        label: Some(site.tags[t].name.clone()),
+                        ..Default::default()
+                    })
+                    .collect(),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let feed = atom::Feed {
+        title: atom::Text::plain(target.title.clone()),
+        id: target.html_url.clone(),
+        updated: newest(site, target),
+        authors: vec![person(site_author(config))],
+        links: vec![
+            atom::Link {
+                href: self_url.to_string(),
+                rel: "self".into(),
+                mime_type: Some(FeedKind::Atom.mime().into()),
+                ..Default::default()
+            },
+            atom::Link {
+                href: target.html_url.clone(),
+                rel: "alternate".into(),
+                mime_type: Some("text/html".into()),
+                ..Default::default()
+            },
+        ],
+        subtitle: (!target.description.is_empty())
+            .then(|| atom::Text::plain(target.description.clone())),
+        generator: Some(atom::Generator {
+            value: "hub".into(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").into()),
+        }),
+        lang: Some(config.language.clone()),
+        entries,
+        ..Default::default()
+    };
+    feed.to_string()
+}
+
+fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
+    let items = target
+        .pages
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            rss::Item {
+                title: Some(page.source.title.clone()),
+                link: Some(page.permalink.clone()),
+                description: Some(if page.summary.is_empty() {
+                    feed_content(page)
+                } else {
+                    page.summary.clone()
+                }),
+                content: Some(feed_content(page)),
+                guid: Some(rss::Guid {
+                    value: page.permalink.clone(),
+                    permalink: true,
+                }),
+                pub_date: Some(published(page).to_rfc2822()),
+                categories: page
+                    .tags
+                    .iter()
+                    .map(|&t| rss::Category {
+                        name: site.tags[t].name.clone(),
+                        domain: None,
+                    })
+                    .collect(),
+                dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension {
+                    creators: author_names(page, config)
+                        .into_iter()
+                        .map(str::to_string)
+                        .collect(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }
+        })
+        .collect();
+    let description = if target.description.is_empty() {
+        target.title.clone()
+    } else {
+        target.description.clone()
+    };
+    let channel = rss::Channel {
+        title: target.title.clone(),
+        link: target.html_url.clone(),
+        description,
+        language: Some(config.language.clone()),
+        last_build_date: Some(newest(site, target).to_rfc2822()),
+        generator: Some(format!("hub {}", env!("CARGO_PKG_VERSION"))),
+        atom_ext: Some(rss::extension::atom::AtomExtension {
+            links: vec![atom::Link {
+                href: self_url.to_string(),
+                rel: "self".into(),
+                mime_type: Some(FeedKind::Rss.mime().into()),
+                ..Default::default()
+            }],
+        }),
+        items,
+        ..Default::default()
+    };
+    channel.to_string()
+}
+
+#[derive(Serialize)]
+struct JsonFeed<'a> {
+    version: &'static str,
+    title: &'a str,
+    home_page_url: &'a str,
+    feed_url: &'a str,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    description: &'a str,
+    language: &'a str,
+    authors: Vec<JsonAuthor<'a>>,
+    items: Vec<JsonItem<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonAuthor<'a> {
+    name: &'a str,
+}
+
+#[derive(Serialize)]
+struct JsonItem<'a> {
+    id: &'a str,
+    url: &'a str,
+    title: &'a str,
+    content_html: String,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    summary: &'a str,
+    date_published: String,
+    date_modified: String,
+    authors: Vec<JsonAuthor<'a>>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tags: Vec<&'a str>,
+}
+
+fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
+    let items = target
+        .pages
+        .iter()
+        .map(|&id| {
+            let page = &site.pages[id];
+            JsonItem {
+                id: &page.permalink,
+                url: &page.permalink,
+                title: &page.source.title,
+                content_html: feed_content(page),
+                summary: &page.source.description,
+                date_published: published(page).to_rfc3339(),
+                date_modified: modified(page).to_rfc3339(),
+                authors: author_names(page, config)
+                    .into_iter()
+                    .map(|name| JsonAuthor { name })
+                    .collect(),
+                tags: page
+                    .tags
+                    .iter()
+                    .map(|&t| site.tags[t].name.as_str())
+                    .collect(),
+            }
+        })
+        .collect();
+    let feed = JsonFeed {
+        version: "https://jsonfeed.org/version/1.1",
+        title: &target.title,
+        home_page_url: &target.html_url,
+        feed_url: self_url,
+        description: &target.description,
+        language: &config.language,
+        authors: vec![JsonAuthor {
+            name: site_author(config),
+        }],
+        items,
+    };
+    serde_json::to_string_pretty(&feed)
+        .expect("a JSON Feed has only string keys, so it always serializes")
+}

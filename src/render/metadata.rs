@@ -1,0 +1,198 @@
+//! What goes in each page's `<head>` for search engines and social platforms (SPEC §7):
+//! the meta description, the absolute image for Open Graph cards, and JSON-LD.
+
+use serde_json::{json, Value};
+
+use crate::config::Config;
+use crate::site::Page;
+
+/// `[extra] default_image` in site.toml: the card image for pages without their own `image`.
+pub const DEFAULT_IMAGE_KEY: &str = "default_image";
+
+/// The page's own description, else the plain text of its summary.
+pub fn description(own: &str, summary_text: &str) -> String {
+    if own.trim().is_empty() {
+        summary_text.to_string()
+    } else {
+        own.trim().to_string()
+    }
+}
+
+/// An image path or URL made absolute: `https://…` stays, `/img/x.png` hangs off the base
+/// URL, and `x.png` is relative to the page (a bundle's image).
+pub fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<String> {
+    let image = image.trim();
+    if image.is_empty() {
+        return None;
+    }
+    if url::Url::parse(image).is_ok() {
+        return Some(image.to_string());
+    }
+    if let Some(path) = image.strip_prefix('/') {
+        return Some(format!("{}/{path}", config.base_url));
+    }
+    url::Url::parse(page_url)
+        .ok()?
+        .join(image)
+        .ok()
+        .map(String::from)
+}
+
+/// The page's image, else the site's default image.
+pub fn card_image(own: Option<&str>, page_url: &str, config: &Config) -> Option<String> {
+    own.and_then(|image| absolute_image(image, page_url, config))
+        .or_else(|| {
+            let default = config.extra.get(DEFAULT_IMAGE_KEY)?.as_str()?;
+            absolute_image(default, &format!("{}/", config.base_url), config)
+        })
+}
+
+fn organisation_name(config: &Config) -> &str {
+    if config.author.trim().is_empty() {
+        &config.title
+    } else {
+        &config.author
+    }
+}
+
+fn organisation_id(config: &Config) -> String {
+    format!("{}/#organization", config.base_url)
+}
+
+/// JSON-LD for a page: an `Article` when it is dated, else a `WebPage`.
+pub fn page_json_ld(
+    page: &Page,
+    description: &str,
+    image: Option<&str>,
+    config: &Config,
+) -> String {
+    let source = &page.source;
+    let mut data = match source.date {
+        Some(date) => {
+            let authors: Vec<Value> = if source.authors.is_empty() {
+                vec![json!({ "@type": "Organization", "name": organisation_name(config) })]
+            } else {
+                source
+                    .authors
+                    .iter()
+                    .map(|name| json!({ "@type": "Person", "name": name }))
+                    .collect()
+            };
+            json!({
+                "@context": "https://schema.org",
+                "@type": "Article",
+                "headline": source.title,
+                "description": description,
+                "url": page.permalink,
+                "mainEntityOfPage": page.permalink,
+                "datePublished": date.to_rfc3339(),
+                "dateModified": source.updated.unwrap_or(date).to_rfc3339(),
+                "author": authors,
+                "publisher": { "@type": "Organization", "@id": organisation_id(config), "name": organisation_name(config), "url": format!("{}/", config.base_url) },
+                "inLanguage": config.language,
+            })
+        }
+        None => web_page(&source.title, description, &page.permalink, config),
+    };
+    if let (Some(image), Some(map)) = (image, data.as_object_mut()) {
+        map.insert("image".into(), json!(image));
+    }
+    script_safe(&data)
+}
+
+/// JSON-LD for a section page (`WebPage`) or the home page (`Organization` and `WebSite`).
+pub fn section_json_ld(
+    is_home: bool,
+    title: &str,
+    description: &str,
+    url: &str,
+    config: &Config,
+) -> String {
+    if !is_home {
+        return script_safe(&web_page(title, description, url, config));
+    }
+    let same_as: Vec<&String> = [
+        &config.social.facebook,
+        &config.social.x,
+        &config.social.linkedin,
+        &config.social.mastodon,
+        &config.social.bluesky,
+        &config.social.instagram,
+        &config.social.youtube,
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let home = format!("{}/", config.base_url);
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@graph": [
+            { "@type": "Organization", "@id": organisation_id(config), "name": organisation_name(config), "url": home, "sameAs": same_as },
+            { "@type": "WebSite", "@id": format!("{}/#website", config.base_url), "name": config.title, "url": home,
+              "description": description, "inLanguage": config.language, "publisher": { "@id": organisation_id(config) } },
+        ],
+    }))
+}
+
+fn web_page(title: &str, description: &str, url: &str, config: &Config) -> Value {
+    json!({
+        "@context": "https://schema.org",
+        "@type": "WebPage",
+        "name": title,
+        "description": description,
+        "url": url,
+        "inLanguage": config.language,
+        "isPartOf": { "@type": "WebSite", "name": config.title, "url": format!("{}/", config.base_url) },
+    })
+}
+
+/// JSON text that is safe inside `<script>`: `<`, `>` and `&` are written as `\u003c` etc.,
+/// so no value can close the script element.
+fn script_safe(value: &Value) -> String {
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        Config::parse(
+            "title = \"T\"\nbase_url = \"https://e.org\"\n[extra]\ndefault_image = \"/card.png\"\n",
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn images_become_absolute() {
+        let c = config();
+        assert_eq!(
+            absolute_image("x.png", "https://e.org/tips/a/", &c).unwrap(),
+            "https://e.org/tips/a/x.png"
+        );
+        assert_eq!(
+            absolute_image("/img/x.png", "https://e.org/tips/a/", &c).unwrap(),
+            "https://e.org/img/x.png"
+        );
+        assert_eq!(
+            absolute_image("https://cdn.example/x.png", "https://e.org/", &c).unwrap(),
+            "https://cdn.example/x.png"
+        );
+        assert_eq!(
+            card_image(None, "https://e.org/a/", &c).unwrap(),
+            "https://e.org/card.png"
+        );
+    }
+
+    #[test]
+    fn json_ld_cannot_close_the_script() {
+        let text = section_json_ld(false, "</script><b>", "", "https://e.org/", &config());
+        assert!(!text.contains("</script>"));
+        let parsed: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(parsed["name"], "</script><b>");
+    }
+}

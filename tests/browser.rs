@@ -1,0 +1,784 @@
+//! Browser tests (SPEC §8): the bundled guide, built by the real binary and served over HTTP,
+//! is loaded in headless Chromium at 320 px and 1280 px wide and checked with axe-core for
+//! WCAG 2.0, 2.1 and 2.2 A and AA failures, and for sideways scrolling of the whole page.
+//!
+//! How: each test builds a site into a temporary folder, serves it from a small std-only HTTP
+//! server on 127.0.0.1 (below), and runs `chromium --headless --dump-dom` on a harness page
+//! served by that server (`/__harness?width=320&page=/&page=/roadmap/…`). The harness loads each
+//! page in a same-origin iframe of the given width, measures overflow, injects axe.min.js into
+//! the iframe, runs axe, and writes a JSON report into `<pre id="result">`, which the test reads
+//! back from the dumped DOM.
+//!
+//! Needs Chromium (`apt-get install chromium`) and axe-core
+//! (`npm install --prefix target/browser-deps axe-core@4`, or `HUB_AXE_CORE=/path/to/axe.min.js`);
+//! without them the tests fail and say so. A fixture that breaks WCAG on purpose proves the
+//! harness reports failures, so the other tests cannot pass vacuously.
+
+mod common;
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
+use std::path::{Component, Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use common::*;
+use scraper::{Html, Selector};
+use serde_json::Value;
+
+/// Pages of the bundled guide to check: one of each template and of each kind of content the
+/// theme has to present (roadmap table and platform page, policy table and review dates, posts,
+/// task lists, code blocks, Markdown tables, tags, the 404 page).
+const GUIDE_PAGES: &[&str] = &[
+    "/",
+    "/roadmap/",
+    "/roadmap/facebook/",
+    "/policies/",
+    "/policies/confidentiality/",
+    "/posts/",
+    "/posts/why-we-talk-in-public/",
+    "/tips/",
+    "/tips/facebook-pages/",
+    "/tips/writing-for-people/",
+    "/training/social-media-essentials/",
+    "/survey/self-assessment/",
+    "/tags/",
+    "/tags/facebook/",
+    "/404.html",
+];
+
+/// axe rules that must have run on every page (passed, failed or needed review), so an empty
+/// violation list means "checked and fine", not "nothing was checked".
+const RULES_THAT_MUST_RUN: &[&str] = &[
+    "color-contrast",
+    "document-title",
+    "html-has-lang",
+    "link-name",
+];
+
+/// Wall-clock limit for one Chromium run.
+const CHROMIUM_TIMEOUT: Duration = Duration::from_secs(50);
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The tests
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn guide_pages_pass_axe_and_fit_at_320px() {
+    let tools = Tools::find();
+    let (_site, server) = serve_guide(&tools);
+    let report = run_harness(&tools, &server, 320, GUIDE_PAGES);
+    assert_no_problems(&report, 320);
+}
+
+#[test]
+fn guide_pages_pass_axe_and_fit_at_1280px() {
+    let tools = Tools::find();
+    let (_site, server) = serve_guide(&tools);
+    let report = run_harness(&tools, &server, 1280, GUIDE_PAGES);
+    assert_no_problems(&report, 1280);
+}
+
+/// The negative control: a page template with an image without alt text and an element 3000 px
+/// wide. The harness must report both, the check that the guide tests rely on must fail on it,
+/// and the same run must find nothing wrong with the fixture's (default theme) home page.
+#[test]
+fn harness_reports_a_page_that_breaks_wcag() {
+    let tools = Tools::find();
+    let site = TestSite::fixture("browser-broken");
+    let server = build_and_serve(&site, &tools);
+    let report = run_harness(&tools, &server, 320, &["/", "/broken/"]);
+
+    let home = page_report(&report, "/");
+    assert!(
+        page_problems(home, 320).is_empty(),
+        "the fixture's home page should be clean: {:#?}",
+        page_problems(home, 320)
+    );
+
+    let broken = page_report(&report, "/broken/");
+    let violations = broken["violations"].as_array().expect("violations array");
+    let image_alt = violations
+        .iter()
+        .find(|v| v["id"] == "image-alt")
+        .unwrap_or_else(|| panic!("axe did not report image-alt on /broken/: {broken:#}"));
+    let targets = image_alt["nodes"].to_string();
+    assert!(
+        targets.contains("#no-alt"),
+        "image-alt should point at img#no-alt: {targets}"
+    );
+    let scroll_width = broken["scrollWidth"].as_f64().expect("scrollWidth");
+    let client_width = broken["clientWidth"].as_f64().expect("clientWidth");
+    assert!(
+        scroll_width >= 3000.0 && client_width <= 320.0,
+        "the 3000px element should overflow a 320px page: scrollWidth {scroll_width}, clientWidth {client_width}"
+    );
+    assert!(
+        broken["overflowing"].to_string().contains("div#too-wide"),
+        "the overflow report should name div#too-wide: {}",
+        broken["overflowing"]
+    );
+
+    // The check the guide tests assert on fails, and says what is wrong and where.
+    let message = problems_message(&report, 320).expect("the broken page must count as a failure");
+    for expected in [
+        "/broken/",
+        "image-alt",
+        "Images must have alternative text",
+        "#no-alt",
+        "horizontal overflow",
+        "div#too-wide",
+    ] {
+        assert!(
+            message.contains(expected),
+            "{expected:?} missing from the failure message:\n{message}"
+        );
+    }
+    assert!(
+        !message.contains("page /:"),
+        "the clean home page was reported:\n{message}"
+    );
+}
+
+/// The test server itself: files under the output folder only, folders as index.html, the right
+/// Content-Type, 404 for anything else, GET only. (No browser needed.)
+#[test]
+fn test_server_serves_only_the_output_folder() {
+    let site = TestSite::with_files(&[(
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\n\nHello.\n",
+    )]);
+    site.write("secret.txt", "not for the web");
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
+    site.build_ok(&[]);
+    fs::write(site.path("public/pixel.png"), b"\x89PNG\r\n\x1a\n").expect("write png");
+    fs::write(site.path("public/app.js"), "1;").expect("write js");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(site.path("secret.txt"), site.path("public/link.txt"))
+        .expect("symlink");
+    let server = Server::start(listener, site.path("public"), site.path("secret.txt"));
+
+    let get = |path: &str| http_get(server.port, "GET", path);
+    let (status, head, body) = get("/");
+    assert_eq!(status, 200);
+    assert!(head.contains("Content-Type: text/html"), "{head}");
+    assert!(body.starts_with(b"<!DOCTYPE html>") || body.starts_with(b"<!doctype html>"));
+    assert_eq!(get("/index.html").2, body);
+    assert!(get("/style.css").1.contains("Content-Type: text/css"));
+    assert!(get("/sitemap.xml")
+        .1
+        .contains("Content-Type: application/xml"));
+    assert!(get("/pixel.png").1.contains("Content-Type: image/png"));
+    assert!(get("/app.js").1.contains("Content-Type: text/javascript"));
+    assert!(get("/__harness?width=320&page=/")
+        .1
+        .contains("Content-Type: text/html"));
+    assert_eq!(get("/__axe.min.js").2, b"not for the web");
+    for outside in [
+        "/nothing-here/",
+        "/../secret.txt",
+        "/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/link.txt",
+        "/./secret.txt",
+        "/%00",
+        "//etc/passwd",
+    ] {
+        assert_eq!(get(outside).0, 404, "{outside} should be 404");
+    }
+    assert_eq!(http_get(server.port, "POST", "/").0, 405);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Chromium, axe-core and the harness
+// ---------------------------------------------------------------------------------------------
+
+/// Where Chromium and axe.min.js are; fails the test with install instructions when missing.
+struct Tools {
+    chromium: PathBuf,
+    axe: PathBuf,
+}
+
+impl Tools {
+    fn find() -> Tools {
+        let chromium = match std::env::var_os("HUB_CHROMIUM") {
+            Some(path) => PathBuf::from(path),
+            None => PathBuf::from("/usr/bin/chromium"),
+        };
+        assert!(
+            chromium.is_file(),
+            "Chromium not found at {} (the browser tests need it). Install it with \
+             `apt-get install chromium` (Debian/Ubuntu), or set HUB_CHROMIUM to its path.",
+            chromium.display()
+        );
+        let axe = match std::env::var_os("HUB_AXE_CORE") {
+            Some(path) => PathBuf::from(path),
+            None => repo().join("target/browser-deps/node_modules/axe-core/axe.min.js"),
+        };
+        assert!(
+            axe.is_file(),
+            "axe-core not found at {} (the browser tests need it). Install it in the repository \
+             folder with `npm install --prefix target/browser-deps axe-core@4`, or set \
+             HUB_AXE_CORE to the path of an axe.min.js.",
+            axe.display()
+        );
+        Tools { chromium, axe }
+    }
+}
+
+/// Copies the repository's guide (site.toml, content/ and any data/, static/, templates/,
+/// themes/) to a temporary folder, builds it for the test server's address and serves it.
+fn serve_guide(tools: &Tools) -> (TestSite, Server) {
+    let site = TestSite::empty();
+    fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
+    for dir in ["content", "data", "static", "templates", "themes"] {
+        let from = repo().join(dir);
+        if from.is_dir() {
+            copy_dir(&from, &site.path(dir));
+        }
+    }
+    let server = build_and_serve(&site, tools);
+    (site, server)
+}
+
+/// Picks a free port, builds `site` into its public/ with `--base-url http://127.0.0.1:<port>`
+/// (so every link the pages make points at the test server), then serves public/ on that port.
+fn build_and_serve(site: &TestSite, tools: &Tools) -> Server {
+    let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1");
+    let port = listener.local_addr().expect("local address").port();
+    let base_url = format!("http://127.0.0.1:{port}");
+    site.build_ok(&["-o", "public", "--base-url", &base_url]);
+    Server::start(listener, site.path("public"), tools.axe.clone())
+}
+
+/// Runs Chromium on the harness for `pages` at `width` px and returns the harness's JSON report.
+fn run_harness(tools: &Tools, server: &Server, width: u32, pages: &[&str]) -> Value {
+    let mut url = format!("http://127.0.0.1:{}/__harness?width={width}", server.port);
+    for page in pages {
+        assert!(
+            page.starts_with('/')
+                && page
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"/._-".contains(&b)),
+            "page paths must be plain site paths: {page}"
+        );
+        url.push_str("&page=");
+        url.push_str(page);
+    }
+    let profile = tempfile::tempdir().expect("temporary Chromium profile");
+    let mut child = Command::new(&tools.chromium)
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--disable-dev-shm-usage",
+            "--no-proxy-server",
+        ])
+        .arg(format!("--user-data-dir={}", profile.path().display()))
+        .arg(format!("--window-size={width},900"))
+        .arg("--virtual-time-budget=10000")
+        .arg("--dump-dom")
+        .arg(&url)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|e| {
+            panic!(
+                "cannot start {}: {e}. Install Chromium with `apt-get install chromium`.",
+                tools.chromium.display()
+            )
+        });
+    let stdout = read_in_background(child.stdout.take().expect("stdout"));
+    let stderr = read_in_background(child.stderr.take().expect("stderr"));
+    let started = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("wait for Chromium") {
+            break status;
+        }
+        if started.elapsed() > CHROMIUM_TIMEOUT {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("Chromium did not finish within {CHROMIUM_TIMEOUT:?} on {url}");
+        }
+        thread::sleep(Duration::from_millis(25));
+    };
+    let dom = String::from_utf8_lossy(&stdout.join().expect("stdout reader")).into_owned();
+    let errors = String::from_utf8_lossy(&stderr.join().expect("stderr reader")).into_owned();
+    // Chromium's stderr is full of harmless D-Bus noise in containers; keep the rest for messages.
+    let errors: Vec<&str> = errors.lines().filter(|l| !l.contains("dbus")).collect();
+    let errors = errors.join("\n");
+    assert!(
+        status.success(),
+        "Chromium failed ({status}) on {url}\n{errors}"
+    );
+
+    let html = Html::parse_document(&dom);
+    let selector = Selector::parse("pre#result").expect("selector");
+    let text: String = html
+        .select(&selector)
+        .next()
+        .unwrap_or_else(|| {
+            panic!("no <pre id=\"result\"> in the harness DOM for {url}:\n{dom}\n{errors}")
+        })
+        .text()
+        .collect();
+    let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!("the harness did not write a JSON report ({e}) for {url}: {text:?}\n{errors}")
+    });
+    assert!(
+        report["done"] == true,
+        "the harness did not finish for {url}: error {}, stuck on page {}\nreport so far: {report:#}\n{errors}",
+        report["error"],
+        report["current"]
+    );
+    let checked: Vec<&str> = report["pages"]
+        .as_array()
+        .expect("pages array")
+        .iter()
+        .filter_map(|p| p["page"].as_str())
+        .collect();
+    assert_eq!(
+        checked, pages,
+        "the harness should report every page, in order"
+    );
+    report
+}
+
+fn read_in_background(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
+    thread::spawn(move || {
+        let mut bytes = Vec::new();
+        let _ = from.read_to_end(&mut bytes);
+        bytes
+    })
+}
+
+fn page_report<'a>(report: &'a Value, page: &str) -> &'a Value {
+    report["pages"]
+        .as_array()
+        .expect("pages array")
+        .iter()
+        .find(|p| p["page"] == page)
+        .unwrap_or_else(|| panic!("no report for {page}: {report:#}"))
+}
+
+/// Everything wrong with one page's report, in words.
+fn page_problems(page: &Value, width: u32) -> Vec<String> {
+    let mut problems = Vec::new();
+    if !page["error"].is_null() {
+        problems.push(format!("could not be checked: {}", page["error"]));
+        return problems;
+    }
+    if page["path"] != page["page"] {
+        problems.push(format!("loaded {} instead (a redirect?)", page["path"]));
+    }
+    if page["innerWidth"].as_f64() != Some(f64::from(width)) {
+        problems.push(format!(
+            "viewport was {} px wide, not {width}",
+            page["innerWidth"]
+        ));
+    }
+    if page["scripts"].as_u64() != Some(0) {
+        problems.push(format!(
+            "has {} <script> elements; the theme must work without JavaScript",
+            page["scripts"]
+        ));
+    }
+    let (scroll, client) = (&page["scrollWidth"], &page["clientWidth"]);
+    let fits = matches!((scroll.as_f64(), client.as_f64()), (Some(s), Some(c)) if s <= c);
+    if !fits {
+        problems.push(format!(
+            "horizontal overflow at {width} px: documentElement.scrollWidth {scroll} > clientWidth {client}; \
+             widest elements: {}",
+            page["overflowing"]
+        ));
+    }
+    let applied: Vec<&str> = page["applied"]
+        .as_array()
+        .map(|a| a.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    for rule in RULES_THAT_MUST_RUN {
+        if !applied.contains(rule) {
+            problems.push(format!(
+                "axe rule {rule} did not run (rules run: {applied:?})"
+            ));
+        }
+    }
+    for v in page["violations"].as_array().into_iter().flatten() {
+        let mut text = format!(
+            "axe {} ({}): {} — {}",
+            v["id"].as_str().unwrap_or("?"),
+            v["impact"].as_str().unwrap_or("?"),
+            v["help"].as_str().unwrap_or("?"),
+            v["helpUrl"].as_str().unwrap_or("")
+        );
+        let nodes = v["nodes"].as_array().map(Vec::as_slice).unwrap_or_default();
+        for node in nodes {
+            let html = node["html"].as_str().unwrap_or("");
+            let html: String = html.chars().take(160).collect();
+            text.push_str(&format!("\n      at {}: {html}", node["target"]));
+        }
+        // axe's advice is the same for each node of a rule, so show it once.
+        if let Some(summary) = nodes.first().and_then(|n| n["summary"].as_str()) {
+            text.push_str(&format!("\n      {}", summary.replace('\n', "\n        ")));
+        }
+        problems.push(text);
+    }
+    problems
+}
+
+/// Every problem on every page, as the failure message of `assert_no_problems`; None when clean.
+fn problems_message(report: &Value, width: u32) -> Option<String> {
+    let mut message = String::new();
+    for page in report["pages"].as_array().expect("pages array") {
+        let problems = page_problems(page, width);
+        if !problems.is_empty() {
+            message.push_str(&format!(
+                "\npage {}:\n",
+                page["page"].as_str().unwrap_or("?")
+            ));
+            for p in problems {
+                message.push_str(&format!("  - {p}\n"));
+            }
+        }
+    }
+    (!message.is_empty()).then(|| {
+        format!(
+            "accessibility problems at {width} px wide (axe-core {}):{message}",
+            report["pages"][0]["axeVersion"].as_str().unwrap_or("?")
+        )
+    })
+}
+
+/// Fails with every problem on every page (axe violations with their help text and the nodes
+/// at fault, overflow with the elements that stick out).
+fn assert_no_problems(report: &Value, width: u32) {
+    if let Some(message) = problems_message(report, width) {
+        panic!("{message}");
+    }
+}
+
+/// The harness page. Query: `width` (px) and one `page` per page to check, in order.
+const HARNESS: &str = r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>hub browser test harness</title>
+<style>body { margin: 0; } iframe { display: block; border: 0; }</style>
+</head>
+<body>
+<pre id="result">pending</pre>
+<script>
+"use strict";
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
+const params = new URLSearchParams(location.search);
+const width = Number(params.get("width"));
+const pages = params.getAll("page");
+const out = document.getElementById("result");
+const report = { done: false, error: null, current: null, width, pages: [] };
+const show = () => { out.textContent = JSON.stringify(report); };
+
+function loadFrame(page) {
+  return new Promise((resolve, reject) => {
+    const frame = document.createElement("iframe");
+    frame.width = String(width);
+    frame.height = "900";
+    frame.title = "Page under test";
+    frame.addEventListener("load", () => resolve(frame), { once: true });
+    frame.addEventListener("error", () => reject(new Error("the frame did not load")), { once: true });
+    frame.src = page;
+    document.body.appendChild(frame);
+  });
+}
+
+function loadAxe(doc) {
+  return new Promise((resolve, reject) => {
+    const script = doc.createElement("script");
+    script.src = "/__axe.min.js";
+    script.onload = () => resolve();
+    script.onerror = () => reject(new Error("/__axe.min.js did not load"));
+    (doc.head || doc.documentElement).appendChild(script);
+  });
+}
+
+function describe(el) {
+  let s = el.tagName.toLowerCase();
+  if (el.id) s += "#" + el.id;
+  for (const c of el.classList) s += "." + c;
+  return s;
+}
+
+// The outermost elements whose right edge is past the viewport (at most 5), for the message.
+function overflowing(doc, limit) {
+  const found = [];
+  for (const el of doc.body.querySelectorAll("*")) {
+    const right = el.getBoundingClientRect().right;
+    const parent = el.parentElement;
+    if (right > limit + 0.5 && (!parent || parent.getBoundingClientRect().right <= limit + 0.5)) {
+      found.push(describe(el) + " (right edge at " + Math.round(right) + " px)");
+      if (found.length === 5) break;
+    }
+  }
+  return found;
+}
+
+async function check(page) {
+  const entry = { page, error: null, violations: [], applied: [] };
+  report.pages.push(entry);
+  report.current = page;
+  show();
+  const response = await fetch(page, { cache: "no-store" });
+  if (!response.ok) {
+    entry.error = "HTTP " + response.status;
+    return;
+  }
+  const frame = await loadFrame(page);
+  try {
+    const win = frame.contentWindow;
+    const doc = frame.contentDocument;
+    entry.path = win.location.pathname;
+    entry.innerWidth = win.innerWidth;
+    // JSON-LD is data, not a program: only scripts a browser would run count.
+    entry.scripts = [...doc.scripts].filter((s) => s.type !== "application/ld+json").length;
+    entry.scrollWidth = doc.documentElement.scrollWidth;
+    entry.clientWidth = doc.documentElement.clientWidth;
+    entry.overflowing = entry.scrollWidth > entry.clientWidth ? overflowing(doc, entry.clientWidth) : [];
+    await loadAxe(doc);
+    const results = await win.axe.run(doc, {
+      runOnly: { type: "tag", values: TAGS },
+      resultTypes: ["violations"],
+    });
+    entry.axeVersion = win.axe.version;
+    entry.violations = results.violations.map((v) => ({
+      id: v.id,
+      impact: v.impact,
+      help: v.help,
+      helpUrl: v.helpUrl,
+      nodes: v.nodes.map((n) => ({ target: n.target.map(String), html: n.html, summary: n.failureSummary })),
+    }));
+    entry.applied = [...results.passes, ...results.violations, ...results.incomplete].map((r) => r.id);
+  } finally {
+    frame.remove();
+  }
+}
+
+(async () => {
+  try {
+    if (!(width > 0) || pages.length === 0) throw new Error("usage: /__harness?width=320&page=/a/&page=/b/");
+    for (const page of pages) await check(page);
+    report.current = null;
+    report.done = true;
+  } catch (e) {
+    report.error = String((e && e.stack) || e);
+  }
+  show();
+})();
+</script>
+</body>
+</html>
+"##;
+
+// ---------------------------------------------------------------------------------------------
+// A tiny HTTP server for the built site
+// ---------------------------------------------------------------------------------------------
+
+/// Serves `root` on 127.0.0.1 until dropped: GET only, files under `root` only (index.html for
+/// folders), plus `/__harness` and `/__axe.min.js`; everything else is 404.
+struct Server {
+    port: u16,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl Server {
+    fn start(listener: TcpListener, root: PathBuf, axe: PathBuf) -> Server {
+        let port = listener.local_addr().expect("local address").port();
+        let root = Arc::new(root.canonicalize().expect("output folder exists"));
+        let axe = Arc::new(axe);
+        let stop = Arc::new(AtomicBool::new(false));
+        let stopping = Arc::clone(&stop);
+        let thread = thread::spawn(move || {
+            for stream in listener.incoming() {
+                if stopping.load(Ordering::SeqCst) {
+                    break;
+                }
+                let Ok(stream) = stream else { continue };
+                let (root, axe) = (Arc::clone(&root), Arc::clone(&axe));
+                // One thread per connection: Chromium opens several at once.
+                thread::spawn(move || handle(stream, &root, &axe));
+            }
+        });
+        Server {
+            port,
+            stop,
+            thread: Some(thread),
+        }
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        // Wake the accept loop so it sees `stop` and returns, closing the listener.
+        let _ = TcpStream::connect(("127.0.0.1", self.port));
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+fn handle(mut stream: TcpStream, root: &Path, axe: &Path) {
+    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+    let mut head = Vec::new();
+    let mut buf = [0u8; 2048];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match stream.read(&mut buf) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+        if head.len() > 64 * 1024 {
+            return;
+        }
+    }
+    let head = String::from_utf8_lossy(&head);
+    let mut request_line = head.lines().next().unwrap_or("").split(' ');
+    let method = request_line.next().unwrap_or("");
+    let target = request_line.next().unwrap_or("");
+    let path = target.split(['?', '#']).next().unwrap_or("");
+
+    let (status, content_type, body): (u16, &str, Vec<u8>) = if method != "GET" {
+        (
+            405,
+            "text/plain; charset=utf-8",
+            b"method not allowed\n".to_vec(),
+        )
+    } else if path == "/__harness" {
+        (200, "text/html; charset=utf-8", HARNESS.as_bytes().to_vec())
+    } else if path == "/__axe.min.js" {
+        match fs::read(axe) {
+            Ok(bytes) => (200, "text/javascript; charset=utf-8", bytes),
+            Err(_) => (
+                404,
+                "text/plain; charset=utf-8",
+                b"axe.min.js not found\n".to_vec(),
+            ),
+        }
+    } else {
+        match resolve(root, path).and_then(|file| fs::read(&file).ok().map(|b| (file, b))) {
+            Some((file, bytes)) => (200, content_type_of(&file), bytes),
+            None => (404, "text/plain; charset=utf-8", b"not found\n".to_vec()),
+        }
+    };
+    let reason = match status {
+        200 => "OK",
+        404 => "Not Found",
+        _ => "Method Not Allowed",
+    };
+    let header = format!(
+        "HTTP/1.1 {status} {reason}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let _ = stream.write_all(header.as_bytes());
+    let _ = stream.write_all(&body);
+    let _ = stream.flush();
+    let _ = stream.shutdown(Shutdown::Write);
+}
+
+/// The file a URL path names under `root`, or None when it is outside `root` or not a file.
+fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
+    let rest = path.strip_prefix('/')?;
+    let decoded = percent_decode(rest)?;
+    let mut file = root.to_path_buf();
+    for segment in decoded.split('/').filter(|s| !s.is_empty()) {
+        let mut parts = Path::new(segment).components();
+        match (parts.next(), parts.next()) {
+            (Some(Component::Normal(name)), None) if !segment.contains(['\\', '\0']) => {
+                file.push(name)
+            }
+            _ => return None,
+        }
+    }
+    if decoded.starts_with('/') {
+        return None; // "//etc/passwd"
+    }
+    if file.is_dir() {
+        file.push("index.html");
+    }
+    let file = file.canonicalize().ok()?;
+    (file.starts_with(root) && file.is_file()).then_some(file)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type_of(file: &Path) -> &'static str {
+    match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml",
+        "png" => "image/png",
+        "json" => "application/json",
+        "txt" => "text/plain; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "jpg" | "jpeg" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "ico" => "image/x-icon",
+        _ => "application/octet-stream",
+    }
+}
+
+/// A minimal HTTP/1.1 client for the server test: (status, head, body).
+fn http_get(port: u16, method: &str, path: &str) -> (u16, String, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).expect("connect to the test server");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .expect("timeout");
+    write!(
+        stream,
+        "{method} {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )
+    .expect("send");
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).expect("read response");
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("end of the response head");
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head
+        .split(' ')
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("status code");
+    (status, head, response[split + 4..].to_vec())
+}
