@@ -1,5 +1,6 @@
 //! `hub build`: the whole pipeline, from the site folder to a written output folder.
 
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -8,7 +9,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Highlighting;
 use crate::output::{self, OutputFile, WriteStats};
-use crate::render::{self, templates, RenderInput};
+use crate::render::{self, templates, RenderInput, RenderScope};
 use crate::site::{self, BuildOptions, Site};
 
 /// What the command line asked for.
@@ -29,6 +30,10 @@ pub struct RenderedSite {
     pub config: Config,
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
+    /// False when only part of the site was rendered (see [`RenderScope`]).
+    pub full: bool,
+    /// How many pages' HTML was rendered.
+    pub rendered_pages: usize,
 }
 
 /// What a build did, for the summary line.
@@ -58,8 +63,20 @@ pub fn load_config(settings: &BuildSettings) -> Result<Config> {
     Ok(config)
 }
 
-/// Renders the whole site in memory. Every problem found is returned together.
+/// Renders the site in memory. Every problem found is returned together.
 pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<RenderedSite> {
+    render_site_with(root, config, drafts, None, |_| RenderScope::Everything)
+}
+
+/// [`render_site`], reusing what an earlier build of the same site and settings rendered,
+/// and rendering only the files that `scope` picks once the new model is known.
+fn render_site_with(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    previous: Option<&Site>,
+    scope: impl FnOnce(&Site) -> RenderScope,
+) -> Result<RenderedSite> {
     let highlighting =
         Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
             let mut d = Diagnostic::new(
@@ -88,6 +105,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
             drafts,
             smart_punctuation: config.markdown.smart_punctuation,
             highlighting: &highlighting,
+            previous,
         },
     );
     timer.lap("site model and markdown");
@@ -104,6 +122,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         }
     };
     let site = Arc::new(site);
+    let scope = scope(&site);
     let files = render::render_site(RenderInput {
         root,
         config: &config,
@@ -112,13 +131,20 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         theme: &theme,
         data,
         highlighting: &highlighting,
+        scope: &scope,
     })
     .map_err(Error::Site)?;
     timer.lap("templates and feeds");
+    let (full, rendered_pages) = match &scope {
+        RenderScope::Everything => (true, site.pages.len()),
+        RenderScope::Only { pages, .. } => (false, pages.len()),
+    };
     Ok(RenderedSite {
         config,
         site,
         files,
+        full,
+        rendered_pages,
     })
 }
 
@@ -172,5 +198,149 @@ impl PhaseTimer {
             eprintln!("timings: {stage} {:?}", self.last.get().elapsed());
             self.last.set(Instant::now());
         }
+    }
+}
+
+/// Repeated builds of one site in memory, for the preview server: each build reuses the last
+/// good one, re-rendering Markdown only for changed files and, when only page text changed,
+/// templates only for those pages and the listings, tags and feeds that show them.
+pub struct Session {
+    root: PathBuf,
+    settings: BuildSettings,
+    last: Option<LastBuild>,
+}
+
+struct LastBuild {
+    site: Arc<Site>,
+    config_text: String,
+    files: Arc<BTreeMap<String, OutputFile>>,
+}
+
+/// What one build of a [`Session`] produced.
+pub struct SessionBuild {
+    /// Every file of the site, by output path.
+    pub files: Arc<BTreeMap<String, OutputFile>>,
+    pub pages: usize,
+    /// Pages whose HTML was rendered again (all of them on a full build).
+    pub rendered_pages: usize,
+    pub full: bool,
+    pub elapsed: Duration,
+}
+
+impl Session {
+    /// A session for the site at `settings.root` (with `base_url` already set as wanted).
+    pub fn new(settings: BuildSettings) -> Session {
+        Session {
+            root: settings.root.clone(),
+            settings,
+            last: None,
+        }
+    }
+
+    /// Builds the site. `content_only` says that only files under content/ changed since the
+    /// last build; anything else (templates, site.toml, data, static files) needs everything.
+    pub fn build(&mut self, content_only: bool) -> Result<SessionBuild> {
+        let started = Instant::now();
+        let config_text =
+            std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
+        let config = load_config(&self.settings)?;
+        let reusable = self
+            .last
+            .as_ref()
+            .filter(|last| content_only && last.config_text == config_text);
+        let previous_site = reusable.map(|last| Arc::clone(&last.site));
+        let rendered = render_site_with(
+            &self.root,
+            config,
+            self.settings.drafts,
+            previous_site.as_deref(),
+            |site| {
+                previous_site
+                    .as_deref()
+                    .map_or(RenderScope::Everything, |previous| {
+                        scope_of_change(previous, site)
+                    })
+            },
+        )?;
+        let partial = rendered.files.len();
+        let (files, full) = match reusable {
+            Some(last) if !rendered.full => {
+                let mut files = (*last.files).clone();
+                files.extend(rendered.files.into_iter().map(|f| (f.path.clone(), f)));
+                (files, false)
+            }
+            _ => (
+                rendered
+                    .files
+                    .into_iter()
+                    .map(|f| (f.path.clone(), f))
+                    .collect(),
+                true,
+            ),
+        };
+        let files = Arc::new(files);
+        let pages = rendered.site.pages.len();
+        let rendered_pages = if full {
+            pages
+        } else {
+            rendered.rendered_pages.min(partial)
+        };
+        self.last = Some(LastBuild {
+            site: rendered.site,
+            config_text,
+            files: Arc::clone(&files),
+        });
+        Ok(SessionBuild {
+            files,
+            pages,
+            rendered_pages,
+            full,
+            elapsed: started.elapsed(),
+        })
+    }
+}
+
+/// What a content edit needs re-rendered, found by comparing the new model with the last.
+/// Anything that moves URLs, adds or removes pages, or edits a section re-renders everything.
+fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
+    let same_shape = previous.permalinks == site.permalinks
+        && previous.sections.len() == site.sections.len()
+        && previous.tags.len() == site.tags.len()
+        && previous
+            .tags
+            .iter()
+            .zip(&site.tags)
+            .all(|(a, b)| a.name == b.name)
+        && previous
+            .sections
+            .iter()
+            .zip(&site.sections)
+            .all(|(a, b)| a.source.text == b.source.text);
+    if !same_shape {
+        return RenderScope::Everything;
+    }
+    let mut pages = HashSet::new();
+    let mut sections = HashSet::new();
+    let mut tags = HashSet::new();
+    for (id, page) in site.pages.iter().enumerate() {
+        let Some(&old_id) = previous.page_by_content_path.get(&page.source.content_path) else {
+            return RenderScope::Everything;
+        };
+        let old = &previous.pages[old_id];
+        if old.source.text == page.source.text {
+            continue;
+        }
+        if old.source.aliases != page.source.aliases {
+            return RenderScope::Everything;
+        }
+        pages.insert(id);
+        sections.extend(site.ancestors_of_section(page.section));
+        tags.extend(page.tags.iter().copied());
+        tags.extend(old.tags.iter().copied());
+    }
+    RenderScope::Only {
+        pages,
+        sections,
+        tags,
     }
 }

@@ -65,7 +65,15 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
         };
         match parse(&rel, &text, &extension) {
             Ok(value) => {
-                data.insert(stem.to_string_lossy().into_owned(), value);
+                let name = stem.to_string_lossy().into_owned();
+                if data.contains_key(&name) {
+                    problems.push(
+                        Diagnostic::new(&rel, format!("another file in data/ is also called {name:?}: templates would see only one of them as data.{name}"))
+                            .hint("rename one of the two files"),
+                    );
+                    continue;
+                }
+                data.insert(name, value);
             }
             Err(d) => problems.push(d),
         }

@@ -86,6 +86,9 @@ pub enum Error {
     /// The command line asked for something impossible: exit status 2.
     #[error("{0}")]
     Usage(String),
+    /// The preview server could not start (the port is taken, say): exit status 1.
+    #[error("{0}")]
+    Serve(String),
     /// The file system refused an operation.
     #[error("{}: {source}", display_path(path))]
     Io {
@@ -158,6 +161,29 @@ pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
 pub fn find_key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
     let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
     find_key(&text, key)
+}
+
+/// The lines people see for a failed command: one `error: path:line:col: message` line per
+/// problem, each followed by its hint. Used by the terminal and by the preview's error overlay.
+pub fn report_lines(error: &Error) -> Vec<String> {
+    match error {
+        Error::Site(problems) => problems.iter().flat_map(diagnostic_lines).collect(),
+        other => vec![format!("error: {other}")],
+    }
+}
+
+fn diagnostic_lines(d: &Diagnostic) -> Vec<String> {
+    let mut lines = vec![format!("error: {}: {}", d.location(), d.message)];
+    if let Some(hint) = &d.hint {
+        for (i, line) in hint.lines().enumerate() {
+            lines.push(if i == 0 {
+                format!("  hint: {line}")
+            } else {
+                format!("  {line}")
+            });
+        }
+    }
+    lines
 }
 
 #[cfg(test)]

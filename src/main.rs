@@ -11,7 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hub::build::{BuildReport, BuildSettings};
-use hub::{Diagnostic, Error};
+use hub::Error;
 
 #[derive(Parser)]
 #[command(
@@ -57,11 +57,33 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
-    /// Build the site and preview it
+    /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading as you edit
     Serve {
+        /// Address to listen on (default: this computer only)
+        #[arg(
+            short = 'i',
+            long = "interface",
+            value_name = "ADDR",
+            default_value = "127.0.0.1"
+        )]
+        interface: std::net::IpAddr,
+        /// Port to listen on
+        #[arg(
+            short = 'p',
+            long = "port",
+            value_name = "PORT",
+            default_value_t = 1111
+        )]
+        port: u16,
         /// Include draft pages
         #[arg(long)]
         drafts: bool,
+        /// Open the preview in your browser
+        #[arg(long)]
+        open: bool,
+        /// Do not rebuild when files change
+        #[arg(long)]
+        no_watch: bool,
     },
 }
 
@@ -113,20 +135,22 @@ fn run(cli: Cli) -> Result<(), Error> {
             println!("{}", summary(&report, &root));
             Ok(())
         }
-        Command::Serve { drafts } => {
-            // The preview server comes next; until then, build and say where to look.
+        Command::Serve {
+            interface,
+            port,
+            drafts,
+            open,
+            no_watch,
+        } => {
             let root = hub::find_root(&start)?;
-            let report = hub::build::build(&BuildSettings {
-                root: root.clone(),
+            hub::serve::serve(hub::serve::ServeSettings {
+                root,
+                interface,
+                port,
                 drafts,
-                ..Default::default()
-            })?;
-            println!("{}", summary(&report, &root));
-            println!(
-                "open {} in your browser",
-                report.output_dir.join("index.html").display()
-            );
-            Ok(())
+                open,
+                watch: !no_watch,
+            })
         }
     }
 }
@@ -173,39 +197,19 @@ fn thousands(n: usize) -> String {
 }
 
 fn report(error: &Error) -> ExitCode {
+    for line in hub::error::report_lines(error) {
+        eprintln!("{line}");
+    }
     match error {
         Error::Site(problems) => {
-            for problem in problems {
-                print_diagnostic(problem);
-            }
             let n = problems.len();
             eprintln!(
-                "{} {} found; nothing was published (the output folder is unchanged)",
-                n,
+                "{n} {} found; nothing was published (the output folder is unchanged)",
                 plural(n, "problem", "problems")
             );
             ExitCode::from(1)
         }
-        Error::Usage(message) => {
-            eprintln!("error: {message}");
-            ExitCode::from(2)
-        }
-        Error::Io { .. } => {
-            eprintln!("error: {error}");
-            ExitCode::from(1)
-        }
-    }
-}
-
-fn print_diagnostic(d: &Diagnostic) {
-    eprintln!("error: {}: {}", d.location(), d.message);
-    if let Some(hint) = &d.hint {
-        for (i, line) in hint.lines().enumerate() {
-            if i == 0 {
-                eprintln!("  hint: {line}");
-            } else {
-                eprintln!("  {line}");
-            }
-        }
+        Error::Usage(_) => ExitCode::from(2),
+        Error::Io { .. } | Error::Serve(_) => ExitCode::from(1),
     }
 }

@@ -129,20 +129,18 @@ pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<Pa
             "use a folder of its own, such as output_dir = \"public\"",
         ));
     }
-    if from_config {
-        if !dir.starts_with(&root) {
+    if from_config && !dir.starts_with(&root) {
+        return Err(refuse(
+            format!("output_dir {} is outside the site folder", dir.display()),
+            "use a folder inside the site, such as \"public\"; to build elsewhere use `hub build -o DIR`",
+        ));
+    }
+    for protected in PROTECTED_FOLDERS {
+        if dir.starts_with(root.join(protected)) {
             return Err(refuse(
-                format!("output_dir {} is outside the site folder", dir.display()),
-                "use a folder inside the site, such as \"public\"; to build elsewhere use `hub build -o DIR`",
+                format!("the output folder must not be {protected}/ or inside it: that folder holds your site's sources"),
+                "use a folder of its own, such as output_dir = \"public\"",
             ));
-        }
-        for protected in PROTECTED_FOLDERS {
-            if dir.starts_with(root.join(protected)) {
-                return Err(refuse(
-                    format!("output_dir must not be {protected}/ or inside it: that folder holds your site's sources"),
-                    "use a folder of its own, such as output_dir = \"public\"",
-                ));
-            }
         }
     }
     if dir.exists() {

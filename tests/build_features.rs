@@ -714,8 +714,12 @@ fn title_with_markup_is_escaped_on_its_page() {
         "the title's <script> must not become an element"
     );
     let json_ld = select(&html, "script[type=\"application/ld+json\"]");
-    let data: serde_json::Value = serde_json::from_str(&json_ld[0].inner_html()).expect("JSON-LD is JSON");
-    assert_eq!(data["headline"].as_str().or(data["name"].as_str()), Some(NASTY_TITLE));
+    let data: serde_json::Value =
+        serde_json::from_str(&json_ld[0].inner_html()).expect("JSON-LD is JSON");
+    assert_eq!(
+        data["headline"].as_str().or(data["name"].as_str()),
+        Some(NASTY_TITLE)
+    );
     assert!(
         text_of(&html, "title").starts_with(NASTY_TITLE),
         "the <title> holds the raw title text"

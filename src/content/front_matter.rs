@@ -90,9 +90,13 @@ pub fn parse<T: DeserializeOwned + Default>(
                 return Ok(T::default());
             }
             serde_norway::from_str(split.front_matter).map_err(|e| {
-                let mut d = Diagnostic::new(path, yaml_message(&e)).hint(
-                    "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon",
-                );
+                let message = yaml_message(&e);
+                let hint = if message.starts_with("unknown field") {
+                    "check the spelling; the message lists the fields allowed here (put your own under `extra:`)"
+                } else {
+                    "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon"
+                };
+                let mut d = Diagnostic::new(path, message).hint(hint);
                 if let Some(loc) = e.location() {
                     d = d.at(loc.line() + split.front_matter_line_offset, Some(loc.column()));
                 }

@@ -328,6 +328,13 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let review_by = date_of("review_by", fm.review_by.as_deref());
 
     let file_name = file.content_path.rsplit('/').next().unwrap_or_default();
+    if file.content_path == "index.md" {
+        problems.push(
+            Diagnostic::new(&path, "content/index.md would take the home page's place")
+                .hint("put the home page's text in content/_index.md, or give this page another file name"),
+        );
+        return Err(problems);
+    }
     let is_bundle = file_name == "index.md";
     let dir = parent_dir(&file.content_path);
     let (section_dir, name) = if is_bundle {

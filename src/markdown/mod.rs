@@ -60,6 +60,9 @@ pub struct RenderContext<'a> {
     pub body_line_offset: usize,
     /// The absolute URL of the page being rendered, for table-of-contents links.
     pub permalink: &'a str,
+    /// The site's base URL: `/x` in a link means `{base_url}/x`, so that a site published in
+    /// a sub-folder (`https://org.github.io/hub`) keeps its links.
+    pub base_url: &'a str,
     /// Content path (`tips/x.md`) → absolute URL, for `@/` links.
     pub permalinks: &'a HashMap<String, String>,
     /// Content paths of drafts left out of this build: links to them are broken links.
@@ -114,6 +117,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
     let mut text_before_more = String::new();
     let mut first_paragraph_text = String::new();
     let page_url = url::Url::parse(ctx.permalink).ok();
+    let base = (ctx.base_url, page_url.as_ref());
 
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
@@ -225,8 +229,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 title,
                 id,
             }) => {
-                let dest_url =
-                    absolute_url(&dest_url, page_url.as_ref()).map_or(dest_url, CowStr::from);
+                let dest_url = absolute_url(&dest_url, base).map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Link {
                     link_type,
                     dest_url,
@@ -240,8 +243,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 title,
                 id,
             }) => {
-                let dest_url =
-                    absolute_url(&dest_url, page_url.as_ref()).map_or(dest_url, CowStr::from);
+                let dest_url = absolute_url(&dest_url, base).map_or(dest_url, CowStr::from);
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -353,9 +355,12 @@ fn shorten(text: &str) -> String {
 /// A link or image address made absolute against the page's URL, so that it works in feeds
 /// and wherever the HTML is shown. `None` leaves it as written: already absolute (`https:`,
 /// `mailto:`), an in-page `#anchor`, or empty.
-fn absolute_url(dest: &str, page_url: Option<&url::Url>) -> Option<String> {
+fn absolute_url(dest: &str, (base_url, page_url): (&str, Option<&url::Url>)) -> Option<String> {
     if dest.is_empty() || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
         return None;
+    }
+    if dest.starts_with('/') && !dest.starts_with("//") {
+        return Some(format!("{base_url}{dest}"));
     }
     page_url?.join(dest).ok().map(String::from)
 }
@@ -417,7 +422,7 @@ fn resolve_internal_link(
     let Some(url) = ctx.permalinks.get(path) else {
         if ctx.drafts.contains(path) {
             return Err(format!(
-                "link to a draft page, which is not published: {dest}"
+                "link to a draft page, which is not published: {dest} (publish it by removing `draft = true`, or build with --drafts to preview)"
             ));
         }
         return Err(format!("link to a page that does not exist: {dest}"));
@@ -493,6 +498,7 @@ mod tests {
             file: Path::new("content/a.md"),
             body_line_offset: 3,
             permalink: "https://e.org/a/",
+            base_url: "https://e.org",
             permalinks: &permalinks,
             smart_punctuation: true,
             highlighting: &highlighting,

@@ -68,10 +68,11 @@ impl FeedKind {
     }
 }
 
-/// Dated pages from `ids`, newest first, at most `limit` (0: all).
+/// Dated pages from `ids`, newest first, at most `limit` (0: all). Drafts never go in a feed,
+/// even in a `--drafts` preview build, so that one published by mistake is not syndicated.
 fn newest_dated(site: &Site, ids: impl Iterator<Item = PageId>, limit: usize) -> Vec<PageId> {
     let mut dated: Vec<PageId> = ids
-        .filter(|&id| site.pages[id].source.date.is_some())
+        .filter(|&id| site.pages[id].source.date.is_some() && !site.pages[id].source.draft)
         .collect();
     dated.sort_by(|&a, &b| {
         let (a, b) = (&site.pages[a].source, &site.pages[b].source);
@@ -385,8 +386,8 @@ struct JsonItem<'a> {
     url: &'a str,
     title: &'a str,
     content_html: String,
-    #[serde(skip_serializing_if = "str::is_empty")]
-    summary: &'a str,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    summary: String,
     date_published: String,
     date_modified: String,
     authors: Vec<JsonAuthor<'a>>,
@@ -405,7 +406,10 @@ fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                 url: &page.permalink,
                 title: &page.source.title,
                 content_html: feed_content(page),
-                summary: &page.source.description,
+                summary: crate::render::metadata::description(
+                    &page.source.description,
+                    &page.rendered.summary_text,
+                ),
                 date_published: published(page).to_rfc3339(),
                 date_modified: modified(page).to_rfc3339(),
                 authors: author_names(page, config)

@@ -8,7 +8,7 @@ pub mod metadata;
 pub mod share;
 pub mod templates;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -46,6 +46,45 @@ pub struct RenderInput<'a> {
     pub theme: &'a ThemeLocation,
     pub data: Value,
     pub highlighting: &'a Highlighting,
+    pub scope: &'a RenderScope,
+}
+
+/// Which files to render. The preview server re-renders only what a page edit touches;
+/// feeds, the sitemap and redirects are always rendered (they are quick).
+#[derive(Debug, Clone, Default)]
+pub enum RenderScope {
+    #[default]
+    Everything,
+    /// These pages, these sections' listings and these tags' pages (and the list of tags).
+    Only {
+        pages: HashSet<PageId>,
+        sections: HashSet<SectionId>,
+        tags: HashSet<usize>,
+    },
+}
+
+impl RenderScope {
+    fn includes(&self, job: Job) -> bool {
+        match self {
+            RenderScope::Everything => true,
+            RenderScope::Only {
+                pages,
+                sections,
+                tags,
+            } => match job {
+                Job::Page(id) => pages.contains(&id),
+                Job::Section(id, _) => sections.contains(&id),
+                Job::Tag(id) => tags.contains(&id),
+                Job::TagList => !tags.is_empty(),
+                Job::NotFound => false,
+            },
+        }
+    }
+
+    /// True when every file is rendered (static files and assets included).
+    pub fn is_everything(&self) -> bool {
+        matches!(self, RenderScope::Everything)
+    }
 }
 
 /// Renders the whole site; every template error is reported, once per template and problem.
@@ -58,6 +97,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         theme,
         data,
         highlighting,
+        scope,
     } = input;
     register_functions(&mut templates.tera, &site, config);
     let views = Views {
@@ -73,7 +113,10 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     base.insert("feeds", &feed_index.for_scope(None));
 
     let mut problems = Vec::new();
-    let jobs = jobs(&site);
+    let jobs: Vec<Job> = jobs(&site)
+        .into_iter()
+        .filter(|&job| scope.includes(job))
+        .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
         .map(|job| render_job(*job, &site, &templates, &base, config, &feed_index))
@@ -100,6 +143,9 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     for file in feeds::render_feeds(&site, config, &feed_targets) {
         files.add(file, &mut problems);
     }
+    if !scope.is_everything() {
+        return finish(files, problems);
+    }
     for asset in &site.assets {
         files.add(
             OutputFile {
@@ -119,6 +165,10 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     for file in statics {
         files.add_static(file, &mut problems);
     }
+    finish(files, problems)
+}
+
+fn finish(files: OutputSet, problems: Vec<Diagnostic>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     if problems.is_empty() {
         Ok(files.files.into_values().collect())
     } else {
@@ -162,8 +212,9 @@ impl OutputSet {
     }
 
     /// Static files never replace a page; a page's address taken by a static file is an error.
+    /// robots.txt is the exception: a site may write its own.
     fn add_static(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
-        if self.files.contains_key(&file.path) {
+        if self.files.contains_key(&file.path) && file.path != "robots.txt" {
             problems.push(
                 Diagnostic::new(
                     file.content.origin_hint(),
@@ -447,10 +498,15 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
             lastmod: newest(&s.pages),
         })
         .collect();
-    entries.extend(site.pages.iter().map(|p| SitemapEntry {
-        loc: p.permalink.clone(),
-        lastmod: p.source.updated.or(p.source.date).map(|d| d.to_w3c()),
-    }));
+    entries.extend(
+        site.pages
+            .iter()
+            .filter(|p| !p.source.draft)
+            .map(|p| SitemapEntry {
+                loc: p.permalink.clone(),
+                lastmod: p.source.updated.or(p.source.date).map(|d| d.to_w3c()),
+            }),
+    );
     if let Some(first) = site.tags.first() {
         let tags_url = first.permalink.replacen(&first.path, "/tags/", 1);
         let all: Vec<PageId> = site
@@ -530,10 +586,13 @@ fn collect_folder(
     if !folder.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(folder)
+    // Hidden files (.DS_Store, .gitkeep) are not part of the site, as in content/.
+    let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
                 let rel = entry.path().strip_prefix(folder).unwrap_or(entry.path());

@@ -20,6 +20,9 @@ pub struct BuildOptions<'a> {
     pub drafts: bool,
     pub smart_punctuation: bool,
     pub highlighting: &'a Highlighting,
+    /// The site as last built with the same settings: pages whose text did not change keep
+    /// their rendered Markdown when no URL changed (the preview server's quick rebuilds).
+    pub previous: Option<&'a Site>,
 }
 
 /// Builds the site model, reporting every content problem found rather than the first.
@@ -32,6 +35,7 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
         .iter()
         .filter(|p| p.is_bundle)
         .map(|p| bundle_dir(&p.content_path).to_string())
+        .filter(|dir| !dir.is_empty())
         .collect();
     for section in &section_sources {
         if bundle_dirs.contains(&section.dir) {
@@ -48,12 +52,19 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
         .collect();
     page_sources.retain(|p| options.drafts || !p.draft);
 
+    let mut dirs_with_pages: HashSet<String> = HashSet::new();
+    for page in &page_sources {
+        let mut dir = page.section_dir.as_str();
+        while dirs_with_pages.insert(dir.to_string()) && !dir.is_empty() {
+            dir = parent_dir(dir);
+        }
+    }
     let mut urls = UrlRegistry::default();
     let mut site = Site::default();
     make_sections(
         &mut site,
         section_sources,
-        &files.dirs,
+        files.dirs.iter().filter(|d| dirs_with_pages.contains(*d)),
         &bundle_dirs,
         options.base_url,
         &mut urls,
@@ -178,10 +189,12 @@ impl UrlRegistry {
     }
 }
 
-fn make_sections(
+fn make_sections<'a>(
     site: &mut Site,
     sources: Vec<SectionSource>,
-    dirs: &[String],
+    // A folder without _index.md is a section only when it holds pages (an empty folder, or
+    // one with only images, would be an empty page in the navigation).
+    dirs_with_pages: impl Iterator<Item = &'a String>,
     bundle_dirs: &HashSet<String>,
     base_url: &str,
     urls: &mut UrlRegistry,
@@ -194,9 +207,13 @@ fn make_sections(
         }
         by_dir.insert(source.dir.clone(), source);
     }
-    for dir in dirs.iter().chain(std::iter::once(&String::new())) {
-        if in_bundle(dir, bundle_dirs).is_none() && !by_dir.contains_key(dir) {
-            by_dir.insert(dir.clone(), SectionSource::implicit(dir));
+    for dir in dirs_with_pages
+        .cloned()
+        .chain(std::iter::once(String::new()))
+    {
+        if in_bundle(&dir, bundle_dirs).is_none() && !by_dir.contains_key(&dir) {
+            let section = SectionSource::implicit(&dir);
+            by_dir.insert(dir, section);
         }
     }
     // BTreeMap order puts a parent folder before its children, and the home ("") first.
@@ -208,6 +225,9 @@ fn make_sections(
             loop {
                 if let Some(&parent) = id_by_dir.get(parent_dir_name) {
                     return parent;
+                }
+                if parent_dir_name.is_empty() {
+                    return crate::site::HOME;
                 }
                 parent_dir_name = parent_dir(parent_dir_name);
             }
@@ -320,6 +340,7 @@ fn render_markdown(
                 file,
                 body_line_offset,
                 permalink,
+                base_url: options.base_url,
                 permalinks,
                 drafts,
                 smart_punctuation: options.smart_punctuation,
@@ -327,28 +348,50 @@ fn render_markdown(
             },
         )
     };
+    // Rendered Markdown depends on the text and on every page's URL (for `@/` links).
+    let reusable = options
+        .previous
+        .filter(|previous| previous.permalinks == site.permalinks);
     let page_results: Vec<_> = site
         .pages
         .par_iter()
         .map(|p| {
-            render(
-                &p.source.file,
-                p.source.body(),
-                p.source.body_line_offset,
-                &p.permalink,
-            )
+            let unchanged = reusable.and_then(|previous| {
+                let &id = previous.page_by_content_path.get(&p.source.content_path)?;
+                (previous.pages[id].source.text == p.source.text)
+                    .then(|| previous.pages[id].rendered.clone())
+            });
+            match unchanged {
+                Some(rendered) => Ok(rendered),
+                None => render(
+                    &p.source.file,
+                    p.source.body(),
+                    p.source.body_line_offset,
+                    &p.permalink,
+                ),
+            }
         })
         .collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
         .map(|s| {
-            render(
-                &s.source.file,
-                s.source.body(),
-                s.source.body_line_offset,
-                &s.permalink,
-            )
+            let unchanged = reusable.and_then(|previous| {
+                let &id = previous
+                    .section_by_content_path
+                    .get(&s.source.content_path)?;
+                (previous.sections[id].source.text == s.source.text)
+                    .then(|| previous.sections[id].rendered.clone())
+            });
+            match unchanged {
+                Some(rendered) => Ok(rendered),
+                None => render(
+                    &s.source.file,
+                    s.source.body(),
+                    s.source.body_line_offset,
+                    &s.permalink,
+                ),
+            }
         })
         .collect();
     for (page, result) in site.pages.iter_mut().zip(page_results) {
@@ -714,6 +757,7 @@ mod tests {
                 drafts,
                 smart_punctuation: true,
                 highlighting: &highlighting,
+                previous: None,
             },
         )
     }

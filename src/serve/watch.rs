@@ -1,0 +1,208 @@
+//! Watching the site's sources (site.toml, content/, static/, templates/, themes/, data/)
+//! with notify. An editor's burst of writes arrives as one batch; editors' temporary files
+//! and the output folder are ignored.
+//!
+//! The batching is written here rather than taken from notify's debouncer crates because
+//! those report changes without their kind, and every build *reads* the sources: the
+//! resulting access events must not count as changes, or each build would start the next.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
+use std::time::{Duration, Instant};
+
+use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::error::{Error, Result};
+
+/// Folders whose changes need a rebuild.
+pub const WATCHED_FOLDERS: &[&str] = &["content", "static", "templates", "themes", "data"];
+
+/// How long the files must be quiet before a rebuild starts: long enough to gather an
+/// editor's save (write, rename, chmod), short enough to feel immediate.
+const QUIET: Duration = Duration::from_millis(120);
+/// A stream of changes that never pauses still gets a rebuild this often.
+const LONGEST_WAIT: Duration = Duration::from_secs(2);
+
+/// What a batch of file events means for the build.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChangeSet {
+    /// Changed paths relative to the site root, for the terminal.
+    pub paths: Vec<String>,
+    /// Only Markdown under content/ changed: a quick rebuild may do.
+    pub content_only: bool,
+    /// Only stylesheets changed: tabs can swap them without reloading.
+    pub css_only: bool,
+}
+
+/// A running watcher.
+pub struct SiteWatcher {
+    watcher: RecommendedWatcher,
+    root: PathBuf,
+    events: Receiver<notify::Result<Event>>,
+}
+
+impl SiteWatcher {
+    /// Starts watching `root`.
+    pub fn start(root: &Path) -> Result<SiteWatcher> {
+        let (tx, events) = std::sync::mpsc::channel();
+        let watcher = RecommendedWatcher::new(tx, notify::Config::default())
+            .map_err(|e| Error::Serve(format!("cannot watch the site for changes: {e}")))?;
+        let mut watcher = SiteWatcher {
+            watcher,
+            root: root.to_path_buf(),
+            events,
+        };
+        // The root itself (not recursively): site.toml, and folders created later.
+        watcher
+            .watcher
+            .watch(root, RecursiveMode::NonRecursive)
+            .map_err(|e| Error::Serve(format!("cannot watch {}: {e}", root.display())))?;
+        for folder in WATCHED_FOLDERS {
+            watcher.watch_folder(folder);
+        }
+        Ok(watcher)
+    }
+
+    /// Starts watching a source folder if it exists (it may appear while serving).
+    pub fn watch_folder(&mut self, folder: &str) {
+        let path = self.root.join(folder);
+        if path.is_dir() {
+            let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+        }
+    }
+
+    /// Waits for the next burst of changes and returns every path it touched, once the files
+    /// have been quiet for a moment. `None` when the watcher has stopped.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        let mut paths = Vec::new();
+        while paths.is_empty() {
+            collect(self.events.recv().ok()?, &mut paths);
+        }
+        let started = Instant::now();
+        while started.elapsed() < LONGEST_WAIT {
+            match self.events.recv_timeout(QUIET) {
+                Ok(event) => collect(event, &mut paths),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return None,
+            }
+        }
+        Some(paths)
+    }
+}
+
+/// Keeps the paths of events that change something (not reads).
+fn collect(event: notify::Result<Event>, paths: &mut Vec<PathBuf>) {
+    if let Ok(event) = event {
+        if !matches!(event.kind, EventKind::Access(_)) {
+            paths.extend(event.paths);
+        }
+    }
+}
+
+/// Editors write temporary files next to the one being saved; none of them is content.
+fn is_editor_noise(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swo",
+            ".swx",
+            ".tmp",
+            ".bak",
+            ".part",
+            ".crdownload",
+        ]
+        .iter()
+        .any(|ext| name.ends_with(ext))
+}
+
+/// Sorts a batch of changed paths into what the build needs, or `None` when nothing in it
+/// matters (temporary files, the output folder, anything outside the watched sources).
+pub fn classify(root: &Path, output_dir: &Path, paths: &[PathBuf]) -> Option<ChangeSet> {
+    let mut relevant = Vec::new();
+    for path in paths {
+        if path.starts_with(output_dir) {
+            continue;
+        }
+        let Ok(rel) = path.strip_prefix(root) else {
+            continue;
+        };
+        let Some(first) = rel
+            .components()
+            .next()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        else {
+            continue;
+        };
+        let name = rel
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let is_source =
+            first == crate::config::CONFIG_FILE || WATCHED_FOLDERS.contains(&first.as_str());
+        let hidden = rel
+            .components()
+            .any(|c| c.as_os_str().to_string_lossy().starts_with('.'));
+        if !is_source || hidden || is_editor_noise(&name) {
+            continue;
+        }
+        relevant.push(crate::error::display_path(rel));
+    }
+    if relevant.is_empty() {
+        return None;
+    }
+    relevant.sort();
+    relevant.dedup();
+    let content_only = relevant
+        .iter()
+        .all(|p| p.starts_with("content/") && p.ends_with(".md"));
+    let css_only = relevant
+        .iter()
+        .all(|p| (p.starts_with("static/") || p.starts_with("themes/")) && p.ends_with(".css"));
+    Some(ChangeSet {
+        paths: relevant,
+        content_only,
+        css_only,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn set(paths: &[&str]) -> Option<ChangeSet> {
+        let root = Path::new("/site");
+        let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
+        classify(root, &root.join("public"), &paths)
+    }
+
+    #[test]
+    fn ignores_noise_and_output() {
+        assert_eq!(
+            set(&[
+                "public/index.html",
+                "content/.x.md.swp",
+                "content/x.md~",
+                "target/debug/hub",
+                "content/4913"
+            ]),
+            None
+        );
+    }
+
+    #[test]
+    fn sorts_changes_by_what_they_need() {
+        let c = set(&["content/tips/a.md", "content/tips/a.md"]).unwrap();
+        assert_eq!(
+            (c.paths.len(), c.content_only, c.css_only),
+            (1, true, false)
+        );
+        let c = set(&["static/style.css"]).unwrap();
+        assert!(c.css_only && !c.content_only);
+        let c = set(&["content/tips/a.md", "templates/page.html"]).unwrap();
+        assert!(!c.content_only && !c.css_only);
+        assert!(!set(&["site.toml"]).unwrap().content_only);
+    }
+}
