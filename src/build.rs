@@ -201,6 +201,9 @@ impl PhaseTimer {
     }
 }
 
+/// Every file of a site by output path, shared so that a quick rebuild copies pointers only.
+pub type SiteFiles = BTreeMap<String, Arc<OutputFile>>;
+
 /// Repeated builds of one site in memory, for the preview server: each build reuses the last
 /// good one, re-rendering Markdown only for changed files and, when only page text changed,
 /// templates only for those pages and the listings, tags and feeds that show them.
@@ -213,13 +216,13 @@ pub struct Session {
 struct LastBuild {
     site: Arc<Site>,
     config_text: String,
-    files: Arc<BTreeMap<String, OutputFile>>,
+    files: Arc<SiteFiles>,
 }
 
 /// What one build of a [`Session`] produced.
 pub struct SessionBuild {
     /// Every file of the site, by output path.
-    pub files: Arc<BTreeMap<String, OutputFile>>,
+    pub files: Arc<SiteFiles>,
     pub pages: usize,
     /// Pages whose HTML was rendered again (all of them on a full build).
     pub rendered_pages: usize,
@@ -266,14 +269,19 @@ impl Session {
         let (files, full) = match reusable {
             Some(last) if !rendered.full => {
                 let mut files = (*last.files).clone();
-                files.extend(rendered.files.into_iter().map(|f| (f.path.clone(), f)));
+                files.extend(
+                    rendered
+                        .files
+                        .into_iter()
+                        .map(|f| (f.path.clone(), Arc::new(f))),
+                );
                 (files, false)
             }
             _ => (
                 rendered
                     .files
                     .into_iter()
-                    .map(|f| (f.path.clone(), f))
+                    .map(|f| (f.path.clone(), Arc::new(f)))
                     .collect(),
                 true,
             ),

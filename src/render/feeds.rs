@@ -157,7 +157,11 @@ pub fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
 }
 
 /// Writes every feed of every target.
-pub fn render_feeds(site: &Site, config: &Config, targets: &[FeedTarget]) -> Vec<OutputFile> {
+pub fn render_feeds<'a>(
+    site: &Site,
+    config: &Config,
+    targets: impl IntoIterator<Item = &'a FeedTarget>,
+) -> Vec<OutputFile> {
     let mut files = Vec::new();
     for target in targets {
         for &kind in &config.feeds.formats {

@@ -81,6 +81,15 @@ impl RenderScope {
         }
     }
 
+    /// Whether a feed is rendered: the site's always, a section's or tag's with its listing.
+    fn includes_feed(&self, feed: FeedScope) -> bool {
+        match (self, feed) {
+            (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
+            (RenderScope::Only { sections, .. }, FeedScope::Section(id)) => sections.contains(&id),
+            (RenderScope::Only { tags, .. }, FeedScope::Tag(id)) => tags.contains(&id),
+        }
+    }
+
     /// True when every file is rendered (static files and assets included).
     pub fn is_everything(&self) -> bool {
         matches!(self, RenderScope::Everything)
@@ -140,7 +149,11 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             Err(d) => problems.push(d),
         }
     }
-    for file in feeds::render_feeds(&site, config, &feed_targets) {
+    for file in feeds::render_feeds(
+        &site,
+        config,
+        feed_targets.iter().filter(|t| scope.includes_feed(t.scope)),
+    ) {
         files.add(file, &mut problems);
     }
     if !scope.is_everything() {

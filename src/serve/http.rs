@@ -2,9 +2,9 @@
 //! produced can be served, so nothing outside the site can be reached however the path is
 //! written; `..`, encoded separators and backslashes are refused before any lookup anyway.
 
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 
+use crate::build::SiteFiles;
 use crate::output::{OutputContent, OutputFile};
 
 /// What the server sends back.
@@ -146,7 +146,7 @@ pub fn inject(html: &[u8], injection: &Injection<'_>) -> Vec<u8> {
 /// Answers a GET or HEAD for `raw_path` from `files` (the caller handles `/__hub/` and the
 /// method check). `if_none_match` is the request's `If-None-Match` header.
 pub fn respond(
-    files: &BTreeMap<String, OutputFile>,
+    files: &SiteFiles,
     raw_path: &str,
     if_none_match: Option<&str>,
     injection: &Injection<'_>,
@@ -196,7 +196,7 @@ pub fn respond(
     reply
 }
 
-fn not_found(files: &BTreeMap<String, OutputFile>, injection: &Injection<'_>) -> Reply {
+fn not_found(files: &SiteFiles, injection: &Injection<'_>) -> Reply {
     let mut reply = match files.get("404.html").and_then(|f| read(f).ok()) {
         Some(page) => Reply::new(404, "text/html; charset=utf-8", inject(&page, injection)),
         None => Reply::text(404, "Not found"),
@@ -211,8 +211,8 @@ fn not_found(files: &BTreeMap<String, OutputFile>, injection: &Injection<'_>) ->
 mod tests {
     use super::*;
 
-    fn site() -> BTreeMap<String, OutputFile> {
-        let mut files = BTreeMap::new();
+    fn site() -> SiteFiles {
+        let mut files = SiteFiles::new();
         for (path, text) in [
             ("index.html", "<body>home</body>"),
             ("tips/index.html", "<body>tips</body>"),
@@ -221,10 +221,10 @@ mod tests {
         ] {
             files.insert(
                 path.to_string(),
-                OutputFile {
+                std::sync::Arc::new(OutputFile {
                     path: path.into(),
                     content: OutputContent::Bytes(text.as_bytes().to_vec()),
-                },
+                }),
             );
         }
         files

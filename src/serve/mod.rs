@@ -7,16 +7,14 @@ pub mod http;
 pub mod live;
 pub mod watch;
 
-use std::collections::BTreeMap;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::build::{BuildSettings, Session};
+use crate::build::{BuildSettings, Session, SiteFiles};
 use crate::error::{report_lines, Error, Result};
-use crate::output::OutputFile;
 use live::{Change, Live};
 
 /// What `hub serve` was asked for.
@@ -34,7 +32,7 @@ pub struct ServeSettings {
 /// What is being served right now.
 struct Served {
     /// The last site that built, if any did.
-    files: Arc<BTreeMap<String, OutputFile>>,
+    files: Arc<SiteFiles>,
     /// The problems of the newest build, while it fails.
     overlay: Option<String>,
 }
@@ -65,17 +63,13 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
     });
     let shared = Arc::new(Shared {
         served: RwLock::new(Served {
-            files: Arc::new(BTreeMap::new()),
+            files: Arc::new(SiteFiles::new()),
             overlay: None,
         }),
         live: Live::default(),
         running: AtomicBool::new(true),
     });
     rebuild(&mut session, &shared, None);
-    println!("serving {base_url}/ (press Ctrl-C to stop)");
-    if settings.open {
-        open_browser(&format!("{base_url}/"));
-    }
 
     let server = Arc::new(server);
     let stopper = Arc::clone(&server);
@@ -99,6 +93,11 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         std::thread::spawn(move || watch_loop(watcher, session, &watch_shared, &root, &output_dir));
     }
 
+    // Said only once the watcher runs, so that an edit made right after is not missed.
+    println!("serving {base_url}/ (press Ctrl-C to stop)");
+    if settings.open {
+        open_browser(&format!("{base_url}/"));
+    }
     for request in server.incoming_requests() {
         if !shared.running.load(Ordering::SeqCst) {
             break;

@@ -3,6 +3,8 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, Site, Tag};
@@ -29,7 +31,8 @@ pub struct BuildOptions<'a> {
 pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let all_page_paths: Vec<String> = files.pages.iter().map(|f| f.content_path.clone()).collect();
-    let (mut page_sources, section_sources) = parse_all(files.pages, files.sections, &mut problems);
+    let (mut page_sources, section_sources) =
+        parse_all(files.pages, files.sections, options.previous, &mut problems);
 
     let bundle_dirs: HashSet<String> = page_sources
         .iter()
@@ -104,9 +107,20 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
 fn parse_all(
     pages: Vec<crate::content::SourceFile>,
     sections: Vec<crate::content::SourceFile>,
+    previous: Option<&Site>,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<PageSource>, Vec<SectionSource>) {
-    let parsed_pages: Vec<_> = pages.into_par_iter().map(parse_page).collect();
+    // A file whose text is as it was last time parses as it did last time.
+    let unchanged = |file: &crate::content::SourceFile| {
+        let previous = previous?;
+        let &id = previous.page_by_content_path.get(&file.content_path)?;
+        let source = &previous.pages[id].source;
+        (source.text == file.text).then(|| source.clone())
+    };
+    let parsed_pages: Vec<_> = pages
+        .into_par_iter()
+        .map(|file| unchanged(&file).map_or_else(|| parse_page(file), Ok))
+        .collect();
     let parsed_sections: Vec<_> = sections.into_par_iter().map(parse_section).collect();
     let mut page_sources = Vec::with_capacity(parsed_pages.len());
     for result in parsed_pages {
@@ -261,7 +275,7 @@ fn make_sections<'a>(
             parent,
             subsections: Vec::new(),
             pages: Vec::new(),
-            rendered: RenderedMarkdown::default(),
+            rendered: Default::default(),
             summary: String::new(),
             source,
         });
@@ -316,7 +330,7 @@ fn make_pages(
             permalink: format!("{base_url}{path}"),
             path,
             section,
-            rendered: RenderedMarkdown::default(),
+            rendered: Default::default(),
             summary: String::new(),
             tags: Vec::new(),
             assets: Vec::new(),
@@ -333,21 +347,23 @@ fn render_markdown(
     problems: &mut Vec<Diagnostic>,
 ) {
     let permalinks = &site.permalinks;
-    let render = |file: &std::path::Path, body: &str, body_line_offset: usize, permalink: &str| {
-        markdown::render(
-            body,
-            &RenderContext {
-                file,
-                body_line_offset,
-                permalink,
-                base_url: options.base_url,
-                permalinks,
-                drafts,
-                smart_punctuation: options.smart_punctuation,
-                highlighting: options.highlighting,
-            },
-        )
-    };
+    let render_new =
+        |file: &std::path::Path, body: &str, body_line_offset: usize, permalink: &str| {
+            markdown::render(
+                body,
+                &RenderContext {
+                    file,
+                    body_line_offset,
+                    permalink,
+                    base_url: options.base_url,
+                    permalinks,
+                    drafts,
+                    smart_punctuation: options.smart_punctuation,
+                    highlighting: options.highlighting,
+                },
+            )
+            .map(Arc::new)
+        };
     // Rendered Markdown depends on the text and on every page's URL (for `@/` links).
     let reusable = options
         .previous
@@ -359,11 +375,11 @@ fn render_markdown(
             let unchanged = reusable.and_then(|previous| {
                 let &id = previous.page_by_content_path.get(&p.source.content_path)?;
                 (previous.pages[id].source.text == p.source.text)
-                    .then(|| previous.pages[id].rendered.clone())
+                    .then(|| Arc::clone(&previous.pages[id].rendered))
             });
             match unchanged {
                 Some(rendered) => Ok(rendered),
-                None => render(
+                None => render_new(
                     &p.source.file,
                     p.source.body(),
                     p.source.body_line_offset,
@@ -381,11 +397,11 @@ fn render_markdown(
                     .section_by_content_path
                     .get(&s.source.content_path)?;
                 (previous.sections[id].source.text == s.source.text)
-                    .then(|| previous.sections[id].rendered.clone())
+                    .then(|| Arc::clone(&previous.sections[id].rendered))
             });
             match unchanged {
                 Some(rendered) => Ok(rendered),
-                None => render(
+                None => render_new(
                     &s.source.file,
                     s.source.body(),
                     s.source.body_line_offset,

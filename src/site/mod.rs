@@ -5,6 +5,7 @@ mod assemble;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::content::{PageSource, SectionSource};
 use crate::markdown::RenderedMarkdown;
@@ -29,7 +30,8 @@ pub struct Page {
     /// Absolute URL.
     pub permalink: String,
     pub section: SectionId,
-    pub rendered: RenderedMarkdown,
+    /// Shared, so that a rebuild can keep an unchanged page's HTML without copying it.
+    pub rendered: Arc<RenderedMarkdown>,
     /// HTML summary: before `<!-- more -->`, else the description, else the first paragraph.
     pub summary: String,
     pub tags: Vec<TagId>,
@@ -48,7 +50,8 @@ pub struct Section {
     pub subsections: Vec<SectionId>,
     /// Pages directly in this section, in its `sort_by` order.
     pub pages: Vec<PageId>,
-    pub rendered: RenderedMarkdown,
+    /// Shared, so that a rebuild can keep an unchanged page's HTML without copying it.
+    pub rendered: Arc<RenderedMarkdown>,
     pub summary: String,
 }
 
