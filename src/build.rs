@@ -98,6 +98,7 @@ fn render_site_with(
     timer.lap("load content");
     let templates = templates::load(root, &theme);
     let data = crate::data::load(root);
+    let statics = render::static_files(root, &theme, &highlighting);
     let site = site::build(
         content,
         &BuildOptions {
@@ -109,10 +110,12 @@ fn render_site_with(
         },
     );
     timer.lap("site model and markdown");
-    let (site, templates, data) = match (site, templates, data) {
-        (Ok(site), Ok(templates), Ok(data)) if problems.is_empty() => (site, templates, data),
-        (site, templates, data) => {
-            for found in [site.err(), templates.err(), data.err()]
+    let (site, templates, data, statics) = match (site, templates, data, statics) {
+        (Ok(site), Ok(templates), Ok(data), Ok(statics)) if problems.is_empty() => {
+            (site, templates, data, statics)
+        }
+        (site, templates, data, statics) => {
+            for found in [site.err(), templates.err(), data.err(), statics.err()]
                 .into_iter()
                 .flatten()
             {
@@ -124,13 +127,11 @@ fn render_site_with(
     let site = Arc::new(site);
     let scope = scope(&site);
     let files = render::render_site(RenderInput {
-        root,
         config: &config,
         site: Arc::clone(&site),
         templates,
-        theme: &theme,
         data,
-        highlighting: &highlighting,
+        statics,
         scope: &scope,
     })
     .map_err(Error::Site)?;

@@ -61,11 +61,12 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         return (files, problems);
     }
     let mut markdown = Vec::new();
+    let guard = InsideSite::new(root);
     let walker = WalkDir::new(&content_root)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(e.file_name()));
+        .filter_entry(|e| (e.depth() == 0 || !is_ignored(e.file_name())) && guard.allows(e));
     for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
@@ -86,6 +87,7 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
             });
         }
     }
+    problems.extend(guard.problems(root));
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
         .into_par_iter()
         .map(|(path, content_path)| read_markdown(root, &path, content_path))
@@ -100,6 +102,54 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         }
     }
     (files, problems)
+}
+
+/// Keeps symbolic links from bringing files from outside the site into it: a link that
+/// leads out of the site folder is skipped and reported, so nothing private elsewhere on the
+/// computer is published (or shown by the preview) by accident.
+pub struct InsideSite {
+    root: Option<PathBuf>,
+    outside: std::cell::RefCell<Vec<(PathBuf, PathBuf)>>,
+}
+
+impl InsideSite {
+    /// A guard for the site at `root`.
+    pub fn new(root: &Path) -> InsideSite {
+        InsideSite {
+            root: std::fs::canonicalize(root).ok(),
+            outside: Default::default(),
+        }
+    }
+
+    /// False for a symlink whose target lies outside the site (it is remembered for
+    /// [`InsideSite::problems`]). Everything else is allowed.
+    pub fn allows(&self, entry: &walkdir::DirEntry) -> bool {
+        if !entry.path_is_symlink() {
+            return true;
+        }
+        let (Some(root), Ok(target)) = (&self.root, std::fs::canonicalize(entry.path())) else {
+            return true;
+        };
+        if target.starts_with(root) {
+            return true;
+        }
+        self.outside
+            .borrow_mut()
+            .push((entry.path().to_path_buf(), target));
+        false
+    }
+
+    /// One problem for each link that led out of the site.
+    pub fn problems(&self, root: &Path) -> Vec<Diagnostic> {
+        self.outside
+            .borrow()
+            .iter()
+            .map(|(link, target)| {
+                Diagnostic::new(site_relative(root, link), format!("this is a link to {}, which is outside the site folder", target.display()))
+                    .hint("hub only publishes files inside the site folder: copy the file in instead of linking to it")
+            })
+            .collect()
+    }
 }
 
 /// Hidden files and editors' temporary files are never content.

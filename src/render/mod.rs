@@ -39,13 +39,12 @@ enum Job {
 
 /// Everything rendering needs, loaded once per build.
 pub struct RenderInput<'a> {
-    pub root: &'a Path,
     pub config: &'a Config,
     pub site: Arc<Site>,
     pub templates: Templates,
-    pub theme: &'a ThemeLocation,
     pub data: Value,
-    pub highlighting: &'a Highlighting,
+    /// The theme's and the site's static files (see [`static_files`]).
+    pub statics: Vec<OutputFile>,
     pub scope: &'a RenderScope,
 }
 
@@ -99,13 +98,11 @@ impl RenderScope {
 /// Renders the whole site; every template error is reported, once per template and problem.
 pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let RenderInput {
-        root,
         config,
         site,
         mut templates,
-        theme,
         data,
-        highlighting,
+        statics,
         scope,
     } = input;
     register_functions(&mut templates.tera, &site, config);
@@ -168,13 +165,6 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             &mut problems,
         );
     }
-    let statics = match static_files(root, theme, highlighting) {
-        Ok(statics) => statics,
-        Err(mut found) => {
-            problems.append(&mut found);
-            Vec::new()
-        }
-    };
     for file in statics {
         files.add_static(file, &mut problems);
     }
@@ -540,7 +530,7 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
 }
 
 /// The theme's static files, `/syntax.css` in class mode, then the site's `static/` over them.
-fn static_files(
+pub fn static_files(
     root: &Path,
     theme: &ThemeLocation,
     highlighting: &Highlighting,
@@ -600,11 +590,14 @@ fn collect_folder(
         return;
     }
     // Hidden files (.DS_Store, .gitkeep) are not part of the site, as in content/.
+    let guard = crate::content::InsideSite::new(root);
     let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        .filter_entry(|e| {
+            (e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.')) && guard.allows(e)
+        });
     for entry in walker {
         match entry {
             Ok(entry) if entry.file_type().is_file() => {
@@ -636,6 +629,7 @@ fn collect_folder(
             }
         }
     }
+    problems.extend(guard.problems(root));
 }
 
 /// Registers `get_page`, `get_section` and `get_url` (docs/templates.md).

@@ -3,6 +3,7 @@
 //! written; `..`, encoded separators and backslashes are refused before any lookup anyway.
 
 use std::hash::{Hash, Hasher};
+use std::path::Path;
 
 use crate::build::SiteFiles;
 use crate::output::{OutputContent, OutputFile};
@@ -47,6 +48,8 @@ pub struct Injection<'a> {
     pub script: &'a str,
     /// The error overlay, while the last build failed.
     pub overlay: Option<&'a str>,
+    /// The site folder, resolved: files read from disk must lie inside it.
+    pub site_root: &'a Path,
 }
 
 /// The Content-Type for a file name.
@@ -119,11 +122,21 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", hasher.finish())
 }
 
-fn read(file: &OutputFile) -> std::io::Result<Vec<u8>> {
+/// The bytes of a file of the site. A copied file is read from its source now, so it is
+/// checked again: a symlink made since the build must not lead outside the site.
+fn read(file: &OutputFile, site_root: &Path) -> std::io::Result<Vec<u8>> {
     match &file.content {
         OutputContent::Bytes(bytes) => Ok(bytes.clone()),
         OutputContent::Embedded(bytes) => Ok(bytes.to_vec()),
-        OutputContent::Copy(path) => std::fs::read(path),
+        OutputContent::Copy(path) => {
+            if !std::fs::canonicalize(path)?.starts_with(site_root) {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::PermissionDenied,
+                    "outside the site",
+                ));
+            }
+            std::fs::read(path)
+        }
     }
 }
 
@@ -172,7 +185,7 @@ pub fn respond(
     };
     let content_type = content_type(&lookup);
     let is_html = content_type.starts_with("text/html");
-    let body = match read(file) {
+    let body = match read(file, injection.site_root) {
         Ok(bytes) if is_html => inject(&bytes, injection),
         Ok(bytes) => bytes,
         Err(_) => return not_found(files, injection),
@@ -197,7 +210,10 @@ pub fn respond(
 }
 
 fn not_found(files: &SiteFiles, injection: &Injection<'_>) -> Reply {
-    let mut reply = match files.get("404.html").and_then(|f| read(f).ok()) {
+    let mut reply = match files
+        .get("404.html")
+        .and_then(|f| read(f, injection.site_root).ok())
+    {
         Some(page) => Reply::new(404, "text/html; charset=utf-8", inject(&page, injection)),
         None => Reply::text(404, "Not found"),
     };
@@ -230,10 +246,13 @@ mod tests {
         files
     }
 
-    const PLAIN: Injection<'static> = Injection {
-        script: "<script src=\"/__hub/live.js\"></script>",
-        overlay: None,
-    };
+    fn plain() -> Injection<'static> {
+        Injection {
+            script: "<script src=\"/__hub/live.js\"></script>",
+            overlay: None,
+            site_root: Path::new("/"),
+        }
+    }
 
     #[test]
     fn cleans_paths_and_refuses_escapes() {
@@ -258,18 +277,18 @@ mod tests {
     #[test]
     fn folders_index_and_redirects() {
         let files = site();
-        let home = respond(&files, "/", None, &PLAIN);
+        let home = respond(&files, "/", None, &plain());
         assert_eq!(home.status, 200);
         assert_eq!(
             home.body,
             b"<body>home<script src=\"/__hub/live.js\"></script></body>"
         );
-        let redirect = respond(&files, "/tips?a=b", None, &PLAIN);
+        let redirect = respond(&files, "/tips?a=b", None, &plain());
         assert_eq!(
             (redirect.status, redirect.header("Location")),
             (301, Some("/tips/?a=b"))
         );
-        let missing = respond(&files, "/nope/", None, &PLAIN);
+        let missing = respond(&files, "/nope/", None, &plain());
         assert_eq!(missing.status, 404);
         assert!(String::from_utf8_lossy(&missing.body).contains("lost"));
     }
@@ -277,13 +296,13 @@ mod tests {
     #[test]
     fn etags_give_304_and_html_is_not_cached() {
         let files = site();
-        let css = respond(&files, "/style.css", None, &PLAIN);
+        let css = respond(&files, "/style.css", None, &plain());
         assert_eq!(css.header("Content-Type"), Some("text/css; charset=utf-8"));
-        let again = respond(&files, "/style.css", css.header("ETag"), &PLAIN);
+        let again = respond(&files, "/style.css", css.header("ETag"), &plain());
         assert_eq!(again.status, 304);
         assert!(again.body.is_empty());
         assert_eq!(
-            respond(&files, "/", None, &PLAIN).header("Cache-Control"),
+            respond(&files, "/", None, &plain()).header("Cache-Control"),
             Some("no-store")
         );
     }

@@ -42,6 +42,8 @@ struct Shared {
     served: RwLock<Served>,
     live: Live,
     running: AtomicBool,
+    /// The site folder, resolved, for checking files read at request time.
+    site_root: PathBuf,
 }
 
 /// Runs the preview server until Ctrl-C.
@@ -68,6 +70,7 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         }),
         live: Live::default(),
         running: AtomicBool::new(true),
+        site_root: std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone()),
     });
     rebuild(&mut session, &shared, None);
 
@@ -210,11 +213,12 @@ fn watch_loop(
 fn handle(request: tiny_http::Request, shared: &Shared) {
     let url = request.url().to_string();
     let method = request.method().clone();
-    if url == "/__hub/events" {
+    let allowed = matches!(method, tiny_http::Method::Get | tiny_http::Method::Head);
+    if allowed && url == "/__hub/events" {
         stream(request, shared);
         return;
     }
-    let reply = if !matches!(method, tiny_http::Method::Get | tiny_http::Method::Head) {
+    let reply = if !allowed {
         let mut reply = http::Reply {
             status: 405,
             headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
@@ -245,6 +249,7 @@ fn handle(request: tiny_http::Request, shared: &Shared) {
         let injection = http::Injection {
             script: &script,
             overlay: overlay.as_deref(),
+            site_root: &shared.site_root,
         };
         http::respond(&files, &url, if_none_match.as_deref(), &injection)
     };
