@@ -23,6 +23,8 @@ pub struct BuildSettings {
     pub base_url: Option<String>,
     /// `--drafts`: include draft pages.
     pub drafts: bool,
+    /// `--allow-privacy`: publish even with privacy findings.
+    pub allow_privacy: bool,
 }
 
 /// A rendered site, not yet written.
@@ -157,7 +159,11 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         Some(dir) => output::check_output_dir(&settings.root, &absolute(dir)?, false)?,
         None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)?,
     };
+    let allow = config.check.allow.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
+    if !settings.allow_privacy {
+        refuse_personal_data(&rendered.site, &allow)?;
+    }
     let rendered_at = started.elapsed();
     let stats = output::write(&output_dir, &rendered.files)?;
     if std::env::var_os("HUB_TIMINGS").is_some() {
@@ -352,4 +358,55 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
         sections,
         tags,
     }
+}
+
+/// The privacy rules of `hub check`, run on every published page before anything is
+/// written: personal data must not reach the public because someone forgot to run the check.
+fn refuse_personal_data(site: &Site, allow: &[String]) -> Result<()> {
+    use crate::check::{check_page_privacy, PageText};
+    use rayon::prelude::*;
+    let texts: Vec<(&Path, &str, usize)> = site
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                p.source.file.as_path(),
+                p.source.text.as_str(),
+                p.source.body_start,
+            )
+        })
+        .chain(site.sections.iter().map(|s| {
+            (
+                s.source.file.as_path(),
+                s.source.text.as_str(),
+                s.source.body_start,
+            )
+        }))
+        .collect();
+    let findings: Vec<crate::check::Finding> = texts
+        .par_iter()
+        .flat_map_iter(|&(path, text, body_start)| {
+            check_page_privacy(
+                &PageText {
+                    path,
+                    text,
+                    body_start,
+                },
+                allow,
+            )
+        })
+        .collect();
+    if findings.is_empty() {
+        return Ok(());
+    }
+    let problems = findings
+        .into_iter()
+        .map(|f| {
+            Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule)).at(f.line, Some(f.column)).hint(format!(
+                "{}; if this is public and meant to be there, add it to [check] allow in site.toml, or build with --allow-privacy",
+                f.fix
+            ))
+        })
+        .collect();
+    Err(Error::Site(problems))
 }

@@ -3,6 +3,7 @@
 //! render ([`render`]) → write ([`output`]). The commands live in [`build`] and [`scaffold`].
 
 pub mod build;
+pub mod check;
 pub mod config;
 pub mod content;
 pub mod data;

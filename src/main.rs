@@ -11,6 +11,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use hub::build::{BuildReport, BuildSettings};
+use hub::check::Severity;
 use hub::Error;
 
 #[derive(Parser)]
@@ -56,6 +57,18 @@ enum Command {
         /// Include draft pages
         #[arg(long)]
         drafts: bool,
+        /// Publish even though the privacy check found personal data
+        #[arg(long)]
+        allow_privacy: bool,
+    },
+    /// Check the site before it goes public: links, privacy, accessibility, plain language
+    Check {
+        /// Fail on warnings too, not only on errors
+        #[arg(long)]
+        strict: bool,
+        /// How to print the findings: text for people, json (one object a line) for CI
+        #[arg(long, value_enum, default_value = "text")]
+        format: CheckFormat,
     },
     /// Preview the site at http://127.0.0.1:1111/, rebuilding and reloading as you edit
     Serve {
@@ -87,15 +100,22 @@ enum Command {
     },
 }
 
+/// Output of `hub check`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum CheckFormat {
+    Text,
+    Json,
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match run(cli) {
-        Ok(()) => ExitCode::SUCCESS,
+        Ok(code) => code,
         Err(e) => report(&e),
     }
 }
 
-fn run(cli: Cli) -> Result<(), Error> {
+fn run(cli: Cli) -> Result<ExitCode, Error> {
     let start = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
         Command::Init { dir, force } => {
@@ -107,7 +127,7 @@ fn run(cli: Cli) -> Result<(), Error> {
                 dir.display()
             );
             println!("next: cd {} && hub build", dir.display());
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::New { path, title } => {
             let root = hub::find_root(&start)?;
@@ -118,12 +138,13 @@ fn run(cli: Cli) -> Result<(), Error> {
                 "created {} (a draft: remove `draft = true` to publish it)",
                 hub::error::display_path(shown)
             );
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Build {
             output_dir,
             base_url,
             drafts,
+            allow_privacy,
         } => {
             let root = hub::find_root(&start)?;
             let report = hub::build::build(&BuildSettings {
@@ -131,9 +152,10 @@ fn run(cli: Cli) -> Result<(), Error> {
                 output_dir,
                 base_url,
                 drafts,
+                allow_privacy,
             })?;
             println!("{}", summary(&report, &root));
-            Ok(())
+            Ok(ExitCode::SUCCESS)
         }
         Command::Serve {
             interface,
@@ -150,8 +172,70 @@ fn run(cli: Cli) -> Result<(), Error> {
                 drafts,
                 open,
                 watch: !no_watch,
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { strict, format } => {
+            let root = hub::find_root(&start)?;
+            let started = std::time::Instant::now();
+            let report = hub::check::run(&root, chrono::Local::now().date_naive())?;
+            print_check(&report, format, started.elapsed());
+            let errors = report.count(Severity::Error);
+            let failed = errors > 0 || (strict && report.count(Severity::Warning) > 0);
+            Ok(if failed {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
             })
         }
+    }
+}
+
+/// Prints the findings: for people, or one JSON object a line for CI (the summary then goes
+/// to stderr, so that stdout stays pure JSON).
+fn print_check(
+    report: &hub::check::CheckReport,
+    format: CheckFormat,
+    elapsed: std::time::Duration,
+) {
+    for finding in &report.findings {
+        match format {
+            CheckFormat::Json => println!("{}", serde_json::to_string(finding).unwrap_or_default()),
+            CheckFormat::Text => {
+                let severity = if finding.severity == Severity::Error {
+                    "error"
+                } else {
+                    "warning"
+                };
+                println!(
+                    "{severity}: {}:{}:{}: {} [{}]\n  fix: {}",
+                    finding.file,
+                    finding.line,
+                    finding.column,
+                    finding.message,
+                    finding.rule,
+                    finding.fix
+                );
+            }
+        }
+    }
+    let (errors, warnings) = (
+        report.count(Severity::Error),
+        report.count(Severity::Warning),
+    );
+    let summary = format!(
+        "checked {} {} in {} ms: {} {}, {} {}",
+        thousands(report.files),
+        plural(report.files, "file", "files"),
+        thousands(elapsed.as_millis() as usize),
+        errors,
+        plural(errors, "error", "errors"),
+        warnings,
+        plural(warnings, "warning", "warnings")
+    );
+    match format {
+        CheckFormat::Json => eprintln!("{summary}"),
+        CheckFormat::Text => println!("{summary}"),
     }
 }
 

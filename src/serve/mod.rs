@@ -62,6 +62,8 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         base_url: Some(base_url.clone()),
         drafts: settings.drafts,
         output_dir: None,
+        // Nothing is published by a preview; `hub build` and `hub check` guard privacy.
+        allow_privacy: true,
     });
     let shared = Arc::new(Shared {
         served: RwLock::new(Served {

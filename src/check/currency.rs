@@ -1,0 +1,139 @@
+//! Currency: is the site up to date? Policies past their `review_by` date, pages dated in
+//! the future (built, but probably not meant to be seen yet), and pages that look unfinished
+//! (placeholders such as TODO or "lorem ipsum") but are not marked as drafts, so they would
+//! be published as they are.
+
+use chrono::NaiveDate;
+use regex::Regex;
+use std::sync::LazyLock;
+
+use super::{PageText, RawFinding, Severity};
+use crate::content::PageSource;
+use crate::error::find_key;
+
+/// Words people leave in text they mean to finish later.
+static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(TODO|TBC|TBD|FIXME|lorem ipsum)\b|XXX")
+        .expect("the placeholder pattern is valid")
+});
+
+/// Offset of `key`'s value in the page's front matter, else the start of the file.
+fn offset_of_key(text: &str, key: &str) -> usize {
+    let Some((line, column)) = find_key(text, key) else {
+        return 0;
+    };
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let line_text = text[line_start..].lines().next().unwrap_or_default();
+    line_start
+        + line_text
+            .chars()
+            .take(column - 1)
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// The currency findings of one published page, as of `today`.
+pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
+    let mut findings = Vec::new();
+    if let Some(review_by) = source.review_by {
+        if review_by.date_naive() < today {
+            findings.push(RawFinding {
+                offset: offset_of_key(page.text, "review_by"),
+                rule: "currency/review-overdue",
+                severity: Severity::Warning,
+                message: format!(
+                    "this page was due for review on {}",
+                    review_by.date_naive().format("%-d %B %Y")
+                ),
+                fix:
+                    "review it, then set `updated` to today and `review_by` to the next review date"
+                        .into(),
+            });
+        }
+    }
+    if let Some(date) = source.date {
+        if date.date_naive() > today {
+            findings.push(RawFinding {
+                offset: offset_of_key(page.text, "date"),
+                rule: "currency/future-date",
+                severity: Severity::Warning,
+                message: format!(
+                    "this page is dated {}, in the future, but it is published now",
+                    date.date_naive().format("%-d %B %Y")
+                ),
+                fix: "correct the date, or set `draft = true` until the day it should go out"
+                    .into(),
+            });
+        }
+    }
+    if !source.draft {
+        if let Some(found) = PLACEHOLDER.find(page.body()) {
+            findings.push(RawFinding {
+                offset: page.body_start + found.start(),
+                rule: "currency/unfinished",
+                severity: Severity::Warning,
+                message: format!(
+                    "\"{}\" suggests this page is not finished, but it is not a draft",
+                    found.as_str()
+                ),
+                fix: "finish the text, or set `draft = true` so it is not published yet".into(),
+            });
+        }
+    }
+    findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{parse_page, SourceFile};
+    use std::path::Path;
+
+    fn findings(text: &str) -> Vec<&'static str> {
+        let source = parse_page(SourceFile {
+            path: "content/a.md".into(),
+            content_path: "a.md".into(),
+            text: text.into(),
+        })
+        .unwrap();
+        let page = PageText {
+            path: Path::new("content/a.md"),
+            text,
+            body_start: source.body_start,
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
+        check(&page, &source, today)
+            .into_iter()
+            .map(|f| f.rule)
+            .collect()
+    }
+
+    #[test]
+    fn flags_overdue_reviews_future_dates_and_placeholders() {
+        assert_eq!(
+            findings("+++\ntitle = \"P\"\nreview_by = 2026-11-27\n+++\nText.\n"),
+            ["currency/review-overdue"]
+        );
+        assert!(findings("+++\ntitle = \"P\"\nreview_by = 2026-11-28\n+++\nText.\n").is_empty());
+        assert_eq!(
+            findings("+++\ntitle = \"P\"\ndate = 2026-12-01\n+++\nText.\n"),
+            ["currency/future-date"]
+        );
+        assert_eq!(
+            findings("+++\ntitle = \"P\"\n+++\nTODO: write this.\n"),
+            ["currency/unfinished"]
+        );
+        assert!(findings("+++\ntitle = \"P\"\ndraft = true\n+++\nTODO: write this.\n").is_empty());
+        assert!(findings("+++\ntitle = \"P\"\n+++\nWe take stock of what to do.\n").is_empty());
+    }
+
+    #[test]
+    fn points_at_the_key() {
+        let text = "+++\ntitle = \"P\"\nreview_by = 2020-01-01\n+++\n";
+        assert_eq!(offset_of_key(text, "review_by"), text.find("2020").unwrap());
+    }
+}

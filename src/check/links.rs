@@ -1,0 +1,345 @@
+//! Links: every link and image in the Markdown, and every link the templates add around it,
+//! must lead to a file the build produced (and to a heading id that exists there). External
+//! links are not fetched (the check works offline) but badly written ones are reported.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::LazyLock;
+
+use pulldown_cmark::{Event, Options, Parser, Tag};
+use regex::Regex;
+
+use super::{Finding, PageText, RawFinding, Severity};
+use crate::output::{OutputContent, OutputFile};
+use crate::site::Site;
+
+/// `href="…"` and `src="…"` in HTML that hub and its templates wrote. A full HTML parser is
+/// not needed for HTML of our own making; attributes are always quoted there.
+static URL_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\s(href|src)\s*=\s*(?:"([^"]*)"|'([^']*)')"#)
+        .expect("the attribute pattern is valid")
+});
+/// `id="…"` anchors that `#fragment` links can point at.
+static ID_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\sid\s*=\s*(?:"([^"]*)"|'([^']*)')"#).expect("the id pattern is valid")
+});
+
+/// What the build produced, to check links against.
+pub struct Targets<'a> {
+    base_url: &'a str,
+    files: HashMap<&'a str, &'a OutputFile>,
+    ids: std::sync::Mutex<HashMap<String, HashSet<String>>>,
+}
+
+/// Where a link leads.
+enum Destination {
+    /// Not ours to check: mailto:, tel:, a well-formed external address.
+    Elsewhere,
+    /// A path on this site, with an optional `#fragment`.
+    Internal(String, Option<String>),
+    /// Looks like an address but is not a valid one.
+    Malformed,
+}
+
+impl<'a> Targets<'a> {
+    /// Indexes the built files.
+    pub fn new(base_url: &'a str, files: &'a [OutputFile]) -> Targets<'a> {
+        Targets {
+            base_url,
+            files: files.iter().map(|f| (f.path.as_str(), f)).collect(),
+            ids: Default::default(),
+        }
+    }
+
+    /// Resolves `url` as written on the page at `page_url`.
+    fn destination(&self, url: &str, page_url: &str) -> Destination {
+        let url = url.trim();
+        if url.is_empty() || url.starts_with('#') && url.len() == 1 {
+            return Destination::Elsewhere;
+        }
+        let lower = url.to_ascii_lowercase();
+        if ["mailto:", "tel:", "sms:", "data:", "javascript:"]
+            .iter()
+            .any(|s| lower.starts_with(s))
+        {
+            return Destination::Elsewhere;
+        }
+        let absolute = if let Some(rest) = url.strip_prefix(self.base_url) {
+            format!("{}{}", self.base_url, rest)
+        } else if url.starts_with('/') && !url.starts_with("//") {
+            format!("{}{url}", self.base_url)
+        } else if url.starts_with("//") {
+            return Destination::Elsewhere;
+        } else if lower.starts_with("http://") || lower.starts_with("https://") {
+            return match url::Url::parse(url) {
+                Ok(parsed)
+                    if parsed
+                        .host_str()
+                        .is_some_and(|h| h.contains('.') || h == "localhost") =>
+                {
+                    Destination::Elsewhere
+                }
+                _ => Destination::Malformed,
+            };
+        } else if lower.starts_with("www.") || lower.starts_with("http") || url.contains("://") {
+            return Destination::Malformed;
+        } else {
+            match url::Url::parse(page_url).and_then(|base| base.join(url)) {
+                Ok(joined) => joined.to_string(),
+                Err(_) => return Destination::Malformed,
+            }
+        };
+        let Some(rest) = absolute.strip_prefix(self.base_url) else {
+            return Destination::Elsewhere;
+        };
+        let (path, fragment) = match rest.split_once('#') {
+            Some((path, fragment)) => (path, Some(fragment.to_string())),
+            None => (rest, None),
+        };
+        let path = path.split('?').next().unwrap_or_default();
+        let decoded = percent_encoding::percent_decode_str(path)
+            .decode_utf8_lossy()
+            .into_owned();
+        Destination::Internal(decoded, fragment)
+    }
+
+    /// The output file a site path is served from, if the build made one.
+    fn file_for(&self, path: &str) -> Option<&'a OutputFile> {
+        let key = path.trim_start_matches('/');
+        let candidates = if key.is_empty() || key.ends_with('/') {
+            vec![format!("{key}index.html")]
+        } else {
+            vec![key.to_string(), format!("{key}/index.html")]
+        };
+        candidates
+            .iter()
+            .find_map(|c| self.files.get(c.as_str()).copied())
+    }
+
+    /// Whether the HTML file has an element with this id.
+    fn has_id(&self, file: &OutputFile, id: &str) -> bool {
+        let OutputContent::Bytes(bytes) = &file.content else {
+            return true;
+        };
+        let Ok(mut cache) = self.ids.lock() else {
+            return true;
+        };
+        let ids = cache.entry(file.path.clone()).or_insert_with(|| {
+            let html = String::from_utf8_lossy(bytes);
+            ID_ATTRIBUTE
+                .captures_iter(&html)
+                .filter_map(|c| c.get(1).or(c.get(2)))
+                .map(|m| m.as_str().to_string())
+                .collect()
+        });
+        let decoded = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+        ids.contains(decoded.as_ref())
+    }
+
+    /// The problem with one link, if it has one.
+    fn problem(
+        &self,
+        url: &str,
+        page_url: &str,
+        is_image: bool,
+    ) -> Option<(&'static str, String, String)> {
+        match self.destination(url, page_url) {
+            Destination::Elsewhere => None,
+            Destination::Malformed => Some((
+                "links/malformed",
+                format!("\"{url}\" is not a valid web address"),
+                "write the full address, starting with https://".into(),
+            )),
+            Destination::Internal(path, fragment) => {
+                let Some(file) = self.file_for(&path) else {
+                    let rule = if is_image
+                        || path
+                            .rsplit('/')
+                            .next()
+                            .is_some_and(|last| last.contains('.'))
+                    {
+                        "links/missing-file"
+                    } else {
+                        "links/broken"
+                    };
+                    return Some((
+                        rule,
+                        format!("\"{url}\" leads to {path}, which the site does not have"),
+                        "correct the address, or link to the page with @/ and its file name so hub checks it".into(),
+                    ));
+                };
+                let fragment = fragment.filter(|f| !f.is_empty())?;
+                (file.path.ends_with(".html") && !self.has_id(file, &fragment)).then(|| {
+                    (
+                        "links/anchor",
+                        format!("\"{url}\" points at #{fragment}, but that page has no such heading"),
+                        "use the id of a heading on that page (its text in lower case, with - for spaces)".into(),
+                    )
+                })
+            }
+        }
+    }
+}
+
+/// Links and images written in a page's Markdown, checked where they are written.
+pub fn check_markdown(
+    page: &PageText<'_>,
+    page_url: &str,
+    targets: &Targets<'_>,
+) -> Vec<RawFinding> {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS;
+    let mut findings = Vec::new();
+    for (event, range) in Parser::new_ext(page.body(), options).into_offset_iter() {
+        let (url, is_image) = match &event {
+            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
+            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
+            _ => continue,
+        };
+        // `@/` links were checked by the build itself.
+        if url.starts_with("@/") {
+            continue;
+        }
+        if let Some((rule, message, fix)) = targets.problem(url, page_url, is_image) {
+            findings.push(RawFinding {
+                offset: page.body_start + range.start,
+                rule,
+                severity: Severity::Error,
+                message,
+                fix,
+            });
+        }
+    }
+    findings
+}
+
+/// Links the templates add around the content (navigation, tags, feeds, share links), over
+/// every HTML file. Each broken one is reported once, on the first page it appears on.
+pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>) -> Vec<Finding> {
+    let sources: HashMap<String, (&std::path::Path, &str)> = site
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                format!("{}index.html", &p.path[1..]),
+                (p.source.file.as_path(), p.rendered.html.as_str()),
+            )
+        })
+        .chain(site.sections.iter().map(|s| {
+            (
+                format!("{}index.html", &s.path[1..]),
+                (s.source.file.as_path(), s.rendered.html.as_str()),
+            )
+        }))
+        .collect();
+    let mut reported: BTreeMap<String, Finding> = BTreeMap::new();
+    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+        let OutputContent::Bytes(bytes) = &file.content else {
+            continue;
+        };
+        let html = String::from_utf8_lossy(bytes);
+        let (source_file, content_html) = sources
+            .get(&file.path)
+            .copied()
+            .unwrap_or((std::path::Path::new(&file.path), ""));
+        let page_url = format!(
+            "{}/{}",
+            targets.base_url,
+            file.path.trim_end_matches("index.html")
+        );
+        for captures in URL_ATTRIBUTE.captures_iter(&html) {
+            let Some(url) = captures
+                .get(2)
+                .or(captures.get(3))
+                .map(|m| m.as_str().replace("&amp;", "&"))
+            else {
+                continue;
+            };
+            // Links inside the page's own text were checked against its Markdown.
+            if reported.contains_key(&url)
+                || (!content_html.is_empty() && content_html.contains(&url))
+            {
+                continue;
+            }
+            let is_image = captures.get(1).is_some_and(|m| m.as_str() == "src");
+            if let Some((rule, message, fix)) = targets.problem(&url, &page_url, is_image) {
+                reported.insert(
+                    url,
+                    Finding {
+                        file: crate::error::display_path(source_file),
+                        line: 1,
+                        column: 1,
+                        rule,
+                        severity: Severity::Error,
+                        message: format!("{message} (a link made by the template)"),
+                        fix: format!(
+                            "{fix} (in the template, or the site.toml setting it comes from)"
+                        ),
+                    },
+                );
+            }
+        }
+    }
+    reported.into_values().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn files() -> Vec<OutputFile> {
+        [
+            "index.html",
+            "tips/index.html",
+            "tips/a/index.html",
+            "tips/a/photo.png",
+            "style.css",
+        ]
+        .iter()
+        .map(|p| OutputFile {
+            path: p.to_string(),
+            content: OutputContent::Bytes(if p.ends_with(".html") {
+                b"<h2 id=\"why\">Why</h2>".to_vec()
+            } else {
+                Vec::new()
+            }),
+        })
+        .collect()
+    }
+
+    fn rule_for(url: &str, is_image: bool) -> Option<&'static str> {
+        let files = files();
+        let targets = Targets::new("https://e.org", &files);
+        targets
+            .problem(url, "https://e.org/tips/a/", is_image)
+            .map(|p| p.0)
+    }
+
+    #[test]
+    fn internal_links_must_lead_somewhere() {
+        assert_eq!(rule_for("/tips/", false), None);
+        assert_eq!(rule_for("/tips", false), None);
+        assert_eq!(rule_for("https://e.org/tips/a/", false), None);
+        assert_eq!(rule_for("photo.png", true), None);
+        assert_eq!(rule_for("/tips/a/#why", false), None);
+        assert_eq!(rule_for("/tips/nope/", false), Some("links/broken"));
+        assert_eq!(rule_for("missing.png", true), Some("links/missing-file"));
+        assert_eq!(rule_for("/tips/a/#nope", false), Some("links/anchor"));
+    }
+
+    #[test]
+    fn external_links_are_only_checked_for_form() {
+        assert_eq!(rule_for("https://www.example.org/x", false), None);
+        assert_eq!(rule_for("mailto:press@example.org", false), None);
+        assert_eq!(rule_for("www.example.org", false), Some("links/malformed"));
+        assert_eq!(
+            rule_for("https//example.org", false),
+            Some("links/malformed")
+        );
+        assert_eq!(
+            rule_for("https://exampleorg", false),
+            Some("links/malformed")
+        );
+    }
+}

@@ -1,0 +1,295 @@
+//! `hub check`: think before you publish. Builds the site in memory (writing nothing) and
+//! runs the rules of each family over every page's Markdown source and the rendered HTML:
+//! links, privacy, accessibility, plain language and currency. Each rule family lives in its
+//! own file and works on one page at a time, reporting byte offsets into the page's file;
+//! this module turns them into `path:line:column` findings.
+
+pub mod a11y;
+pub mod currency;
+pub mod language;
+pub mod links;
+pub mod privacy;
+
+use std::path::Path;
+
+use serde::Serialize;
+
+/// How serious a finding is: errors stop `check` (and privacy errors stop `build`);
+/// warnings do too with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
+
+/// A page as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct PageText<'a> {
+    /// Path relative to the site root, e.g. `content/tips/x.md`.
+    pub path: &'a Path,
+    /// The whole file, front matter included.
+    pub text: &'a str,
+    /// Byte offset where the Markdown body starts in `text`.
+    pub body_start: usize,
+}
+
+impl PageText<'_> {
+    /// The Markdown after the front matter.
+    pub fn body(&self) -> &str {
+        &self.text[self.body_start..]
+    }
+}
+
+/// One problem a rule found in one page, before it is placed on a line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawFinding {
+    /// Byte offset in the page's whole file text where the problem starts.
+    pub offset: usize,
+    /// Rule name, `family/rule`, e.g. `privacy/email`.
+    pub rule: &'static str,
+    pub severity: Severity,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// How to fix it, in one sentence.
+    pub fix: String,
+}
+
+/// A finding placed in its file, as `hub check` reports it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// Path relative to the site root, `/`-separated.
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    pub rule: &'static str,
+    pub severity: Severity,
+    pub message: String,
+    pub fix: String,
+}
+
+impl Finding {
+    /// Places a raw finding of `page` on its line and column.
+    pub fn place(page: &PageText<'_>, raw: RawFinding) -> Finding {
+        let (line, column) = crate::error::line_col(page.text, raw.offset);
+        Finding {
+            file: crate::error::display_path(page.path),
+            line,
+            column,
+            rule: raw.rule,
+            severity: raw.severity,
+            message: raw.message,
+            fix: raw.fix,
+        }
+    }
+}
+
+/// Runs the rules that read one page's source: privacy, accessibility and plain language.
+/// Findings silenced by a `<!-- hub:allow FAMILY -->` comment on the line before are dropped.
+pub fn check_page_source(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
+    let mut raw = privacy::check(page, allow);
+    raw.extend(a11y::check(page));
+    raw.extend(language::check(page));
+    let lines: Vec<&str> = page.text.lines().collect();
+    let mut findings: Vec<Finding> = raw
+        .into_iter()
+        .map(|r| Finding::place(page, r))
+        .filter(|f| !allowed_inline(&lines, f))
+        .collect();
+    findings.sort_by(|a, b| (a.line, a.column, a.rule).cmp(&(b.line, b.column, b.rule)));
+    findings.dedup();
+    findings
+}
+
+/// Only the privacy rules (what `hub build` runs before publishing).
+pub fn check_page_privacy(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
+    let lines: Vec<&str> = page.text.lines().collect();
+    privacy::check(page, allow)
+        .into_iter()
+        .map(|r| Finding::place(page, r))
+        .filter(|f| !allowed_inline(&lines, f))
+        .collect()
+}
+
+/// True when the line before the finding (or its own line) says
+/// `<!-- hub:allow privacy -->` (a family) or `<!-- hub:allow privacy/email -->` (one rule).
+fn allowed_inline(lines: &[&str], finding: &Finding) -> bool {
+    let candidates = [finding.line.checked_sub(2), finding.line.checked_sub(1)];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(|i| lines.get(i))
+        .any(|line| {
+            let Some(start) = line.find("<!-- hub:allow") else {
+                return false;
+            };
+            let rest = &line[start + "<!-- hub:allow".len()..];
+            let names = rest.split("-->").next().unwrap_or_default();
+            names
+                .split([' ', ','])
+                .filter(|n| !n.is_empty())
+                .any(|name| {
+                    let family = finding.rule.split('/').next().unwrap_or_default();
+                    name == finding.rule || name == family
+                })
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(line: usize, rule: &'static str) -> Finding {
+        Finding {
+            file: "content/a.md".into(),
+            line,
+            column: 1,
+            rule,
+            severity: Severity::Error,
+            message: String::new(),
+            fix: String::new(),
+        }
+    }
+
+    #[test]
+    fn inline_allow_covers_the_next_line_only() {
+        let lines = vec![
+            "<!-- hub:allow privacy -->",
+            "jo@example.org",
+            "jo@example.org",
+        ];
+        assert!(allowed_inline(&lines, &finding(2, "privacy/email")));
+        assert!(!allowed_inline(&lines, &finding(3, "privacy/email")));
+        assert!(!allowed_inline(&lines, &finding(2, "language/officialese")));
+        let lines = vec!["<!-- hub:allow language/officialese a11y -->", "x"];
+        assert!(allowed_inline(&lines, &finding(2, "language/officialese")));
+        assert!(allowed_inline(&lines, &finding(2, "a11y/link-text")));
+        assert!(!allowed_inline(&lines, &finding(2, "language/readability")));
+    }
+}
+
+/// What `hub check` found.
+#[derive(Debug, Clone, Default)]
+pub struct CheckReport {
+    /// Sorted by file, line and column.
+    pub findings: Vec<Finding>,
+    /// Markdown files checked.
+    pub files: usize,
+}
+
+impl CheckReport {
+    /// Number of findings of a severity.
+    pub fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+}
+
+/// The site's Markdown files as the rules see them.
+fn page_texts(files: &[crate::content::SourceFile]) -> Vec<PageText<'_>> {
+    files
+        .iter()
+        .map(|file| {
+            let body_start = crate::content::front_matter::split(&file.path, &file.text)
+                .map_or(0, |split| file.text.len() - split.body.len());
+            PageText {
+                path: &file.path,
+                text: &file.text,
+                body_start,
+            }
+        })
+        .collect()
+}
+
+/// A build problem (a broken `@/` link, a bad date...) as a finding.
+fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
+    let rule = if d.message.contains("link to a page that does not exist")
+        || d.message.contains("link to a draft page")
+    {
+        "links/broken"
+    } else if d.message.contains("heading that does not exist") {
+        "links/anchor"
+    } else if d.message.contains("would be published at")
+        || d.message.contains("two things would be written")
+    {
+        "links/duplicate-url"
+    } else if d.message.contains("outside the site folder") {
+        "privacy/outside-link"
+    } else {
+        "build/error"
+    };
+    Finding {
+        file: crate::error::display_path(&d.path),
+        line: d.line.unwrap_or(1),
+        column: d.column.unwrap_or(1),
+        rule,
+        severity: Severity::Error,
+        message: d.message.clone(),
+        fix: d.hint.clone().unwrap_or_else(|| "see the message".into()),
+    }
+}
+
+/// `hub check`: builds in memory (writing nothing) and runs every rule, as of `today`.
+pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> {
+    use rayon::prelude::*;
+    let config = crate::config::Config::load(root)?;
+    let (content, load_problems) = crate::content::load(root);
+    let sources: Vec<crate::content::SourceFile> = content
+        .pages
+        .iter()
+        .chain(&content.sections)
+        .cloned()
+        .collect();
+    let pages = page_texts(&sources);
+    let mut findings: Vec<Finding> = pages
+        .par_iter()
+        .flat_map_iter(|page| check_page_source(page, &config.check.allow))
+        .collect();
+    findings.extend(load_problems.iter().map(from_diagnostic));
+
+    match crate::build::render_site(root, config.clone(), false) {
+        Ok(rendered) => {
+            let targets = links::Targets::new(&config.base_url, &rendered.files);
+            let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
+                pages.iter().map(|p| (p.path, p)).collect();
+            let site = &rendered.site;
+            let located = site
+                .pages
+                .iter()
+                .map(|p| (&p.source.file, &p.permalink, Some(&p.source)))
+                .chain(
+                    site.sections
+                        .iter()
+                        .map(|s| (&s.source.file, &s.permalink, None)),
+                );
+            for (file, permalink, source) in located {
+                let Some(page) = by_path.get(file.as_path()) else {
+                    continue;
+                };
+                let mut raw = links::check_markdown(page, permalink, &targets);
+                if let Some(source) = source {
+                    raw.extend(currency::check(page, source, today));
+                }
+                let lines: Vec<&str> = page.text.lines().collect();
+                findings.extend(
+                    raw.into_iter()
+                        .map(|r| Finding::place(page, r))
+                        .filter(|f| !allowed_inline(&lines, f)),
+                );
+            }
+            findings.extend(links::check_templates(site, &rendered.files, &targets));
+        }
+        Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),
+        Err(other) => return Err(other),
+    }
+    findings.sort_by(|a, b| {
+        (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
+    });
+    findings.dedup();
+    Ok(CheckReport {
+        findings,
+        files: sources.len(),
+    })
+}
