@@ -13,7 +13,7 @@ use crate::error::find_key;
 
 /// Words people leave in text they mean to finish later.
 static PLACEHOLDER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(TODO|TBC|TBD|FIXME|lorem ipsum)\b|XXX")
+    Regex::new(r"(?i)(?-u:\b)(TODO|TBC|TBD|FIXME|lorem ipsum)(?-u:\b)|XXX")
         .expect("the placeholder pattern is valid")
 });
 

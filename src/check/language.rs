@@ -918,7 +918,19 @@ fn phrase_regex(phrase: &str) -> String {
             format!("(?:{})", escaped.join("|"))
         })
         .collect();
-    format!(r"(?i)\b{}\b", parts.join(r"[\s\-]+"))
+    // ASCII word boundaries: the phrases are English words, and unlike Unicode ones they let
+    // the regex engine use its fast automaton (the Unicode form made `hub check` several
+    // times slower on a large site).
+    format!(r"(?i)(?-u:\b){}(?-u:\b)", parts.join(r"[\s\-]+"))
+}
+
+/// All the phrase patterns in one set, to find in one pass which (if any) occur in a text.
+fn pattern_set() -> &'static regex::RegexSet {
+    static SET: OnceLock<regex::RegexSet> = OnceLock::new();
+    SET.get_or_init(|| {
+        regex::RegexSet::new(OFFICIALESE.iter().map(|(phrase, _)| phrase_regex(phrase)))
+            .expect("officialese patterns")
+    })
 }
 
 fn patterns() -> &'static [Pattern] {
@@ -983,7 +995,8 @@ struct Hit {
 fn officialese_in(text: &str) -> Vec<Hit> {
     let quotes = quoted(text);
     let mut hits: Vec<Hit> = Vec::new();
-    for pattern in patterns() {
+    for index in pattern_set().matches(text).iter() {
+        let pattern = &patterns()[index];
         for found in pattern.regex.find_iter(text) {
             let range = found.range();
             if quotes

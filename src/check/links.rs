@@ -180,6 +180,15 @@ impl<'a> Targets<'a> {
     }
 }
 
+/// Every `href` and `src` in a piece of HTML.
+fn attribute_urls(html: &str) -> impl Iterator<Item = String> + '_ {
+    URL_ATTRIBUTE.captures_iter(html).filter_map(|c| {
+        c.get(2)
+            .or(c.get(3))
+            .map(|m| m.as_str().replace("&amp;", "&"))
+    })
+}
+
 /// Links and images written in a page's Markdown, checked where they are written.
 pub fn check_markdown(
     page: &PageText<'_>,
@@ -234,6 +243,7 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
         }))
         .collect();
     let mut reported: BTreeMap<String, Finding> = BTreeMap::new();
+    let mut checked: HashSet<String> = HashSet::new();
     for file in files.iter().filter(|f| f.path.ends_with(".html")) {
         let OutputContent::Bytes(bytes) = &file.content else {
             continue;
@@ -248,6 +258,8 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
             targets.base_url,
             file.path.trim_end_matches("index.html")
         );
+        // Links inside the page's own text were checked against its Markdown.
+        let in_content: HashSet<String> = attribute_urls(content_html).collect();
         for captures in URL_ATTRIBUTE.captures_iter(&html) {
             let Some(url) = captures
                 .get(2)
@@ -256,11 +268,13 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
             else {
                 continue;
             };
-            // Links inside the page's own text were checked against its Markdown.
-            if reported.contains_key(&url)
-                || (!content_html.is_empty() && content_html.contains(&url))
-            {
+            if reported.contains_key(&url) || in_content.contains(&url) || checked.contains(&url) {
                 continue;
+            }
+            // The navigation and footer repeat on every page: an absolute link found good
+            // once is good everywhere.
+            if url.starts_with(targets.base_url) && !url.contains('#') {
+                checked.insert(url.clone());
             }
             let is_image = captures.get(1).is_some_and(|m| m.as_str() == "src");
             if let Some((rule, message, fix)) = targets.problem(&url, &page_url, is_image) {

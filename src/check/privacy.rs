@@ -155,7 +155,7 @@ fn scan(
 /// letters. The local part may not start with a dot, so `[text](@/page.md)` links never match.
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(
-        r"(?i)\b[a-z0-9_%+-](?:[a-z0-9._%+-]*[a-z0-9_%+-])?@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.([a-z]{2,})\b",
+        r"(?i)(?-u:\b)[a-z0-9_%+-](?:[a-z0-9._%+-]*[a-z0-9_%+-])?@[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*\.([a-z]{2,})(?-u:\b)",
     )
     .expect("the email pattern is valid")
 });
@@ -339,7 +339,7 @@ fn nhs_numbers(text: &str) -> Vec<Hit> {
 /// printed in capitals, and a lower-case pattern would flag code identifiers and hashes in
 /// code blocks (`ce123456a`), which the rules also read.
 static NI_NUMBER: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D]\b")
+    Regex::new(r"(?-u:\b)([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]) ?\d{2} ?\d{2} ?\d{2} ?[A-D](?-u:\b)")
         .expect("the NI number pattern is valid")
 });
 
@@ -381,7 +381,7 @@ fn ni_numbers(text: &str) -> Vec<Hit> {
 /// A full UK postcode: outward code (A9, A99, A9A, AA9, AA99, AA9A), an optional space and the
 /// inward code (a digit and two letters, never C, I, K, M, O or V).
 static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"\b[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}\b")
+    Regex::new(r"(?-u:\b)[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?-u:\b)")
         .expect("the postcode pattern is valid")
 });
 
@@ -767,7 +767,7 @@ const MONTH: &str = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|ju
 /// words, then a full date: 24/11/1980, 24.11.80, 1980-11-24, 24 November 1980, November 24,
 /// 1980. A year alone ("born in 1980", "born in the 1980s") is not a date of birth.
 static DATE_OF_BIRTH: LazyLock<Regex> = LazyLock::new(|| {
-    let trigger = r"\b(?:d\.?o\.?b\b\.?|date[\s-]+of[\s-]+birth|birth[\s-]?date|born(?:\s+on)?\b)";
+    let trigger = r"(?-u:\b)(?:d\.?o\.?b(?-u:\b)\.?|date[\s-]+of[\s-]+birth|birth[\s-]?date|born(?:\s+on)?(?-u:\b))";
     let date = [
         r"\d{1,2}[/.\-]\d{1,2}[/.\-](?:\d{4}|\d{2})".to_string(),
         r"\d{4}-\d{1,2}-\d{1,2}".to_string(),
@@ -776,7 +776,7 @@ static DATE_OF_BIRTH: LazyLock<Regex> = LazyLock::new(|| {
     ]
     .join("|");
     Regex::new(&format!(
-        r"(?i){trigger}[\s:=|\-–—]*(?:\S+\s+){{0,4}}?\b(?:{date})\b"
+        r"(?i){trigger}[\s:=|\-–—]*(?:\S+\s+){{0,4}}?(?-u:\b)(?:{date})(?-u:\b)"
     ))
     .expect("the date of birth pattern is valid")
 });
