@@ -402,10 +402,12 @@ fn refuse_personal_data(site: &Site, allow: &[String]) -> Result<()> {
     let problems = findings
         .into_iter()
         .map(|f| {
-            Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule)).at(f.line, Some(f.column)).hint(format!(
-                "{}; if this is public and meant to be there, add it to [check] allow in site.toml, or build with --allow-privacy",
-                f.fix
-            ))
+            Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule))
+                .at(f.line, Some(f.column))
+                .hint(format!(
+                    "{} (to publish anyway, once you are sure: hub build --allow-privacy)",
+                    f.fix.trim_end_matches('.')
+                ))
         })
         .collect();
     Err(Error::Site(problems))

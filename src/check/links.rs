@@ -226,21 +226,30 @@ pub fn check_markdown(
 /// Links the templates add around the content (navigation, tags, feeds, share links), over
 /// every HTML file. Each broken one is reported once, on the first page it appears on.
 pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>) -> Vec<Finding> {
-    let sources: HashMap<String, (&std::path::Path, &str)> = site
+    let sources: HashMap<String, &std::path::Path> = site
         .pages
         .iter()
         .map(|p| {
             (
                 format!("{}index.html", &p.path[1..]),
-                (p.source.file.as_path(), p.rendered.html.as_str()),
+                p.source.file.as_path(),
             )
         })
         .chain(site.sections.iter().map(|s| {
             (
                 format!("{}index.html", &s.path[1..]),
-                (s.source.file.as_path(), s.rendered.html.as_str()),
+                s.source.file.as_path(),
             )
         }))
+        .collect();
+    // Links written in any page's text were checked against its Markdown, where they are
+    // written; listings repeat them (summaries), so they are not reported again here.
+    let in_any_content: HashSet<String> = site
+        .pages
+        .iter()
+        .map(|p| p.rendered.html.as_str())
+        .chain(site.sections.iter().map(|s| s.rendered.html.as_str()))
+        .flat_map(attribute_urls)
         .collect();
     let mut reported: BTreeMap<String, Finding> = BTreeMap::new();
     let mut checked: HashSet<String> = HashSet::new();
@@ -249,17 +258,15 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
             continue;
         };
         let html = String::from_utf8_lossy(bytes);
-        let (source_file, content_html) = sources
+        let source_file = sources
             .get(&file.path)
             .copied()
-            .unwrap_or((std::path::Path::new(&file.path), ""));
+            .unwrap_or(std::path::Path::new(&file.path));
         let page_url = format!(
             "{}/{}",
             targets.base_url,
             file.path.trim_end_matches("index.html")
         );
-        // Links inside the page's own text were checked against its Markdown.
-        let in_content: HashSet<String> = attribute_urls(content_html).collect();
         for captures in URL_ATTRIBUTE.captures_iter(&html) {
             let Some(url) = captures
                 .get(2)
@@ -268,7 +275,10 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
             else {
                 continue;
             };
-            if reported.contains_key(&url) || in_content.contains(&url) || checked.contains(&url) {
+            if reported.contains_key(&url)
+                || in_any_content.contains(&url)
+                || checked.contains(&url)
+            {
                 continue;
             }
             // The navigation and footer repeat on every page: an absolute link found good
