@@ -47,6 +47,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     pub output_dir: PathBuf,
     pub stats: WriteStats,
+    /// Privacy findings published anyway (with `--allow-privacy`).
+    pub privacy_findings: usize,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -161,8 +163,11 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     };
     let allow = config.check.allow.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
-    if !settings.allow_privacy {
-        refuse_personal_data(&rendered.site, &allow)?;
+    let privacy_findings = personal_data(&rendered.site, &allow);
+    if !settings.allow_privacy && !privacy_findings.is_empty() {
+        return Err(Error::Site(
+            privacy_findings.iter().map(privacy_problem).collect(),
+        ));
     }
     let rendered_at = started.elapsed();
     let stats = output::write(&output_dir, &rendered.files)?;
@@ -179,6 +184,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         output_dir,
         stats,
+        privacy_findings: privacy_findings.len(),
     })
 }
 
@@ -362,7 +368,8 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
 
 /// The privacy rules of `hub check`, run on every published page before anything is
 /// written: personal data must not reach the public because someone forgot to run the check.
-fn refuse_personal_data(site: &Site, allow: &[String]) -> Result<()> {
+/// With `--allow-privacy` the site is published all the same, and the count is reported.
+fn personal_data(site: &Site, allow: &[String]) -> Vec<crate::check::Finding> {
     use crate::check::{check_page_privacy, PageText};
     use rayon::prelude::*;
     let texts: Vec<(&Path, &str, usize)> = site
@@ -383,7 +390,7 @@ fn refuse_personal_data(site: &Site, allow: &[String]) -> Result<()> {
             )
         }))
         .collect();
-    let findings: Vec<crate::check::Finding> = texts
+    texts
         .par_iter()
         .flat_map_iter(|&(path, text, body_start)| {
             check_page_privacy(
@@ -395,20 +402,15 @@ fn refuse_personal_data(site: &Site, allow: &[String]) -> Result<()> {
                 allow,
             )
         })
-        .collect();
-    if findings.is_empty() {
-        return Ok(());
-    }
-    let problems = findings
-        .into_iter()
-        .map(|f| {
-            Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule))
-                .at(f.line, Some(f.column))
-                .hint(format!(
-                    "{} (to publish anyway, once you are sure: hub build --allow-privacy)",
-                    f.fix.trim_end_matches('.')
-                ))
-        })
-        .collect();
-    Err(Error::Site(problems))
+        .collect()
+}
+
+/// A privacy finding as a reason not to publish.
+fn privacy_problem(f: &crate::check::Finding) -> Diagnostic {
+    Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule))
+        .at(f.line, Some(f.column))
+        .hint(format!(
+            "{} (to publish anyway, once you are sure: hub build --allow-privacy)",
+            f.fix.trim_end_matches('.')
+        ))
 }

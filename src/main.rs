@@ -155,6 +155,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 allow_privacy,
             })?;
             println!("{}", summary(&report, &root));
+            if report.privacy_findings > 0 {
+                eprintln!(
+                    "warning: published with {} possible personal data {} (--allow-privacy); `hub check` lists them",
+                    report.privacy_findings,
+                    plural(report.privacy_findings, "finding", "findings")
+                );
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Serve {

