@@ -69,7 +69,9 @@ pub fn load_config(settings: &BuildSettings) -> Result<Config> {
 
 /// Renders the site in memory. Every problem found is returned together.
 pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<RenderedSite> {
-    render_site_with(root, config, drafts, None, |_| RenderScope::Everything)
+    render_site_with(root, config, drafts, None, None, |_| {
+        RenderScope::Everything
+    })
 }
 
 /// [`render_site`], reusing what an earlier build of the same site and settings rendered,
@@ -78,6 +80,7 @@ fn render_site_with(
     root: &Path,
     config: Config,
     drafts: bool,
+    content: Option<crate::content::ContentFiles>,
     previous: Option<&Site>,
     scope: impl FnOnce(&Site) -> RenderScope,
 ) -> Result<RenderedSite> {
@@ -98,7 +101,10 @@ fn render_site_with(
         })?;
     let theme = templates::locate_theme(root, &config.theme)?;
     let timer = PhaseTimer::start();
-    let (content, mut problems) = crate::content::load(root);
+    let (content, mut problems) = match content {
+        Some(content) => (content, Vec::new()),
+        None => crate::content::load(root),
+    };
     timer.lap("load content");
     let templates = templates::load(root, &theme);
     let data = crate::data::load(root);
@@ -224,6 +230,8 @@ pub struct Session {
     root: PathBuf,
     settings: BuildSettings,
     last: Option<LastBuild>,
+    /// The content files as last read, so that an edit re-reads only the edited file.
+    content: Option<crate::content::ContentFiles>,
 }
 
 struct LastBuild {
@@ -250,13 +258,25 @@ impl Session {
             root: settings.root.clone(),
             settings,
             last: None,
+            content: None,
         }
     }
 
     /// Builds the site. `content_only` says that only files under content/ changed since the
     /// last build; anything else (templates, site.toml, data, static files) needs everything.
     pub fn build(&mut self, content_only: bool) -> Result<SessionBuild> {
+        self.build_changed(content_only, &[])
+    }
+
+    /// [`Session::build`] knowing which files changed (site-relative paths): when they are all
+    /// Markdown files the last build read, only they are read again.
+    pub fn build_changed(
+        &mut self,
+        content_only: bool,
+        changed: &[String],
+    ) -> Result<SessionBuild> {
         let started = Instant::now();
+        let content = self.content_for(content_only, changed);
         let config_text =
             std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
         let config = load_config(&self.settings)?;
@@ -269,6 +289,7 @@ impl Session {
             &self.root,
             config,
             self.settings.drafts,
+            content,
             previous_site.as_deref(),
             |site| {
                 previous_site
@@ -321,6 +342,47 @@ impl Session {
     }
 }
 
+impl Session {
+    /// The content to build from: the last reading with the changed files read again when
+    /// that is enough, else a fresh walk of content/ (None when that walk found problems, so
+    /// that the build reports them).
+    fn content_for(
+        &mut self,
+        content_only: bool,
+        changed: &[String],
+    ) -> Option<crate::content::ContentFiles> {
+        if content_only && !changed.is_empty() && self.refresh(changed) {
+            return self.content.clone();
+        }
+        let (content, problems) = crate::content::load(&self.root);
+        self.content = problems.is_empty().then(|| content.clone());
+        problems.is_empty().then_some(content)
+    }
+
+    /// Reads `changed` again into the last reading; false if one of them is new, gone or
+    /// unreadable (a full walk sorts those out).
+    fn refresh(&mut self, changed: &[String]) -> bool {
+        self.refresh_files(changed).is_some()
+    }
+
+    fn refresh_files(&mut self, changed: &[String]) -> Option<()> {
+        let content = self.content.as_mut()?;
+        for path in changed {
+            let file = content
+                .pages
+                .iter_mut()
+                .chain(content.sections.iter_mut())
+                .find(|f| crate::error::display_path(&f.path) == *path)?;
+            let text = std::fs::read_to_string(self.root.join(path)).ok()?;
+            file.text = match text.strip_prefix('\u{feff}') {
+                Some(rest) => rest.to_string(),
+                None => text,
+            };
+        }
+        Some(())
+    }
+}
+
 /// What a content edit needs re-rendered, found by comparing the new model with the last.
 /// Anything that moves URLs, adds or removes pages, or edits a section re-renders everything.
 fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
@@ -343,6 +405,9 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
     let mut pages = HashSet::new();
     let mut sections = HashSet::new();
     let mut tags = HashSet::new();
+    let mut feed_sections = HashSet::new();
+    let mut feed_tags = HashSet::new();
+    let mut sitemap = false;
     for (id, page) in site.pages.iter().enumerate() {
         let Some(&old_id) = previous.page_by_content_path.get(&page.source.content_path) else {
             return RenderScope::Everything;
@@ -355,15 +420,41 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
             return RenderScope::Everything;
         }
         pages.insert(id);
-        sections.extend(site.ancestors_of_section(page.section));
-        tags.extend(page.tags.iter().copied());
-        tags.extend(old.tags.iter().copied());
+        // Feeds carry the whole text, so those showing the page always change.
+        feed_sections.extend(site.ancestors_of_section(page.section));
+        feed_tags.extend(page.tags.iter().chain(&old.tags).copied());
+        // Listings show only a page's summary line; most edits leave it as it was.
+        if listing_differs(old, page) {
+            sections.extend(site.ancestors_of_section(page.section));
+            tags.extend(page.tags.iter().chain(&old.tags).copied());
+        }
+        sitemap |= old.source.date != page.source.date || old.source.updated != page.source.updated;
     }
     RenderScope::Only {
         pages,
         sections,
         tags,
+        feed_sections,
+        feed_tags,
+        sitemap,
     }
+}
+
+/// Whether anything a section or tag listing shows of a page changed (its front matter and
+/// summary; not its word count, which listings do not show).
+fn listing_differs(old: &crate::site::Page, new: &crate::site::Page) -> bool {
+    let (a, b) = (&old.source, &new.source);
+    old.summary != new.summary
+        || a.title != b.title
+        || a.description != b.description
+        || a.date != b.date
+        || a.updated != b.updated
+        || a.review_by != b.review_by
+        || a.tags != b.tags
+        || a.authors != b.authors
+        || a.weight != b.weight
+        || a.image != b.image
+        || a.extra != b.extra
 }
 
 /// The privacy rules of `hub check`, run on every published page before anything is

@@ -41,7 +41,7 @@ pub struct AssetFile {
 }
 
 /// Everything found in `content/`.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct ContentFiles {
     pub pages: Vec<SourceFile>,
     pub sections: Vec<SourceFile>,

@@ -74,15 +74,19 @@ fn newest_dated(site: &Site, ids: impl Iterator<Item = PageId>, limit: usize) ->
     let mut dated: Vec<PageId> = ids
         .filter(|&id| site.pages[id].source.date.is_some() && !site.pages[id].source.draft)
         .collect();
-    dated.sort_by(|&a, &b| {
-        let (a, b) = (&site.pages[a].source, &site.pages[b].source);
+    let newest_first = |a: &PageId, b: &PageId| {
+        let (a, b) = (&site.pages[*a].source, &site.pages[*b].source);
         b.date
             .cmp(&a.date)
             .then_with(|| a.content_path.cmp(&b.content_path))
-    });
-    if limit > 0 {
+    };
+    // Only the newest `limit` are needed: pick them in linear time, then sort just those
+    // (a site has a feed per section and per tag, each over many pages).
+    if limit > 0 && dated.len() > limit {
+        dated.select_nth_unstable_by(limit - 1, newest_first);
         dated.truncate(limit);
     }
+    dated.sort_by(newest_first);
     dated
 }
 

@@ -50,15 +50,21 @@ pub struct RenderInput<'a> {
 
 /// Which files to render. The preview server re-renders only what a page edit touches;
 /// feeds, the sitemap and redirects are always rendered (they are quick).
+// One value per build: the size of the larger variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Default)]
 pub enum RenderScope {
     #[default]
     Everything,
-    /// These pages, these sections' listings and these tags' pages (and the list of tags).
+    /// These pages, these sections' listings and these tags' pages (and the list of tags);
+    /// the feeds of `feed_sections` and `feed_tags` (and the site's); the sitemap if asked.
     Only {
         pages: HashSet<PageId>,
         sections: HashSet<SectionId>,
         tags: HashSet<usize>,
+        feed_sections: HashSet<SectionId>,
+        feed_tags: HashSet<usize>,
+        sitemap: bool,
     },
 }
 
@@ -70,6 +76,7 @@ impl RenderScope {
                 pages,
                 sections,
                 tags,
+                ..
             } => match job {
                 Job::Page(id) => pages.contains(&id),
                 Job::Section(id, _) => sections.contains(&id),
@@ -80,12 +87,22 @@ impl RenderScope {
         }
     }
 
-    /// Whether a feed is rendered: the site's always, a section's or tag's with its listing.
+    /// Whether a feed is rendered: the site's always, a section's or tag's when asked.
     fn includes_feed(&self, feed: FeedScope) -> bool {
         match (self, feed) {
             (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
-            (RenderScope::Only { sections, .. }, FeedScope::Section(id)) => sections.contains(&id),
-            (RenderScope::Only { tags, .. }, FeedScope::Tag(id)) => tags.contains(&id),
+            (RenderScope::Only { feed_sections, .. }, FeedScope::Section(id)) => {
+                feed_sections.contains(&id)
+            }
+            (RenderScope::Only { feed_tags, .. }, FeedScope::Tag(id)) => feed_tags.contains(&id),
+        }
+    }
+
+    /// Whether the sitemap (every URL with its date) is written again.
+    fn includes_sitemap(&self) -> bool {
+        match self {
+            RenderScope::Everything => true,
+            RenderScope::Only { sitemap, .. } => *sitemap,
         }
     }
 
@@ -140,7 +157,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             }
         }
     }
-    for file in special_files(&site, &templates, &base) {
+    for file in special_files(&site, &templates, &base, scope.includes_sitemap()) {
         match file {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
@@ -445,6 +462,7 @@ fn special_files(
     site: &Site,
     templates: &Templates,
     base: &Context,
+    with_sitemap: bool,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
         let text = templates
@@ -457,9 +475,11 @@ fn special_files(
         })
     };
     let mut out = Vec::new();
-    let mut sitemap = base.clone();
-    sitemap.insert("entries", &sitemap_entries(site));
-    out.push(render("__hub/sitemap.xml", "sitemap.xml".into(), &sitemap));
+    if with_sitemap {
+        let mut sitemap = base.clone();
+        sitemap.insert("entries", &sitemap_entries(site));
+        out.push(render("__hub/sitemap.xml", "sitemap.xml".into(), &sitemap));
+    }
     out.push(render("__hub/robots.txt", "robots.txt".into(), base));
     for alias in &site.aliases {
         let mut context = base.clone();

@@ -147,7 +147,8 @@ fn local_base_url(interface: IpAddr, port: u16) -> String {
 fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::ChangeSet>) {
     let content_only = changes.is_some_and(|c| c.content_only);
     let started = Instant::now();
-    match session.build(content_only) {
+    let changed: &[String] = changes.map_or(&[], |c| c.paths.as_slice());
+    match session.build_changed(content_only, changed) {
         Ok(build) => {
             if let Ok(mut served) = shared.served.write() {
                 served.files = build.files;

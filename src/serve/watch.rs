@@ -19,7 +19,7 @@ pub const WATCHED_FOLDERS: &[&str] = &["content", "static", "templates", "themes
 
 /// How long the files must be quiet before a rebuild starts: long enough to gather an
 /// editor's save (write, rename, chmod), short enough to feel immediate.
-const QUIET: Duration = Duration::from_millis(120);
+const QUIET: Duration = Duration::from_millis(30);
 /// A stream of changes that never pauses still gets a rebuild this often.
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
 

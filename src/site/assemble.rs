@@ -109,7 +109,7 @@ fn parse_all(
     sections: Vec<crate::content::SourceFile>,
     previous: Option<&Site>,
     problems: &mut Vec<Diagnostic>,
-) -> (Vec<PageSource>, Vec<SectionSource>) {
+) -> (Vec<Arc<PageSource>>, Vec<SectionSource>) {
     // A file whose text is as it was last time parses as it did last time.
     let unchanged = |file: &crate::content::SourceFile| {
         let previous = previous?;
@@ -119,7 +119,7 @@ fn parse_all(
     };
     let parsed_pages: Vec<_> = pages
         .into_par_iter()
-        .map(|file| unchanged(&file).map_or_else(|| parse_page(file), Ok))
+        .map(|file| unchanged(&file).map_or_else(|| parse_page(file).map(Arc::new), Ok))
         .collect();
     let parsed_sections: Vec<_> = sections.into_par_iter().map(parse_section).collect();
     let mut page_sources = Vec::with_capacity(parsed_pages.len());
@@ -183,7 +183,8 @@ impl UrlRegistry {
         path: &str,
         owner: String,
         file: &std::path::Path,
-        at: Option<(usize, usize)>,
+        // Where to point a clash, worked out only when there is one (it reads the file's text).
+        at: impl FnOnce() -> Option<(usize, usize)>,
     ) {
         if let Some(first) = self.owners.get(path) {
             let mut d = Diagnostic::new(
@@ -193,7 +194,7 @@ impl UrlRegistry {
                 ),
             )
             .hint("rename one of the files, or give one a different `slug`");
-            if let Some((line, col)) = at {
+            if let Some((line, col)) = at() {
                 d = d.at(line, Some(col));
             }
             self.problems.push(d);
@@ -260,7 +261,7 @@ fn make_sections<'a>(
             &path,
             crate::error::display_path(&source.file),
             &source.file,
-            None,
+            || None,
         );
         site.section_by_content_path
             .insert(source.content_path.clone(), id);
@@ -290,7 +291,7 @@ fn make_sections<'a>(
 
 fn make_pages(
     site: &mut Site,
-    sources: Vec<PageSource>,
+    sources: Vec<Arc<PageSource>>,
     base_url: &str,
     urls: &mut UrlRegistry,
     problems: &mut Vec<Diagnostic>,
@@ -315,12 +316,11 @@ fn make_pages(
         };
         let path = format!("{}{}/", site.sections[section].path, source.slug);
         // Point at `slug` when it made the clash, else at the top of the front matter.
-        let at = find_key(&source.text, "slug").or(Some((1, 1)));
         urls.claim(
             &path,
             crate::error::display_path(&source.file),
             &source.file,
-            at,
+            || find_key(&source.text, "slug").or(Some((1, 1))),
         );
         site.page_by_content_path
             .insert(source.content_path.clone(), pages.len());
@@ -603,17 +603,16 @@ fn make_tags(site: &mut Site, base_url: &str, urls: &mut UrlRegistry) {
             "/tags/",
             "the list of tags".into(),
             std::path::Path::new("content"),
-            None,
+            || None,
         );
     }
     for tag in &tags {
         let first_file = &site.pages[tag.pages[0]].source.file;
-        let at = find_key(&site.pages[tag.pages[0]].source.text, "tags");
         urls.claim(
             &tag.path,
             format!("the page of tag {:?}", tag.name),
             first_file,
-            at,
+            || find_key(&site.pages[tag.pages[0]].source.text, "tags"),
         );
     }
     site.tags = tags;
@@ -629,7 +628,7 @@ fn claim_pagination(site: &Site, urls: &mut UrlRegistry) {
                     crate::error::display_path(&section.source.file)
                 ),
                 &section.source.file,
-                find_key(&section.source.text, "paginate_by"),
+                || find_key(&section.source.text, "paginate_by"),
             );
         }
     }
@@ -638,6 +637,9 @@ fn claim_pagination(site: &Site, urls: &mut UrlRegistry) {
 fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diagnostic>) {
     let mut aliases = Vec::new();
     for (id, page) in site.pages.iter().enumerate() {
+        if page.source.aliases.is_empty() {
+            continue;
+        }
         let at = find_key(&page.source.text, "aliases");
         for alias in &page.source.aliases {
             match alias_output(alias) {
@@ -649,7 +651,7 @@ fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diag
                             crate::error::display_path(&page.source.file)
                         ),
                         &page.source.file,
-                        at,
+                        || at,
                     );
                     aliases.push(Alias { output, target: id });
                 }

@@ -24,7 +24,8 @@ pub const HOME: SectionId = 0;
 /// A Markdown page with its URL and rendered body.
 #[derive(Debug, Clone)]
 pub struct Page {
-    pub source: PageSource,
+    /// Shared, so that a rebuild keeps an unchanged page's parsed front matter without copying.
+    pub source: Arc<PageSource>,
     /// Site-relative URL, `/tips/follow-thirty/`.
     pub path: String,
     /// Absolute URL.
