@@ -11,25 +11,6 @@ use std::path::{Path, PathBuf};
 use common::*;
 use scraper::{ElementRef, Html, Selector};
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the repository's site: site.toml, content/, and whichever of data/, static/,
-/// templates/ and themes/ the repository has.
-fn copy_guide() -> TestSite {
-    let site = TestSite::empty();
-    fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
-    for dir in ["content", "data", "static", "templates", "themes"] {
-        let from = repo().join(dir);
-        if from.is_dir() {
-            fs::create_dir_all(site.path(dir)).expect("create folder");
-            copy_dir(&from, &site.path(dir));
-        }
-    }
-    site
-}
-
 /// A fresh copy of the guide, built; fails the calling test if the build did not succeed.
 /// (Each test builds its own copy, so every temporary folder is removed afterwards.)
 fn built() -> TestSite {

@@ -671,24 +671,6 @@ fn check_writes_nothing() {
 // ---------------------------------------------------------------------------------------------
 // The bundled guide
 
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// A copy of the repository's own site, as tests/bundled_guide.rs makes it.
-fn copy_guide() -> TestSite {
-    let site = TestSite::empty();
-    fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
-    for dir in ["content", "data", "static", "templates", "themes"] {
-        let from = repo().join(dir);
-        if from.is_dir() {
-            fs::create_dir_all(site.path(dir)).expect("create folder");
-            copy_dir(&from, &site.path(dir));
-        }
-    }
-    site
-}
-
 #[test]
 fn the_bundled_guide_passes_strict_with_no_findings() {
     let site = copy_guide();

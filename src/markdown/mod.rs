@@ -228,29 +228,23 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = absolute_url(&dest_url, base).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Link {
+                link_type,
+                dest_url: absolute_or_same(dest_url, base),
+                title,
+                id,
+            }),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => {
-                let dest_url = absolute_url(&dest_url, base).map_or(dest_url, CowStr::from);
-                Event::Start(Tag::Image {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                })
-            }
+            }) => Event::Start(Tag::Image {
+                link_type,
+                dest_url: absolute_or_same(dest_url, base),
+                title,
+                id,
+            }),
             Event::Html(html) | Event::InlineHtml(html)
                 if is_more_marker(&html) && more_index.is_none() && heading.is_none() =>
             {
@@ -350,6 +344,11 @@ fn shorten(text: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// [`absolute_url`], keeping the address as written when it needs no change.
+fn absolute_or_same<'a>(dest: CowStr<'a>, base: (&str, Option<&url::Url>)) -> CowStr<'a> {
+    absolute_url(&dest, base).map_or(dest, CowStr::from)
 }
 
 /// A link or image address made absolute against the page's URL, so that it works in feeds

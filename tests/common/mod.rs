@@ -245,3 +245,23 @@ pub fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
     }
     seen
 }
+
+/// The repository's own folder.
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A copy of the repository's bundled guide (site.toml, content/, and whichever of data/,
+/// static/, templates/ and themes/ the repository has), so tests never touch its public/.
+pub fn copy_guide() -> TestSite {
+    let site = TestSite::empty();
+    fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
+    for dir in ["content", "data", "static", "templates", "themes"] {
+        let from = repo().join(dir);
+        if from.is_dir() {
+            fs::create_dir_all(site.path(dir)).expect("create folder");
+            copy_dir(&from, &site.path(dir));
+        }
+    }
+    site
+}
