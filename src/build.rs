@@ -69,9 +69,22 @@ pub fn load_config(settings: &BuildSettings) -> Result<Config> {
 
 /// Renders the site in memory. Every problem found is returned together.
 pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<RenderedSite> {
-    render_site_with(root, config, drafts, None, None, |_| {
-        RenderScope::Everything
-    })
+    let model = Model::Build {
+        content: None,
+        previous: None,
+    };
+    render_site_with(root, config, drafts, model, |_| RenderScope::Everything)
+}
+
+/// Where a build's site model comes from.
+enum Model<'a> {
+    /// Made from the content (read now, or as given), reusing what `previous` rendered.
+    Build {
+        content: Option<crate::content::ContentFiles>,
+        previous: Option<&'a Site>,
+    },
+    /// Already made: the last build with edited pages patched in.
+    Ready(Site),
 }
 
 /// [`render_site`], reusing what an earlier build of the same site and settings rendered,
@@ -80,8 +93,7 @@ fn render_site_with(
     root: &Path,
     config: Config,
     drafts: bool,
-    content: Option<crate::content::ContentFiles>,
-    previous: Option<&Site>,
+    model: Model<'_>,
     scope: impl FnOnce(&Site) -> RenderScope,
 ) -> Result<RenderedSite> {
     let highlighting =
@@ -101,24 +113,32 @@ fn render_site_with(
         })?;
     let theme = templates::locate_theme(root, &config.theme)?;
     let timer = PhaseTimer::start();
-    let (content, mut problems) = match content {
-        Some(content) => (content, Vec::new()),
-        None => crate::content::load(root),
+    let (content, previous, ready) = match model {
+        Model::Build { content, previous } => (content, previous, None),
+        Model::Ready(site) => (None, None, Some(site)),
+    };
+    let (content, mut problems) = match (content, &ready) {
+        (Some(content), _) => (content, Vec::new()),
+        (None, Some(_)) => (Default::default(), Vec::new()),
+        (None, None) => crate::content::load(root),
     };
     timer.lap("load content");
     let templates = templates::load(root, &theme);
     let data = crate::data::load(root);
     let statics = render::static_files(root, &theme, &highlighting);
-    let site = site::build(
-        content,
-        &BuildOptions {
-            base_url: &config.base_url,
-            drafts,
-            smart_punctuation: config.markdown.smart_punctuation,
-            highlighting: &highlighting,
-            previous,
-        },
-    );
+    let site = match ready {
+        Some(site) => Ok(site),
+        None => site::build(
+            content,
+            &BuildOptions {
+                base_url: &config.base_url,
+                drafts,
+                smart_punctuation: config.markdown.smart_punctuation,
+                highlighting: &highlighting,
+                previous,
+            },
+        ),
+    };
     timer.lap("site model and markdown");
     let (site, templates, data, statics) = match (site, templates, data, statics) {
         (Ok(site), Ok(templates), Ok(data), Ok(statics)) if problems.is_empty() => {
@@ -276,7 +296,9 @@ impl Session {
         changed: &[String],
     ) -> Result<SessionBuild> {
         let started = Instant::now();
-        let content = self.content_for(content_only, changed);
+        // Read what changed into the last reading when that is enough, else walk content/.
+        let refreshed = content_only && !changed.is_empty() && self.refresh(changed);
+        let fresh = (!refreshed).then(|| self.read_content());
         let config_text =
             std::fs::read_to_string(self.root.join(crate::config::CONFIG_FILE)).unwrap_or_default();
         let config = load_config(&self.settings)?;
@@ -285,21 +307,39 @@ impl Session {
             .as_ref()
             .filter(|last| content_only && last.config_text == config_text);
         let previous_site = reusable.map(|last| Arc::clone(&last.site));
-        let rendered = render_site_with(
-            &self.root,
-            config,
-            self.settings.drafts,
-            content,
-            previous_site.as_deref(),
-            |site| {
+        // The quickest path: edited pages patched into the last model, when that is enough.
+        let patched = refreshed
+            .then(|| {
                 previous_site
                     .as_deref()
-                    .map_or(RenderScope::Everything, |previous| {
-                        scope_of_change(previous, site)
-                    })
-            },
-        )?;
-        let partial = rendered.files.len();
+                    .and_then(|previous| self.patched(previous, changed, &config))
+            })
+            .flatten();
+        let rendered = match patched {
+            Some((site, scope)) => render_site_with(
+                &self.root,
+                config,
+                self.settings.drafts,
+                Model::Ready(site),
+                |_| scope,
+            )?,
+            None => render_site_with(
+                &self.root,
+                config,
+                self.settings.drafts,
+                Model::Build {
+                    content: fresh.unwrap_or_else(|| self.content.clone()),
+                    previous: previous_site.as_deref(),
+                },
+                |site| {
+                    previous_site
+                        .as_deref()
+                        .map_or(RenderScope::Everything, |previous| {
+                            scope_of_change(previous, site)
+                        })
+                },
+            )?,
+        };
         let (files, full) = match reusable {
             Some(last) if !rendered.full => {
                 let mut files = (*last.files).clone();
@@ -322,11 +362,7 @@ impl Session {
         };
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
-        let rendered_pages = if full {
-            pages
-        } else {
-            rendered.rendered_pages.min(partial)
-        };
+        let rendered_pages = if full { pages } else { rendered.rendered_pages };
         self.last = Some(LastBuild {
             site: rendered.site,
             config_text,
@@ -343,17 +379,87 @@ impl Session {
 }
 
 impl Session {
-    /// The content to build from: the last reading with the changed files read again when
-    /// that is enough, else a fresh walk of content/ (None when that walk found problems, so
-    /// that the build reports them).
-    fn content_for(
-        &mut self,
-        content_only: bool,
+    /// The last model with the edited pages swapped in, and what to render, when each edit
+    /// keeps its page's address, drafts, tags and aliases, changes nothing a listing shows and
+    /// breaks no `#anchor` link; else None, and the model is put together again.
+    fn patched(
+        &self,
+        previous: &Site,
         changed: &[String],
-    ) -> Option<crate::content::ContentFiles> {
-        if content_only && !changed.is_empty() && self.refresh(changed) {
-            return self.content.clone();
+        config: &Config,
+    ) -> Option<(Site, RenderScope)> {
+        let content = self.content.as_ref()?;
+        let highlighting = Highlighting::from_setting(&config.markdown.highlight_theme).ok()?;
+        let no_drafts = HashSet::new();
+        let mut site = previous.clone();
+        let (mut pages, mut feed_sections, mut feed_tags) =
+            (HashSet::new(), HashSet::new(), HashSet::new());
+        for path in changed {
+            let content_path = path.strip_prefix("content/")?;
+            let &id = previous.page_by_content_path.get(content_path)?;
+            let file = content
+                .pages
+                .iter()
+                .find(|f| f.content_path == content_path)?
+                .clone();
+            let source = crate::content::parse_page(file).ok()?;
+            let old = &previous.pages[id];
+            let same_place = source.slug == old.source.slug
+                && source.draft == old.source.draft
+                && source.section_dir == old.source.section_dir
+                && source.is_bundle == old.source.is_bundle
+                && source.aliases == old.source.aliases
+                && source.template == old.source.template;
+            if !same_place {
+                return None;
+            }
+            let context = crate::markdown::RenderContext {
+                file: &source.file,
+                body_line_offset: source.body_line_offset,
+                permalink: &old.permalink,
+                base_url: &config.base_url,
+                permalinks: &previous.permalinks,
+                drafts: &no_drafts,
+                smart_punctuation: config.markdown.smart_punctuation,
+                highlighting: &highlighting,
+            };
+            let rendered = crate::markdown::render(source.body(), &context).ok()?;
+            let summary = crate::site::summary_html(&rendered, &source.description);
+            let page = crate::site::Page {
+                source: Arc::new(source),
+                rendered: Arc::new(rendered),
+                summary,
+                ..old.clone()
+            };
+            if listing_differs(old, &page) {
+                return None;
+            }
+            site.pages[id] = page;
+            pages.insert(id);
+            feed_sections.extend(previous.ancestors_of_section(old.section));
+            feed_tags.extend(old.tags.iter().copied());
         }
+        if !crate::site::anchor_problems(&site).is_empty() {
+            return None;
+        }
+        let sections = HashSet::new();
+        let tags = HashSet::new();
+        Some((
+            site,
+            RenderScope::Only {
+                pages,
+                sections,
+                tags,
+                feed_sections,
+                feed_tags,
+                sitemap: false,
+            },
+        ))
+    }
+
+    /// A fresh walk of content/, kept for the next edit (None when the walk found problems,
+    /// so that the build reads again and reports them).
+    fn read_content(&mut self) -> Option<crate::content::ContentFiles> {
         let (content, problems) = crate::content::load(&self.root);
         self.content = problems.is_empty().then(|| content.clone());
         problems.is_empty().then_some(content)

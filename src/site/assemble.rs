@@ -431,7 +431,7 @@ fn render_markdown(
 }
 
 /// The text before `<!-- more -->`, else the description, else the first paragraph.
-fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
+pub fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
     if let Some(summary) = &rendered.summary {
         return summary.clone();
     }
@@ -442,6 +442,13 @@ fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
         return html;
     }
     rendered.first_paragraph.clone().unwrap_or_default()
+}
+
+/// Every `@/page.md#anchor` link whose heading does not exist.
+pub fn anchor_problems(site: &Site) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    check_anchor_links(site, &mut problems);
+    problems
 }
 
 fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {

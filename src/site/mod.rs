@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use crate::content::{PageSource, SectionSource};
 use crate::markdown::RenderedMarkdown;
-pub use assemble::{build, BuildOptions};
+pub use assemble::{anchor_problems, build, summary_html, BuildOptions};
 
 /// Index of a page in [`Site::pages`].
 pub type PageId = usize;
