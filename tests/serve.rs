@@ -1481,3 +1481,77 @@ fn pages_added_while_serving_are_served_and_deleted_pages_404() {
     assert_eq!(server.get("/").status, 200);
     assert!(!site.path("public").exists());
 }
+
+/// Quick rebuilds re-render listings only when what they show of a page changed: a new title
+/// must reach the section's list, while a body edit leaves the list as it was.
+#[test]
+fn a_retitled_page_is_shown_with_its_new_title_in_its_section_list() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    let listed = |reply: &Response| -> Vec<String> {
+        select(&reply.html(), "main a[href]")
+            .iter()
+            .map(|a| a.text().collect::<String>().trim().to_string())
+            .collect()
+    };
+    let before = listed(&server.get("/tips/"));
+
+    // A body edit: the page changes, its listing entry does not.
+    let sentence = unique("body-only");
+    append(&site, "content/tips/advice.md", &sentence);
+    server.poll("/tips/advice/", "show the body edit", |r| {
+        r.text().contains(&sentence)
+    });
+    assert_eq!(
+        listed(&server.get("/tips/")),
+        before,
+        "a body edit must not change the section list"
+    );
+
+    // A new title: the page and its section's list both show it.
+    let path = site.path("content/tips/advice.md");
+    let text = fs::read_to_string(&path).unwrap();
+    let title_line = text
+        .lines()
+        .find(|l| l.starts_with("title"))
+        .expect("a title line")
+        .to_string();
+    let new_title = unique("Retitled");
+    fs::write(
+        &path,
+        text.replacen(&title_line, &format!("title = \"{new_title}\""), 1),
+    )
+    .unwrap();
+    server.poll("/tips/", "list the new title", |r| {
+        listed(r).iter().any(|t| t == &new_title)
+    });
+    let page = server.get("/tips/advice/");
+    assert_eq!(text_of(&page.html(), "h1"), new_title);
+}
+
+/// An edit that breaks another page's `@/…#anchor` link is not patched in quietly: the build
+/// reports it, and the preview shows the overlay until it is fixed.
+#[test]
+fn an_edit_that_breaks_an_anchor_elsewhere_shows_the_overlay() {
+    let site = serve_site();
+    site.write(
+        "content/tips/linker.md",
+        "+++\ntitle = \"Linker\"\n+++\nSee [the steps](@/tips/advice.md#the-steps).\n",
+    );
+    append(
+        &site,
+        "content/tips/advice.md",
+        "## The steps\n\nOne, two, three.",
+    );
+    let server = Server::start(site.root(), &[]);
+    assert!(!server.get("/tips/linker/").has_overlay());
+
+    let path = site.path("content/tips/advice.md");
+    let text = fs::read_to_string(&path).unwrap();
+    fs::write(&path, text.replace("## The steps", "## Other steps")).unwrap();
+    let reply = server.poll("/tips/linker/", "show the overlay", |r| r.has_overlay());
+    assert!(
+        reply.text().contains("content/tips/linker.md"),
+        "the overlay names the page with the broken link"
+    );
+}
