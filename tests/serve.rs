@@ -1555,3 +1555,23 @@ fn an_edit_that_breaks_an_anchor_elsewhere_shows_the_overlay() {
         "the overlay names the page with the broken link"
     );
 }
+
+/// Feeds carry a page's whole text, so an edit to a page in a feed reaches the feed.
+#[test]
+fn an_edit_reaches_the_feeds_that_show_the_page() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    assert_eq!(
+        server.get("/atom.xml").status,
+        200,
+        "the fixture's dated page makes a site feed"
+    );
+    let sentence = unique("feed-edit");
+    append(&site, "content/tips/advice.md", &sentence);
+    server.poll("/atom.xml", "show the edit in the site feed", |r| {
+        r.text().contains(&sentence)
+    });
+    server.poll("/tips/rss.xml", "show the edit in the section feed", |r| {
+        r.text().contains(&sentence)
+    });
+}

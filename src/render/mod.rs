@@ -87,9 +87,21 @@ impl RenderScope {
         }
     }
 
-    /// Whether a feed is rendered: the site's always, a section's or tag's when asked.
-    fn includes_feed(&self, feed: FeedScope) -> bool {
-        match (self, feed) {
+    /// Whether a feed is rendered: the site's, a section's or a tag's when asked, and then only
+    /// if it shows a page being rendered again (its newest entries may not include the edited
+    /// page). When dates changed, which entries a feed holds may have changed too.
+    fn includes_feed(&self, target: &feeds::FeedTarget) -> bool {
+        if let RenderScope::Only {
+            pages,
+            sitemap: false,
+            ..
+        } = self
+        {
+            if !target.pages.iter().any(|id| pages.contains(id)) {
+                return false;
+            }
+        }
+        match (self, target.scope) {
             (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
             (RenderScope::Only { feed_sections, .. }, FeedScope::Section(id)) => {
                 feed_sections.contains(&id)
@@ -166,7 +178,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     for file in feeds::render_feeds(
         &site,
         config,
-        feed_targets.iter().filter(|t| scope.includes_feed(t.scope)),
+        feed_targets.iter().filter(|t| scope.includes_feed(t)),
     ) {
         files.add(file, &mut problems);
     }
