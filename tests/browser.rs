@@ -275,18 +275,7 @@ fn run_harness(tools: &Tools, server: &Server, width: u32, pages: &[&str]) -> Va
     }
     let profile = tempfile::tempdir().expect("temporary Chromium profile");
     let mut child = Command::new(&tools.chromium)
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--disable-dev-shm-usage",
-            "--no-proxy-server",
-        ])
+        .args(CHROMIUM_FLAGS)
         .arg(format!("--user-data-dir={}", profile.path().display()))
         .arg(format!("--window-size={width},900"))
         .arg("--virtual-time-budget=10000")

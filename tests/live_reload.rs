@@ -356,19 +356,11 @@ impl<'a> Browser<'a> {
                     "timeouts": { "pageLoad": 20_000, "script": 10_000, "implicit": 0 },
                     "goog:chromeOptions": {
                         "binary": tools.chromium.to_string_lossy(),
-                        "args": [
-                            "--headless",
-                            "--no-sandbox",
-                            "--disable-gpu",
-                            "--disable-quic",
-                            "--no-first-run",
-                            "--disable-background-networking",
-                            "--disable-component-update",
-                            "--disable-sync",
-                            "--disable-dev-shm-usage",
-                            "--no-proxy-server",
-                            format!("--user-data-dir={}", profile.path().display()),
-                        ],
+                        "args": CHROMIUM_FLAGS
+                            .iter()
+                            .map(|flag| flag.to_string())
+                            .chain([format!("--user-data-dir={}", profile.path().display())])
+                            .collect::<Vec<_>>(),
                     },
                 },
             },

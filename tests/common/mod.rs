@@ -265,3 +265,18 @@ pub fn copy_guide() -> TestSite {
     }
     site
 }
+
+/// Flags every headless Chromium run needs here: no sandbox (tests run as root), and none of
+/// the background connections that a machine without a network would refuse.
+pub const CHROMIUM_FLAGS: &[&str] = &[
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+    "--no-proxy-server",
+];
