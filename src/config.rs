@@ -267,7 +267,9 @@ pub fn toml_diagnostic(
     e: &toml::de::Error,
 ) -> Diagnostic {
     let message = e.message().trim().to_string();
-    let hint = if message.starts_with("unknown variant") {
+    let hint = if message.contains("date") {
+        "write dates as 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
+    } else if message.starts_with("unknown variant") {
         "use one of the values the message lists"
     } else if message.starts_with("unknown field") {
         "check the spelling; the message lists the keys allowed here"

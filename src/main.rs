@@ -109,9 +109,11 @@ enum CheckFormat {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // Only `build` publishes; the others should not claim that nothing was.
+    let publishes = matches!(cli.command, Command::Build { .. });
     match run(cli) {
         Ok(code) => code,
-        Err(e) => report(&e),
+        Err(e) => report(&e, publishes),
     }
 }
 
@@ -287,17 +289,19 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn report(error: &Error) -> ExitCode {
+fn report(error: &Error, publishes: bool) -> ExitCode {
     for line in hub::error::report_lines(error) {
         eprintln!("{line}");
     }
     match error {
         Error::Site(problems) => {
             let n = problems.len();
-            eprintln!(
-                "{n} {} found; nothing was published (the output folder is unchanged)",
-                plural(n, "problem", "problems")
-            );
+            let found = format!("{n} {} found", plural(n, "problem", "problems"));
+            if publishes {
+                eprintln!("{found}; nothing was published (the output folder is unchanged)");
+            } else {
+                eprintln!("{found}");
+            }
             ExitCode::from(1)
         }
         Error::Usage(_) => ExitCode::from(2),

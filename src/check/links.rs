@@ -161,10 +161,15 @@ impl<'a> Targets<'a> {
                     } else {
                         "links/broken"
                     };
+                    let fix = if rule == "links/missing-file" {
+                        "check the file name, and put the file in static/ or next to the page's index.md"
+                    } else {
+                        "correct the address, or link to the page with @/ and its file name so hub checks it"
+                    };
                     return Some((
                         rule,
                         format!("\"{url}\" leads to {path}, which the site does not have"),
-                        "correct the address, or link to the page with @/ and its file name so hub checks it".into(),
+                        fix.into(),
                     ));
                 };
                 let fragment = fragment.filter(|f| !f.is_empty())?;
