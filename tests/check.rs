@@ -886,3 +886,21 @@ fn check_reports_privacy_and_broken_links_when_the_build_fails() {
     }
     assert!(!site.path("public").exists());
 }
+
+/// `hub check` publishes nothing, so its failure must not talk about publishing.
+#[test]
+fn check_failing_on_a_broken_site_toml_does_not_mention_publishing() {
+    let site =
+        TestSite::with_files(&[("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n")]);
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://hub.example.org\"\ntitel = \"x\"\n",
+    );
+    let out = site.hub(&["check"]);
+    assert_site_error(&out, "site.toml:3");
+    let err = stderr(&out);
+    assert!(
+        !err.contains("published"),
+        "check must not say anything about publishing:\n{err}"
+    );
+}

@@ -301,6 +301,17 @@ mod tests {
     }
 
     #[test]
+    fn an_impossible_toml_date_gets_a_date_hint() {
+        let s = split(p(), "+++\ntitle = \"A\"\ndate = 2026-11-31\n+++\n").unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!(e.line, Some(3));
+        assert!(
+            e.hint.as_deref().unwrap_or_default().contains("2026-11-24"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn bad_date_points_at_the_value() {
         let s = split(p(), "+++\ntitle = \"A\"\ndate = \"2024-13-01\"\n+++\n").unwrap();
         let fm: PageFrontMatter = parse(p(), &s).unwrap();
