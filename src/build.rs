@@ -55,14 +55,11 @@ pub struct BuildReport {
 pub fn load_config(settings: &BuildSettings) -> Result<Config> {
     let mut config = Config::load(&settings.root)?;
     if let Some(base_url) = &settings.base_url {
-        let text = format!(
-            "title = \"x\"\nbase_url = {}\n",
-            toml::Value::String(base_url.clone())
-        );
-        let checked = Config::parse(&text).map_err(|_| {
-            Error::Usage(format!("--base-url must be an absolute http(s) address such as https://hub.example.org, not {base_url:?}"))
+        config.base_url = crate::config::normalise_base_url(base_url).ok_or_else(|| {
+            Error::Usage(format!(
+                "--base-url must be an absolute http(s) address such as https://hub.example.org, not {base_url:?}"
+            ))
         })?;
-        config.base_url = checked.base_url;
     }
     Ok(config)
 }

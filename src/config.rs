@@ -219,20 +219,14 @@ impl Config {
                 "give the site a name, e.g. title = \"Northshire Adult Social Care\"",
             ));
         }
-        let base = self.base_url.trim().trim_end_matches('/');
-        let valid_base = (base.starts_with("https://") || base.starts_with("http://"))
-            && base
-                .split("://")
-                .nth(1)
-                .is_some_and(|host| !host.is_empty() && !host.contains(char::is_whitespace));
-        if !valid_base {
-            problems.push(at_key(
+        match normalise_base_url(&self.base_url) {
+            Some(base) => self.base_url = base,
+            None => problems.push(at_key(
                 "base_url",
                 format!("`base_url` must be an absolute http(s) address, not {:?}", self.base_url),
                 "write the address the site will live at, e.g. base_url = \"https://hub.example.org\"",
-            ));
+            )),
         }
-        self.base_url = base.to_string();
         if self.share.platforms.contains(&SharePlatform::Mastodon)
             && self
                 .share
@@ -256,6 +250,16 @@ impl Config {
             Err(Error::Site(problems))
         }
     }
+}
+
+/// An absolute http(s) address without its trailing slash, or `None` when `raw` is not one.
+/// Used for `base_url` and for `hub build --base-url`.
+pub fn normalise_base_url(raw: &str) -> Option<String> {
+    let base = raw.trim().trim_end_matches('/');
+    let host = base
+        .strip_prefix("https://")
+        .or_else(|| base.strip_prefix("http://"))?;
+    (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| base.to_string())
 }
 
 /// Turns a TOML parse error into a diagnostic; `line_offset` is the number of lines before the
@@ -318,6 +322,21 @@ mod tests {
             panic!("expected an error");
         };
         assert_eq!(d[0].line, Some(2));
+    }
+
+    #[test]
+    fn base_urls_are_absolute_and_lose_their_trailing_slash() {
+        assert_eq!(
+            normalise_base_url(" https://e.org/hub/ ").as_deref(),
+            Some("https://e.org/hub")
+        );
+        assert_eq!(
+            normalise_base_url("http://localhost:1111").as_deref(),
+            Some("http://localhost:1111")
+        );
+        for bad in ["e.org", "ftp://e.org", "https://", "https://a b.org", ""] {
+            assert_eq!(normalise_base_url(bad), None, "{bad}");
+        }
     }
 
     #[test]

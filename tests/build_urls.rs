@@ -684,3 +684,12 @@ fn output_flag_accepts_an_existing_empty_folder() {
     assert!(elsewhere.path().join("index.html").is_file());
     assert!(elsewhere.path().join("sitemap.xml").is_file());
 }
+
+#[test]
+fn a_relative_base_url_on_the_command_line_is_a_usage_error() {
+    let site = TestSite::fixture("urls");
+    let out = site.hub(&["build", "--base-url", "staging.example.org"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("--base-url"), "{}", stderr(&out));
+    assert!(!site.path("public").exists(), "nothing is built");
+}
