@@ -29,7 +29,6 @@ pub struct BuildSettings {
 
 /// A rendered site, not yet written.
 pub struct RenderedSite {
-    pub config: Config,
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
@@ -168,7 +167,6 @@ fn render_site_with(
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
     Ok(RenderedSite {
-        config,
         site,
         files,
         full,
@@ -279,19 +277,10 @@ impl Session {
         }
     }
 
-    /// Builds the site. `content_only` says that only files under content/ changed since the
-    /// last build; anything else (templates, site.toml, data, static files) needs everything.
-    pub fn build(&mut self, content_only: bool) -> Result<SessionBuild> {
-        self.build_changed(content_only, &[])
-    }
-
-    /// [`Session::build`] knowing which files changed (site-relative paths): when they are all
-    /// Markdown files the last build read, only they are read again.
-    pub fn build_changed(
-        &mut self,
-        content_only: bool,
-        changed: &[String],
-    ) -> Result<SessionBuild> {
+    /// Builds the site. `content_only` says that only Markdown under content/ changed since
+    /// the last build (anything else, templates, site.toml, data, static files, needs
+    /// everything); `changed` names those files (site-relative), so only they are read again.
+    pub fn build(&mut self, content_only: bool, changed: &[String]) -> Result<SessionBuild> {
         let started = Instant::now();
         // Read what changed into the last reading when that is enough, else walk content/.
         let refreshed = content_only && !changed.is_empty() && self.refresh(changed);

@@ -169,7 +169,13 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
             }
         }
     }
-    for file in special_files(&site, &templates, &base, scope.includes_sitemap()) {
+    for file in special_files(
+        &site,
+        &templates,
+        &base,
+        &config.base_url,
+        scope.includes_sitemap(),
+    ) {
         match file {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
@@ -443,7 +449,7 @@ fn paginate(
     let total = section.pager_count();
     let start = ((index - 1) * per_page).min(section.pages.len());
     let end = (start + per_page).min(section.pages.len());
-    let url = |i: usize| format!("{}{}", site_base(site, id), section.pager_path(i));
+    let url = |i: usize| section.pager_permalink(i);
     let paginator = PaginatorView {
         current_index: index,
         number_pagers: total,
@@ -457,12 +463,6 @@ fn paginate(
     (&section.pages[start..end], Some(paginator))
 }
 
-/// The base URL, recovered from a section's permalink (which is base URL + path).
-fn site_base(site: &Site, id: SectionId) -> &str {
-    let section = &site.sections[id];
-    &section.permalink[..section.permalink.len() - section.path.len()]
-}
-
 #[derive(Serialize)]
 struct SitemapEntry {
     loc: String,
@@ -474,6 +474,7 @@ fn special_files(
     site: &Site,
     templates: &Templates,
     base: &Context,
+    base_url: &str,
     with_sitemap: bool,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
@@ -489,7 +490,7 @@ fn special_files(
     let mut out = Vec::new();
     if with_sitemap {
         let mut sitemap = base.clone();
-        sitemap.insert("entries", &sitemap_entries(site));
+        sitemap.insert("entries", &sitemap_entries(site, base_url));
         out.push(render("__hub/sitemap.xml", "sitemap.xml".into(), &sitemap));
     }
     out.push(render("__hub/robots.txt", "robots.txt".into(), base));
@@ -518,7 +519,7 @@ fn special_files(
     out
 }
 
-fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
+fn sitemap_entries(site: &Site, base_url: &str) -> Vec<SitemapEntry> {
     let newest = |ids: &[PageId]| {
         ids.iter()
             .filter_map(|&id| site.pages[id].source.updated.or(site.pages[id].source.date))
@@ -542,8 +543,8 @@ fn sitemap_entries(site: &Site) -> Vec<SitemapEntry> {
                 lastmod: p.source.updated.or(p.source.date).map(|d| d.to_w3c()),
             }),
     );
-    if let Some(first) = site.tags.first() {
-        let tags_url = first.permalink.replacen(&first.path, "/tags/", 1);
+    if !site.tags.is_empty() {
+        let tags_url = format!("{base_url}/tags/");
         let all: Vec<PageId> = site
             .tags
             .iter()

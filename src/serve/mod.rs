@@ -148,7 +148,7 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
     let content_only = changes.is_some_and(|c| c.content_only);
     let started = Instant::now();
     let changed: &[String] = changes.map_or(&[], |c| c.paths.as_slice());
-    match session.build_changed(content_only, changed) {
+    match session.build(content_only, changed) {
         Ok(build) => {
             if let Ok(mut served) = shared.served.write() {
                 served.files = build.files;

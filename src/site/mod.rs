@@ -65,6 +65,15 @@ impl Section {
         }
     }
 
+    /// Absolute URL of listing page `index` (1-based).
+    pub fn pager_permalink(&self, index: usize) -> String {
+        if index <= 1 {
+            self.permalink.clone()
+        } else {
+            format!("{}page/{index}/", self.permalink)
+        }
+    }
+
     /// Site-relative URL of listing page `index` (1-based): `/posts/`, `/posts/page/2/`.
     pub fn pager_path(&self, index: usize) -> String {
         if index <= 1 {
