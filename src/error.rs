@@ -18,6 +18,8 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
+    /// The `hub check` rule this problem belongs to (`links/broken`...), when it is one.
+    pub rule: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -29,6 +31,7 @@ impl Diagnostic {
             column: None,
             message: message.into(),
             hint: None,
+            rule: None,
         }
     }
 
@@ -36,6 +39,12 @@ impl Diagnostic {
     pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
+        self
+    }
+
+    /// Names the `hub check` rule the problem belongs to.
+    pub fn rule(mut self, rule: &'static str) -> Self {
+        self.rule = Some(rule);
         self
     }
 

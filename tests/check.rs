@@ -904,3 +904,28 @@ fn check_failing_on_a_broken_site_toml_does_not_mention_publishing() {
         "check must not say anything about publishing:\n{err}"
     );
 }
+
+/// Problems the build finds are findings too, under the rule they belong to.
+#[test]
+fn duplicate_urls_are_reported_under_their_rule() {
+    let site = TestSite::with_files(&[
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHello.\n"),
+        (
+            "content/tips/a.md",
+            "+++\ntitle = \"A\"\nslug = \"b\"\n+++\nText.\n",
+        ),
+        ("content/tips/b.md", "+++\ntitle = \"B\"\n+++\nText.\n"),
+    ]);
+    let out = site.hub(&["check", "--format", "json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let rules: Vec<String> = stdout(&out)
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).expect("a JSON line")["rule"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string()
+        })
+        .collect();
+    assert_eq!(rules, ["links/duplicate-url"]);
+}

@@ -205,21 +205,7 @@ fn page_texts(files: &[crate::content::SourceFile]) -> Vec<PageText<'_>> {
 
 /// A build problem (a broken `@/` link, a bad date...) as a finding.
 fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
-    let rule = if d.message.contains("link to a page that does not exist")
-        || d.message.contains("link to a draft page")
-    {
-        "links/broken"
-    } else if d.message.contains("heading that does not exist") {
-        "links/anchor"
-    } else if d.message.contains("would be published at")
-        || d.message.contains("two things would be written")
-    {
-        "links/duplicate-url"
-    } else if d.message.contains("outside the site folder") {
-        "privacy/outside-link"
-    } else {
-        "build/error"
-    };
+    let rule = d.rule.unwrap_or("build/error");
     Finding {
         file: crate::error::display_path(&d.path),
         line: d.line.unwrap_or(1),

@@ -146,6 +146,7 @@ impl InsideSite {
             .iter()
             .map(|(link, target)| {
                 Diagnostic::new(site_relative(root, link), format!("this is a link to {}, which is outside the site folder", target.display()))
+                    .rule("privacy/outside-link")
                     .hint("hub only publishes files inside the site folder: copy the file in instead of linking to it")
             })
             .collect()

@@ -212,6 +212,7 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                     let (line, column) = line_col(body, range.start);
                     problems.push(
                             Diagnostic::new(ctx.file, message)
+                                .rule("links/broken")
                                 .at(line + ctx.body_line_offset, Some(column))
                                 .hint("internal links are written @/ followed by the file's path inside content/, e.g. @/tips/facebook.md"),
                         );

@@ -240,6 +240,7 @@ impl OutputSet {
                     file.content.origin_hint(),
                     format!("two things would be written to {}", file.path),
                 )
+                .rule("links/duplicate-url")
                 .hint(
                     "rename the file in content/ so that it does not clash with a page's address",
                 ),
@@ -258,6 +259,7 @@ impl OutputSet {
                     file.content.origin_hint(),
                     format!("this static file would replace the generated {}", file.path),
                 )
+                .rule("links/duplicate-url")
                 .hint("rename or move the file in static/"),
             );
             return;

@@ -193,6 +193,7 @@ impl UrlRegistry {
                     "{owner} would be published at {path}, but {first} is already published there"
                 ),
             )
+            .rule("links/duplicate-url")
             .hint("rename one of the files, or give one a different `slug`");
             if let Some((line, col)) = at() {
                 d = d.at(line, Some(col));
@@ -485,6 +486,7 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
                             link.target, link.anchor
                         ),
                     )
+                    .rule("links/anchor")
                     .at(link.line, Some(link.column))
                     .hint(hint),
                 );
