@@ -102,7 +102,7 @@ fn render_site_with(
                 ),
             )
             .hint(hint);
-            if let Some((line, col)) = crate::error::find_key_in_file(root, "highlight_theme") {
+            if let Some((line, col)) = crate::config::locate_setting(root, "highlight_theme") {
                 d = d.at(line, Some(col));
             }
             Error::site(d)

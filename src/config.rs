@@ -252,6 +252,13 @@ impl Config {
     }
 }
 
+/// Where `key` is set in the site's `site.toml` (line, value column), for problems found
+/// after it was parsed, such as a theme or highlight theme that does not exist.
+pub fn locate_setting(root: &Path, key: &str) -> Option<(usize, usize)> {
+    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).ok()?;
+    find_key(&text, key)
+}
+
 /// An absolute http(s) address without its trailing slash, or `None` when `raw` is not one.
 /// Used for `base_url` and for `hub build --base-url`.
 pub fn normalise_base_url(raw: &str) -> Option<String> {

@@ -166,12 +166,6 @@ pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
-/// [`find_key`] in the site's `site.toml`, for errors found after it was parsed.
-pub fn find_key_in_file(root: &Path, key: &str) -> Option<(usize, usize)> {
-    let text = std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).ok()?;
-    find_key(&text, key)
-}
-
 /// The lines people see for a failed command: one `error: path:line:col: message` line per
 /// problem, each followed by its hint. Used by the terminal and by the preview's error overlay.
 pub fn report_lines(error: &Error) -> Vec<String> {

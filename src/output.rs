@@ -117,7 +117,7 @@ pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<Pa
         )
         .hint(hint);
         if from_config {
-            if let Some((line, col)) = crate::error::find_key_in_file(&root, "output_dir") {
+            if let Some((line, col)) = crate::config::locate_setting(&root, "output_dir") {
                 d = d.at(line, Some(col));
             }
         }

@@ -58,7 +58,7 @@ pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic
             format!("there is no theme called {name:?} (no folder themes/{name}/)"),
         )
         .hint("use theme = \"default\", or put the theme in themes/<name>/");
-        if let Some((line, col)) = crate::error::find_key_in_file(root, "theme") {
+        if let Some((line, col)) = crate::config::locate_setting(root, "theme") {
             d = d.at(line, Some(col));
         }
         Err(d)
