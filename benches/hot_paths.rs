@@ -82,9 +82,9 @@ fn markdown_one_page(bencher: divan::Bencher, highlight_classes: bool) {
     });
 }
 
-/// A small site rendered in memory: templates, listings, tags, feeds and sitemap.
-#[divan::bench(sample_count = 10)]
-fn render_small_site(bencher: divan::Bencher) {
+/// A site of `pages` copies of the sample page in one section, in a temporary folder; and
+/// the sample page's text.
+fn bench_site(pages: usize) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("temporary folder");
     std::fs::write(
         dir.path().join("site.toml"),
@@ -92,13 +92,47 @@ fn render_small_site(bencher: divan::Bencher) {
     )
     .expect("site.toml");
     let page = sample_page().replace("@/policies/moderation.md", "@/tips/p0.md");
-    for i in 0..100 {
+    for i in 0..pages {
         let path = dir.path().join("content/tips").join(format!("p{i}.md"));
         std::fs::create_dir_all(path.parent().expect("parent")).expect("folders");
         std::fs::write(path, page.replace("Replying", &format!("Replying {i}"))).expect("page");
     }
+    (dir, page)
+}
+
+/// A small site rendered in memory: templates, listings, tags, feeds and sitemap.
+#[divan::bench(sample_count = 10)]
+fn render_small_site(bencher: divan::Bencher) {
+    let (dir, _) = bench_site(100);
     bencher.bench(|| {
         let config = hub::config::Config::load(dir.path()).expect("config");
         hub::build::render_site(dir.path(), config, false).expect("the bench site builds")
+    });
+}
+
+/// One page rendered again after an edit, as the preview server does: the edited file read
+/// and parsed, its Markdown rendered, and it and the feeds that show it run through the
+/// templates, on a site of 1,000 pages built once beforehand.
+#[divan::bench(sample_count = 20)]
+fn render_one_page_after_an_edit(bencher: divan::Bencher) {
+    let (dir, page) = bench_site(1000);
+    let mut session = hub::build::Session::new(hub::build::BuildSettings {
+        root: dir.path().to_path_buf(),
+        ..Default::default()
+    });
+    session.build(false, &[]).expect("the bench site builds");
+    let edited = dir.path().join("content/tips/p500.md");
+    let changed = ["content/tips/p500.md".to_string()];
+    let original = page.replace("Replying", "Replying 500");
+    let mut edits = 0;
+    bencher.bench_local(|| {
+        edits += 1;
+        std::fs::write(&edited, format!("{original}\nEdit number {edits}.\n")).expect("edit");
+        let build = session.build(true, &changed).expect("the edit builds");
+        assert_eq!(
+            build.rendered_pages, 1,
+            "only the edited page is rendered again"
+        );
+        build
     });
 }

@@ -9,8 +9,8 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Highlighting;
 use crate::output::{self, OutputFile, WriteStats};
-use crate::render::{self, templates, RenderInput, RenderScope};
-use crate::site::{self, BuildOptions, Site};
+use crate::render::{self, templates, templates::Templates, RenderInput, RenderScope};
+use crate::site::{self, BuildOptions, Page, Site};
 
 /// What the command line asked for.
 #[derive(Debug, Clone, Default)]
@@ -69,7 +69,10 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         content: None,
         previous: None,
     };
-    render_site_with(root, config, drafts, model, |_| RenderScope::Everything)
+    render_site_with(root, config, drafts, model, None, |_| {
+        RenderScope::Everything
+    })
+    .map(|(rendered, _)| rendered)
 }
 
 /// Where a build's site model comes from.
@@ -83,31 +86,71 @@ enum Model<'a> {
     Ready(Site),
 }
 
-/// [`render_site`], reusing what an earlier build of the same site and settings rendered,
-/// and rendering only the files that `scope` picks once the new model is known.
+/// What a build reads besides content: the templates, data/ and the static files. Only
+/// changes outside content/ touch them, so the preview server keeps them between builds.
+#[derive(Clone)]
+struct SiteAssets {
+    /// Parsed, with no site functions registered (each build registers its own).
+    templates: Templates,
+    data: Arc<serde_json::Value>,
+    statics: Arc<Vec<OutputFile>>,
+}
+
+impl SiteAssets {
+    /// Reads them all, every problem found together.
+    fn load(
+        root: &Path,
+        theme: &templates::ThemeLocation,
+        highlighting: &Highlighting,
+    ) -> std::result::Result<SiteAssets, Vec<Diagnostic>> {
+        let templates = templates::load(root, theme);
+        let data = crate::data::load(root);
+        let statics = render::static_files(root, theme, highlighting);
+        match (templates, data, statics) {
+            (Ok(templates), Ok(data), Ok(statics)) => Ok(SiteAssets {
+                templates,
+                data: Arc::new(data),
+                statics: Arc::new(statics),
+            }),
+            (templates, data, statics) => Err([templates.err(), data.err(), statics.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
+/// The highlighting mode named in site.toml, or an error pointing at the setting.
+fn highlighting_of(root: &Path, config: &Config) -> Result<Highlighting> {
+    Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
+        let mut d = Diagnostic::new(
+            crate::config::CONFIG_FILE,
+            format!(
+                "unknown highlight_theme {:?}",
+                config.markdown.highlight_theme
+            ),
+        )
+        .hint(hint);
+        if let Some((line, col)) = crate::config::locate_setting(root, "highlight_theme") {
+            d = d.at(line, Some(col));
+        }
+        Error::site(d)
+    })
+}
+
+/// [`render_site`], reusing what an earlier build of the same site and settings rendered
+/// (its model, or its `assets` when only content changed since), and rendering only the
+/// files that `scope` picks once the new model is known. Returns the assets it used.
 fn render_site_with(
     root: &Path,
     config: Config,
     drafts: bool,
     model: Model<'_>,
+    assets: Option<SiteAssets>,
     scope: impl FnOnce(&Site) -> RenderScope,
-) -> Result<RenderedSite> {
-    let highlighting =
-        Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
-            let mut d = Diagnostic::new(
-                crate::config::CONFIG_FILE,
-                format!(
-                    "unknown highlight_theme {:?}",
-                    config.markdown.highlight_theme
-                ),
-            )
-            .hint(hint);
-            if let Some((line, col)) = crate::config::locate_setting(root, "highlight_theme") {
-                d = d.at(line, Some(col));
-            }
-            Error::site(d)
-        })?;
-    let theme = templates::locate_theme(root, &config.theme)?;
+) -> Result<(RenderedSite, SiteAssets)> {
+    let highlighting = highlighting_of(root, &config)?;
     let timer = PhaseTimer::start();
     let (content, previous, ready) = match model {
         Model::Build { content, previous } => (content, previous, None),
@@ -119,9 +162,15 @@ fn render_site_with(
         (None, None) => crate::content::load(root),
     };
     timer.lap("load content");
-    let templates = templates::load(root, &theme);
-    let data = crate::data::load(root);
-    let statics = render::static_files(root, &theme, &highlighting);
+    let assets = match assets {
+        Some(assets) => Ok(assets),
+        None => SiteAssets::load(
+            root,
+            &templates::locate_theme(root, &config.theme)?,
+            &highlighting,
+        ),
+    };
+    timer.lap("templates, data and static files");
     let site = match ready {
         Some(site) => Ok(site),
         None => site::build(
@@ -136,17 +185,11 @@ fn render_site_with(
         ),
     };
     timer.lap("site model and markdown");
-    let (site, templates, data, statics) = match (site, templates, data, statics) {
-        (Ok(site), Ok(templates), Ok(data), Ok(statics)) if problems.is_empty() => {
-            (site, templates, data, statics)
-        }
-        (site, templates, data, statics) => {
-            for found in [site.err(), templates.err(), data.err(), statics.err()]
-                .into_iter()
-                .flatten()
-            {
-                problems.extend(found);
-            }
+    let (site, assets) = match (site, assets) {
+        (Ok(site), Ok(assets)) if problems.is_empty() => (site, assets),
+        (site, assets) => {
+            problems.extend(site.err().into_iter().flatten());
+            problems.extend(assets.err().into_iter().flatten());
             return Err(Error::Site(problems));
         }
     };
@@ -155,9 +198,9 @@ fn render_site_with(
     let files = render::render_site(RenderInput {
         config: &config,
         site: Arc::clone(&site),
-        templates,
-        data,
-        statics,
+        templates: assets.templates.clone(),
+        data: &assets.data,
+        statics: &assets.statics,
         scope: &scope,
     })
     .map_err(Error::Site)?;
@@ -166,12 +209,13 @@ fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    Ok(RenderedSite {
+    let rendered = RenderedSite {
         site,
         files,
         full,
         rendered_pages,
-    })
+    };
+    Ok((rendered, assets))
 }
 
 /// `hub build`: render everything, then, only if that succeeded, update the output folder.
@@ -253,6 +297,8 @@ struct LastBuild {
     site: Arc<Site>,
     config_text: String,
     files: Arc<SiteFiles>,
+    /// None after a failed build that did not only change content.
+    assets: Option<SiteAssets>,
 }
 
 /// What one build of a [`Session`] produced.
@@ -281,6 +327,18 @@ impl Session {
     /// the last build (anything else, templates, site.toml, data, static files, needs
     /// everything); `changed` names those files (site-relative), so only they are read again.
     pub fn build(&mut self, content_only: bool, changed: &[String]) -> Result<SessionBuild> {
+        let result = self.build_reusing(content_only, changed);
+        if result.is_err() && !content_only {
+            // The templates, data or static files may be what failed: read them again next
+            // time, even if only content changes then.
+            if let Some(last) = &mut self.last {
+                last.assets = None;
+            }
+        }
+        result
+    }
+
+    fn build_reusing(&mut self, content_only: bool, changed: &[String]) -> Result<SessionBuild> {
         let started = Instant::now();
         // Read what changed into the last reading when that is enough, else walk content/.
         let refreshed = content_only && !changed.is_empty() && self.refresh(changed);
@@ -301,12 +359,14 @@ impl Session {
                     .and_then(|previous| self.patched(previous, changed, &config))
             })
             .flatten();
-        let rendered = match patched {
+        let assets = reusable.and_then(|last| last.assets.clone());
+        let (rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
                 config,
                 self.settings.drafts,
                 Model::Ready(site),
+                assets,
                 |_| scope,
             )?,
             None => render_site_with(
@@ -317,6 +377,7 @@ impl Session {
                     content: fresh.unwrap_or_else(|| self.content.clone()),
                     previous: previous_site.as_deref(),
                 },
+                assets,
                 |site| {
                     previous_site
                         .as_deref()
@@ -353,6 +414,7 @@ impl Session {
             site: rendered.site,
             config_text,
             files: Arc::clone(&files),
+            assets: Some(assets),
         });
         Ok(SessionBuild {
             files,
@@ -411,16 +473,16 @@ impl Session {
             };
             let rendered = crate::markdown::render(source.body(), &context).ok()?;
             let summary = crate::site::summary_html(&rendered, &source.description);
-            let page = crate::site::Page {
+            let page = Page {
                 source: Arc::new(source),
                 rendered: Arc::new(rendered),
                 summary,
-                ..old.clone()
+                ..Page::clone(old)
             };
             if listing_differs(old, &page) {
                 return None;
             }
-            site.pages[id] = page;
+            site.pages[id] = Arc::new(page);
             pages.insert(id);
             feed_sections.extend(previous.ancestors_of_section(old.section));
             feed_tags.extend(old.tags.iter().copied());
@@ -464,7 +526,7 @@ impl Session {
                 .pages
                 .iter_mut()
                 .chain(content.sections.iter_mut())
-                .find(|f| crate::error::display_path(&f.path) == *path)?;
+                .find(|f| f.path == Path::new(path))?;
             let text = std::fs::read_to_string(self.root.join(path)).ok()?;
             file.text = match text.strip_prefix('\u{feff}') {
                 Some(rest) => rest.to_string(),
@@ -534,7 +596,7 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
 
 /// Whether anything a section or tag listing shows of a page changed (its front matter and
 /// summary; not its word count, which listings do not show).
-fn listing_differs(old: &crate::site::Page, new: &crate::site::Page) -> bool {
+fn listing_differs(old: &Page, new: &Page) -> bool {
     let (a, b) = (&old.source, &new.source);
     old.summary != new.summary
         || a.title != b.title

@@ -1406,6 +1406,52 @@ fn broken_front_matter_shows_the_overlay_over_the_old_page_until_fixed() {
 }
 
 #[test]
+fn a_broken_template_stays_reported_when_only_content_changes_next() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    let failed_builds = || {
+        server
+            .stderr_lines()
+            .iter()
+            .filter(|l| l.contains("the preview keeps showing the last version that built"))
+            .count()
+    };
+    site.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block content %}{{ page.title | no_such_filter }}{% endblock %}",
+    );
+    server.poll("/tips/advice/", "show the template error", |r| {
+        r.has_overlay()
+    });
+    let failures = failed_builds();
+
+    // A content edit next rebuilds with the templates as they are now, not as they were in
+    // the last build that worked: the error is still there.
+    let sentence = unique("content-after-template");
+    append(&site, "content/tips/advice.md", &sentence);
+    let deadline = Instant::now() + WATCH_DEADLINE;
+    while failed_builds() == failures {
+        assert!(
+            Instant::now() < deadline,
+            "the content edit did not fail again:\n{}",
+            server.transcript()
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+    let reply = server.get("/tips/advice/");
+    assert!(reply.has_overlay(), "the template error was forgotten");
+    assert!(
+        !reply.text().contains(&sentence),
+        "a build with the old templates was served"
+    );
+
+    fs::remove_file(site.path("templates/page.html")).unwrap();
+    server.poll("/tips/advice/", "recover with the edit", |r| {
+        !r.has_overlay() && r.text().contains(&sentence)
+    });
+}
+
+#[test]
 fn a_burst_of_twenty_saves_gives_one_or_two_rebuilds() {
     let site = serve_site();
     let server = Server::start(site.root(), &[]);

@@ -71,9 +71,7 @@ impl FeedKind {
 /// Dated pages from `ids`, newest first, at most `limit` (0: all). Drafts never go in a feed,
 /// even in a `--drafts` preview build, so that one published by mistake is not syndicated.
 fn newest_dated(site: &Site, ids: impl Iterator<Item = PageId>, limit: usize) -> Vec<PageId> {
-    let mut dated: Vec<PageId> = ids
-        .filter(|&id| site.pages[id].source.date.is_some() && !site.pages[id].source.draft)
-        .collect();
+    let mut dated: Vec<PageId> = ids.filter(|&id| in_feeds(site, id)).collect();
     let newest_first = |a: &PageId, b: &PageId| {
         let (a, b) = (&site.pages[*a].source, &site.pages[*b].source);
         b.date
@@ -90,6 +88,12 @@ fn newest_dated(site: &Site, ids: impl Iterator<Item = PageId>, limit: usize) ->
     dated
 }
 
+/// Whether a page goes in feeds: dated, and not a draft.
+fn in_feeds(site: &Site, id: PageId) -> bool {
+    let source = &site.pages[id].source;
+    source.date.is_some() && !source.draft
+}
+
 /// Pages of a section and of every section below it.
 fn section_tree_pages(site: &Site, id: SectionId, out: &mut Vec<PageId>) {
     out.extend(&site.sections[id].pages);
@@ -98,23 +102,49 @@ fn section_tree_pages(site: &Site, id: SectionId, out: &mut Vec<PageId>) {
     }
 }
 
-/// Every feed the site has: only subjects with dated pages get one.
-pub fn feed_targets(site: &Site, config: &Config) -> Vec<FeedTarget> {
+/// Every feed the site has: only subjects with dated pages get one. The newest entries are
+/// picked only for the feeds `wanted` asks for (a preview rebuild renders a few); the others
+/// keep `pages` empty, which is enough to link to them.
+pub fn feed_targets(
+    site: &Site,
+    config: &Config,
+    wanted: impl Fn(FeedScope) -> bool,
+) -> Vec<FeedTarget> {
     let mut targets = Vec::new();
     if config.feeds.formats.is_empty() {
         return targets;
     }
     let limit = config.feeds.limit;
     let base = &config.base_url;
-    if site.sections[HOME].source.feed {
+    let mut add = |scope: FeedScope, title, description, dir, html_url, ids: Vec<PageId>| {
+        let pages = if wanted(scope) {
+            newest_dated(site, ids.into_iter(), limit)
+        } else if ids.iter().any(|&id| in_feeds(site, id)) {
+            Vec::new()
+        } else {
+            return;
+        };
+        if wanted(scope) && pages.is_empty() {
+            return;
+        }
         targets.push(FeedTarget {
-            scope: FeedScope::Site,
-            title: config.title.clone(),
-            description: config.description.clone(),
-            dir: "/".into(),
-            html_url: format!("{base}/"),
-            pages: newest_dated(site, 0..site.pages.len(), limit),
+            scope,
+            title,
+            description,
+            dir,
+            html_url,
+            pages,
         });
+    };
+    if site.sections[HOME].source.feed {
+        add(
+            FeedScope::Site,
+            config.title.clone(),
+            config.description.clone(),
+            "/".into(),
+            format!("{base}/"),
+            (0..site.pages.len()).collect(),
+        );
     }
     for (id, section) in site.sections.iter().enumerate().skip(1) {
         if !section.source.feed {
@@ -122,26 +152,25 @@ pub fn feed_targets(site: &Site, config: &Config) -> Vec<FeedTarget> {
         }
         let mut ids = Vec::new();
         section_tree_pages(site, id, &mut ids);
-        targets.push(FeedTarget {
-            scope: FeedScope::Section(id),
-            title: format!("{} — {}", section.source.title, config.title),
-            description: section.source.description.clone(),
-            dir: section.path.clone(),
-            html_url: section.permalink.clone(),
-            pages: newest_dated(site, ids.into_iter(), limit),
-        });
+        add(
+            FeedScope::Section(id),
+            format!("{} — {}", section.source.title, config.title),
+            section.source.description.clone(),
+            section.path.clone(),
+            section.permalink.clone(),
+            ids,
+        );
     }
     for (id, tag) in site.tags.iter().enumerate() {
-        targets.push(FeedTarget {
-            scope: FeedScope::Tag(id),
-            title: format!("Tagged “{}” — {}", tag.name, config.title),
-            description: format!("Pages tagged “{}”", tag.name),
-            dir: tag.path.clone(),
-            html_url: tag.permalink.clone(),
-            pages: newest_dated(site, tag.pages.iter().copied(), limit),
-        });
+        add(
+            FeedScope::Tag(id),
+            format!("Tagged “{}” — {}", tag.name, config.title),
+            format!("Pages tagged “{}”", tag.name),
+            tag.path.clone(),
+            tag.permalink.clone(),
+            tag.pages.clone(),
+        );
     }
-    targets.retain(|t| !t.pages.is_empty());
     targets
 }
 

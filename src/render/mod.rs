@@ -42,9 +42,9 @@ pub struct RenderInput<'a> {
     pub config: &'a Config,
     pub site: Arc<Site>,
     pub templates: Templates,
-    pub data: Value,
+    pub data: &'a Value,
     /// The theme's and the site's static files (see [`static_files`]).
-    pub statics: Vec<OutputFile>,
+    pub statics: &'a [OutputFile],
     pub scope: &'a RenderScope,
 }
 
@@ -87,9 +87,20 @@ impl RenderScope {
         }
     }
 
-    /// Whether a feed is rendered: the site's, a section's or a tag's when asked, and then only
-    /// if it shows a page being rendered again (its newest entries may not include the edited
-    /// page). When dates changed, which entries a feed holds may have changed too.
+    /// Whether a feed may need rendering: the site's always, a section's or a tag's when asked.
+    fn wants_feed(&self, feed: FeedScope) -> bool {
+        match (self, feed) {
+            (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
+            (RenderScope::Only { feed_sections, .. }, FeedScope::Section(id)) => {
+                feed_sections.contains(&id)
+            }
+            (RenderScope::Only { feed_tags, .. }, FeedScope::Tag(id)) => feed_tags.contains(&id),
+        }
+    }
+
+    /// Whether a feed is rendered: when wanted, and then only if it shows a page being
+    /// rendered again (its newest entries may not include the edited page). When dates
+    /// changed, which entries a feed holds may have changed too.
     fn includes_feed(&self, target: &feeds::FeedTarget) -> bool {
         if let RenderScope::Only {
             pages,
@@ -101,13 +112,7 @@ impl RenderScope {
                 return false;
             }
         }
-        match (self, target.scope) {
-            (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
-            (RenderScope::Only { feed_sections, .. }, FeedScope::Section(id)) => {
-                feed_sections.contains(&id)
-            }
-            (RenderScope::Only { feed_tags, .. }, FeedScope::Tag(id)) => feed_tags.contains(&id),
-        }
+        self.wants_feed(target.scope)
     }
 
     /// Whether the sitemap (every URL with its date) is written again.
@@ -141,9 +146,9 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     };
     let mut base = Context::new();
     base.insert("config", config);
-    base.insert("data", &data);
+    base.insert("data", data);
     base.insert("nav", &views.nav());
-    let feed_targets = feeds::feed_targets(&site, config);
+    let feed_targets = feeds::feed_targets(&site, config, |feed| scope.wants_feed(feed));
     let feed_index = FeedIndex::new(&feed_targets, config);
     base.insert("feeds", &feed_index.for_scope(None));
 
@@ -201,7 +206,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         );
     }
     for file in statics {
-        files.add_static(file, &mut problems);
+        files.add_static(file.clone(), &mut problems);
     }
     finish(files, problems)
 }

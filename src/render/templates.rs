@@ -32,6 +32,7 @@ pub struct TemplateSource {
 }
 
 /// The loaded templates with where each came from.
+#[derive(Clone)]
 pub struct Templates {
     pub tera: Tera,
     pub sources: BTreeMap<String, TemplateSource>,

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::error::{Error, Result};
@@ -17,9 +18,18 @@ use crate::error::{Error, Result};
 /// Folders whose changes need a rebuild.
 pub const WATCHED_FOLDERS: &[&str] = &["content", "static", "templates", "themes", "data"];
 
-/// How long the files must be quiet before a rebuild starts: long enough to gather an
+/// How long the files must be quiet before a rebuild starts while a save is still under way
+/// (a file was written but not yet closed) or during a burst: long enough to gather an
 /// editor's save (write, rename, chmod), short enough to feel immediate.
 const QUIET: Duration = Duration::from_millis(30);
+/// Once a file has been closed after writing, or renamed into place, its save is complete:
+/// the rebuild waits only this long for the rest of the editor's save (a backup removed,
+/// permissions set), so that an edit shows at once.
+const SETTLE: Duration = Duration::from_millis(4);
+/// Changes that start this soon after the last batch belong to a burst (a formatter, a
+/// checkout, an editor saving every few keystrokes): they wait for quiet, so that the burst
+/// gives one more rebuild, not one per file.
+const BURST: Duration = Duration::from_millis(250);
 /// A stream of changes that never pauses still gets a rebuild this often.
 const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
@@ -39,6 +49,8 @@ pub struct SiteWatcher {
     watcher: RecommendedWatcher,
     root: PathBuf,
     events: Receiver<notify::Result<Event>>,
+    /// When the last batch was handed out.
+    last_batch: Option<Instant>,
 }
 
 impl SiteWatcher {
@@ -51,6 +63,7 @@ impl SiteWatcher {
             watcher,
             root: root.to_path_buf(),
             events,
+            last_batch: None,
         };
         // The root itself (not recursively): site.toml, and folders created later.
         watcher
@@ -71,32 +84,60 @@ impl SiteWatcher {
         }
     }
 
-    /// Waits for the next burst of changes and returns every path it touched, once the files
-    /// have been quiet for a moment. `None` when the watcher has stopped.
-    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+    /// Waits for the next burst of changes and returns every path it touched, once the saves
+    /// in it are complete, or the files have been quiet for a moment. `None` when the
+    /// watcher has stopped.
+    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths = Vec::new();
+        let mut saved = false;
         while paths.is_empty() {
-            collect(self.events.recv().ok()?, &mut paths);
+            saved |= collect(self.events.recv().ok()?, &mut paths);
         }
+        let in_burst = self.last_batch.is_some_and(|last| last.elapsed() < BURST);
         let started = Instant::now();
         while started.elapsed() < LONGEST_WAIT {
-            match self.events.recv_timeout(QUIET) {
-                Ok(event) => collect(event, &mut paths),
+            match self.events.recv_timeout(quiet_needed(saved, in_burst)) {
+                Ok(event) => saved |= collect(event, &mut paths),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => return None,
             }
         }
+        self.last_batch = Some(Instant::now());
         Some(paths)
     }
 }
 
-/// Keeps the paths of events that change something (not reads).
-fn collect(event: notify::Result<Event>, paths: &mut Vec<PathBuf>) {
-    if let Ok(event) = event {
-        if !matches!(event.kind, EventKind::Access(_)) {
-            paths.extend(event.paths);
-        }
+/// How long to wait for more events before handing out a batch.
+fn quiet_needed(save_complete: bool, in_burst: bool) -> Duration {
+    if save_complete && !in_burst {
+        SETTLE
+    } else {
+        QUIET
     }
+}
+
+/// Keeps the paths of events that change something (not reads), and says whether the event
+/// completed a save: a source file closed after writing, or renamed into place.
+fn collect(event: notify::Result<Event>, paths: &mut Vec<PathBuf>) -> bool {
+    let Ok(event) = event else {
+        return false;
+    };
+    let completes_save = matches!(
+        event.kind,
+        EventKind::Access(AccessKind::Close(AccessMode::Write))
+            | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+    ) && event.paths.iter().any(|path| !is_temporary(path));
+    if !matches!(event.kind, EventKind::Access(_)) {
+        paths.extend(event.paths);
+    }
+    completes_save
+}
+
+/// An editor's temporary or backup file, or a hidden one: never the end of a save.
+fn is_temporary(path: &Path) -> bool {
+    path.file_name()
+        .map(|name| name.to_string_lossy())
+        .is_none_or(|name| is_editor_noise(&name))
 }
 
 /// Editors write temporary files next to the one being saved; none of them is content.
@@ -176,6 +217,52 @@ mod tests {
         let root = Path::new("/site");
         let paths: Vec<PathBuf> = paths.iter().map(|p| root.join(p)).collect();
         classify(root, &root.join("public"), &paths)
+    }
+
+    fn event(kind: EventKind, path: &str) -> notify::Result<Event> {
+        Ok(Event::new(kind).add_path(PathBuf::from(path)))
+    }
+
+    #[test]
+    fn a_closed_or_renamed_source_file_completes_a_save() {
+        let mut paths = Vec::new();
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert!(collect(event(closed, "/site/content/a.md"), &mut paths));
+        assert!(paths.is_empty(), "closing a file changes nothing by itself");
+        let renamed = EventKind::Modify(ModifyKind::Name(RenameMode::To));
+        assert!(collect(event(renamed, "/site/content/a.md"), &mut paths));
+        assert_eq!(paths, [PathBuf::from("/site/content/a.md")]);
+    }
+
+    #[test]
+    fn writes_reads_and_temporary_files_do_not_complete_a_save() {
+        let mut paths = Vec::new();
+        let written = EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any));
+        assert!(!collect(event(written, "/site/content/a.md"), &mut paths));
+        assert_eq!(paths.len(), 1, "a write is a change");
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        for temporary in [
+            "/site/content/4913",
+            "/site/content/.a.md.swp",
+            "/site/content/a.md~",
+        ] {
+            assert!(
+                !collect(event(closed, temporary), &mut paths),
+                "{temporary}"
+            );
+        }
+        let read = EventKind::Access(AccessKind::Close(AccessMode::Read));
+        assert!(!collect(event(read, "/site/content/a.md"), &mut paths));
+        assert!(!collect(Err(notify::Error::generic("lost")), &mut paths));
+        assert_eq!(paths.len(), 1, "reads and closes are not changes");
+    }
+
+    #[test]
+    fn only_a_complete_save_outside_a_burst_is_handed_out_at_once() {
+        assert_eq!(quiet_needed(true, false), SETTLE);
+        assert_eq!(quiet_needed(false, false), QUIET);
+        assert_eq!(quiet_needed(true, true), QUIET);
+        assert!(SETTLE < QUIET && QUIET < BURST);
     }
 
     #[test]

@@ -84,7 +84,7 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
     // they get a stand-in address and the build goes on to find every other problem.
     for path in all_page_paths {
         if !drafts.contains(&path) {
-            site.permalinks
+            Arc::make_mut(&mut site.permalinks)
                 .entry(path)
                 .or_insert_with(|| "#".to_string());
         }
@@ -264,9 +264,8 @@ fn make_sections<'a>(
             &source.file,
             || None,
         );
-        site.section_by_content_path
-            .insert(source.content_path.clone(), id);
-        site.permalinks
+        Arc::make_mut(&mut site.section_by_content_path).insert(source.content_path.clone(), id);
+        Arc::make_mut(&mut site.permalinks)
             .insert(source.content_path.clone(), format!("{base_url}{path}"));
         if let Some(parent) = parent {
             site.sections[parent].subsections.push(id);
@@ -323,11 +322,11 @@ fn make_pages(
             &source.file,
             || find_key(&source.text, "slug").or(Some((1, 1))),
         );
-        site.page_by_content_path
+        Arc::make_mut(&mut site.page_by_content_path)
             .insert(source.content_path.clone(), pages.len());
-        site.permalinks
+        Arc::make_mut(&mut site.permalinks)
             .insert(source.content_path.clone(), format!("{base_url}{path}"));
-        pages.push(Page {
+        pages.push(Arc::new(Page {
             permalink: format!("{base_url}{path}"),
             path,
             section,
@@ -336,7 +335,7 @@ fn make_pages(
             tags: Vec::new(),
             assets: Vec::new(),
             source,
-        });
+        }));
     }
     site.pages = pages;
 }
@@ -412,6 +411,7 @@ fn render_markdown(
         })
         .collect();
     for (page, result) in site.pages.iter_mut().zip(page_results) {
+        let page = Arc::make_mut(page);
         match result {
             Ok(rendered) => {
                 page.summary = summary_html(&rendered, &page.source.description);
@@ -594,6 +594,7 @@ fn make_tags(site: &mut Site, base_url: &str, urls: &mut UrlRegistry) {
         .map(|(id, t)| (t.slug.clone(), id))
         .collect();
     for (page_id, page) in site.pages.iter_mut().enumerate() {
+        let page = Arc::make_mut(page);
         for name in &page.source.tags {
             let tag_id = id_by_slug[&slugify(name)];
             if !page.tags.contains(&tag_id) {
@@ -724,7 +725,7 @@ fn place_assets(
                 continue;
             };
             let relative = &asset.content_path[bundle.len() + 1..];
-            let page = &mut site.pages[page_id];
+            let page = Arc::make_mut(&mut site.pages[page_id]);
             page.assets.push(relative.to_string());
             copies.push(AssetCopy {
                 source: asset.source.clone(),

@@ -114,18 +114,20 @@ pub struct Alias {
 /// The whole site, ready to render.
 #[derive(Debug, Clone, Default)]
 pub struct Site {
-    pub pages: Vec<Page>,
+    /// Shared, like the maps below, so that the preview server can patch an edited page into
+    /// a copy of the model without copying every other page.
+    pub pages: Vec<Arc<Page>>,
     pub sections: Vec<Section>,
     /// Sorted by name, ignoring case.
     pub tags: Vec<Tag>,
     pub assets: Vec<AssetCopy>,
     pub aliases: Vec<Alias>,
     /// `tips/x.md` → page id.
-    pub page_by_content_path: HashMap<String, PageId>,
+    pub page_by_content_path: Arc<HashMap<String, PageId>>,
     /// `tips/_index.md` → section id.
-    pub section_by_content_path: HashMap<String, SectionId>,
+    pub section_by_content_path: Arc<HashMap<String, SectionId>>,
     /// `tips/x.md` or `tips/_index.md` → absolute URL.
-    pub permalinks: HashMap<String, String>,
+    pub permalinks: Arc<HashMap<String, String>>,
 }
 
 impl Site {
