@@ -372,6 +372,14 @@ fn tables_are_rendered() {
         })
         .collect();
     assert_eq!(rows, [["Facebook", "Adopt"], ["Mastodon", "Assess"]]);
+    // Keyboard users can scroll a wide table: it sits in a focusable, named region.
+    let regions = select(&html, "main .prose div.table-wrap");
+    assert_eq!(regions.len(), 1, "one region for the one table");
+    let region = regions[0].value();
+    assert_eq!(region.attr("tabindex"), Some("0"));
+    assert_eq!(region.attr("role"), Some("region"));
+    assert_eq!(region.attr("aria-label"), Some("Table"));
+    assert_eq!(select(&html, "main div.table-wrap > table").len(), 1);
 }
 
 #[test]
@@ -391,6 +399,15 @@ fn task_list_items_become_checkboxes() {
         boxes[1].value().attr("checked").is_none(),
         "[ ] is not checked"
     );
+    // The boxes cannot be ticked and have no label: screen readers hear words instead.
+    for input in &boxes {
+        assert_eq!(input.value().attr("aria-hidden"), Some("true"));
+    }
+    let words: Vec<String> = select(&html, "main li input[type=checkbox] + span.visually-hidden")
+        .iter()
+        .map(text)
+        .collect();
+    assert_eq!(words, ["Done:", "To do:"]);
 }
 
 #[test]

@@ -1,12 +1,16 @@
 //! Syntax highlighting of fenced code with syntect. The syntax and theme sets are loaded at
 //! most once per process, and only when a page actually has a fenced block with a language.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
-use syntect::highlighting::{Theme, ThemeSet};
-use syntect::html::{css_for_theme_with_class_style, ClassStyle, ClassedHTMLGenerator};
-use syntect::parsing::SyntaxSet;
+use syntect::highlighting::{Highlighter, Style, Theme, ThemeSet};
+use syntect::html::{
+    append_highlighted_html_for_styled_line, css_for_theme_with_class_style,
+    start_highlighted_html_snippet, ClassStyle, ClassedHTMLGenerator, IncludeBackground,
+};
+use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
 /// Class prefix for `highlight_theme = "css"`, so highlighting classes cannot clash with a theme's.
@@ -97,10 +101,10 @@ impl Highlighting {
         };
         match self.theme() {
             Some(theme) => {
-                match syntect::html::highlighted_html_for_string(code, syntaxes(), syntax, theme) {
+                match highlighted_html(code, syntax, theme) {
                     // syntect writes `<pre style="...">` and spans; add the `<code>` that
                     // HTML expects inside, carrying the language.
-                    Ok(html) => match html.find('>') {
+                    Some(html) => match html.find('>') {
                         Some(end) => {
                             let body = html[end + 1..]
                                 .trim_start_matches('\n')
@@ -113,7 +117,7 @@ impl Highlighting {
                         }
                         None => plain(code, &language_class),
                     },
-                    Err(_) => plain(code, &language_class),
+                    None => plain(code, &language_class),
                 }
             }
             None => {
@@ -134,6 +138,59 @@ impl Highlighting {
             }
         }
     }
+}
+
+/// What syntect's `highlighted_html_for_string` makes, with the style of each scope stack
+/// remembered. syntect resolves a style by matching every rule of the theme against the
+/// stack at every change of scope, which was most of the time spent highlighting; the same
+/// few hundred stacks come back in every block of a language.
+fn highlighted_html(code: &str, syntax: &SyntaxReference, theme: &'static Theme) -> Option<String> {
+    let highlighter = Highlighter::new(theme);
+    let (mut html, background) = start_highlighted_html_snippet(theme);
+    let mut parser = ParseState::new(syntax);
+    let mut stack = ScopeStack::new();
+    let mut regions: Vec<(Style, &str)> = Vec::new();
+    for line in LinesWithEndings::from(code) {
+        regions.clear();
+        let mut start = 0;
+        for (at, op) in parser.parse_line(line, syntaxes()).ok()? {
+            if at > start {
+                regions.push((style_for(&highlighter, theme, &stack), &line[start..at]));
+                start = at;
+            }
+            stack.apply(&op).ok()?;
+        }
+        if start < line.len() {
+            regions.push((style_for(&highlighter, theme, &stack), &line[start..]));
+        }
+        append_highlighted_html_for_styled_line(
+            &regions,
+            IncludeBackground::IfDifferent(background),
+            &mut html,
+        )
+        .ok()?;
+    }
+    html.push_str("</pre>\n");
+    Some(html)
+}
+
+/// The style of a scope stack in `theme`, remembered per thread (rendering runs on every core).
+fn style_for(highlighter: &Highlighter<'_>, theme: &'static Theme, stack: &ScopeStack) -> Style {
+    type Styles = HashMap<usize, HashMap<Vec<Scope>, Style>>;
+    thread_local! {
+        static STYLES: RefCell<Styles> = RefCell::new(HashMap::new());
+    }
+    // The themes are loaded once for the process, so a theme's address names it.
+    let theme_key = std::ptr::from_ref(theme) as usize;
+    STYLES.with_borrow_mut(|styles| {
+        let known = styles.entry(theme_key).or_default();
+        if let Some(style) = known.get(stack.as_slice()) {
+            return *style;
+        }
+        let style = highlighter.style_for_stack(stack.as_slice());
+        known.insert(stack.as_slice().to_vec(), style);
+        style
+    })
 }
 
 fn language_class(language: &str) -> String {
@@ -184,6 +241,52 @@ mod tests {
         let html = h.highlight("fn main() {}\n", "rust");
         assert!(html.contains("class=\"hl-"), "{html}");
         assert!(h.stylesheet().unwrap().contains(".hl-"));
+    }
+
+    /// The remembered styles change nothing: the HTML is what syntect makes by itself, for
+    /// several languages (each with nested scopes) and for every bundled theme, twice over so
+    /// that the second pass runs on remembered styles.
+    #[test]
+    fn inline_html_is_exactly_what_syntect_makes() {
+        let samples = [
+            (
+                "rust",
+                "/// Docs\nfn main() {\n    let x = \"a {}\";\n    println!(\"{x}\"); // done\n}\n",
+            ),
+            (
+                "python",
+                "def f(x):\n    '''Doc.'''\n    return [i * 2 for i in x if i]  # twice\n",
+            ),
+            (
+                "html",
+                "<!-- c -->\n<p class=\"a\">Hi &amp; <b>bye</b></p>\n<script>let a = 1;</script>\n",
+            ),
+            ("json", "{\"a\": [1, 2.5, true, null], \"b\": \"x\"}\n"),
+            (
+                "sh",
+                "for f in *.md; do echo \"$f\" | wc -l; done # count\n",
+            ),
+            (
+                "css",
+                "a:hover { color: #fff; margin: 0 auto !important; }\n",
+            ),
+        ];
+        for theme_name in themes().themes.keys() {
+            let theme = &themes().themes[theme_name];
+            for _ in 0..2 {
+                for (language, code) in samples {
+                    let syntax = syntaxes().find_syntax_by_token(language).unwrap();
+                    let expected =
+                        syntect::html::highlighted_html_for_string(code, syntaxes(), syntax, theme)
+                            .unwrap();
+                    assert_eq!(
+                        highlighted_html(code, syntax, theme).as_deref(),
+                        Some(expected.as_str()),
+                        "{language} in {theme_name}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]

@@ -92,6 +92,22 @@ fn parser_options(smart_punctuation: bool) -> Options {
     options
 }
 
+/// A table goes in a region that can be focused, so that keyboard users can scroll it
+/// sideways on a narrow screen (WCAG 2.2 AA, 2.1.1 and 1.4.10).
+const TABLE_WRAP_OPEN: &str =
+    r#"<div class="table-wrap" tabindex="0" role="region" aria-label="Table">"#;
+/// Task-list boxes, described in words for screen readers.
+const TASK_DONE: &str = concat!(
+    r#"<input disabled="" type="checkbox" checked="" aria-hidden="true"/>"#,
+    r#"<span class="visually-hidden">Done: </span>"#,
+    "\n"
+);
+const TASK_TO_DO: &str = concat!(
+    r#"<input disabled="" type="checkbox" aria-hidden="true"/>"#,
+    r#"<span class="visually-hidden">To do: </span>"#,
+    "\n"
+);
+
 /// A heading whose text is still being collected.
 struct OpenHeading<'a> {
     level: HeadingLevel,
@@ -252,6 +268,11 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 more_index = Some(events.len());
                 Event::Html(CowStr::Borrowed("<span id=\"continue-reading\"></span>\n"))
             }
+            // A task-list box has no label and cannot be ticked: hidden from screen readers,
+            // which read "Done:" or "To do:" instead.
+            Event::TaskListMarker(done) => {
+                Event::InlineHtml(CowStr::Borrowed(if done { TASK_DONE } else { TASK_TO_DO }))
+            }
             other => other,
         };
         match &event {
@@ -301,9 +322,17 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
             }
             _ => {}
         }
-        match heading.as_mut() {
-            Some(open) => open.events.push(event),
-            None => events.push(event),
+        let target = match heading.as_mut() {
+            Some(open) => &mut open.events,
+            None => &mut events,
+        };
+        let closes_table = matches!(event, Event::End(TagEnd::Table));
+        if matches!(event, Event::Start(Tag::Table(_))) {
+            target.push(Event::Html(CowStr::Borrowed(TABLE_WRAP_OPEN)));
+        }
+        target.push(event);
+        if closes_table {
+            target.push(Event::Html(CowStr::Borrowed("</div>\n")));
         }
     }
     if !problems.is_empty() {
@@ -570,6 +599,12 @@ mod tests {
         )
         .unwrap();
         assert!(r.html.contains("<table>"));
+        assert!(
+            r.html.starts_with(TABLE_WRAP_OPEN) && r.html.contains("</table>\n</div>\n"),
+            "a table is wrapped in a focusable region:\n{}",
+            r.html
+        );
+        assert!(r.html.contains(TASK_DONE), "{}", r.html);
         assert!(r.html.contains("<del>old</del>"));
         assert!(r.html.contains("“quoted”"));
         assert!(r.html.contains("type=\"checkbox\""));

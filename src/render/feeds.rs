@@ -195,22 +195,27 @@ pub fn render_feeds<'a>(
     config: &Config,
     targets: impl IntoIterator<Item = &'a FeedTarget>,
 ) -> Vec<OutputFile> {
-    let mut files = Vec::new();
-    for target in targets {
-        for &kind in &config.feeds.formats {
+    use rayon::prelude::*;
+    // A site has a feed per section and per tag in each format, each with whole pages: on
+    // every core, like the pages.
+    let jobs: Vec<(&FeedTarget, FeedKind)> = targets
+        .into_iter()
+        .flat_map(|target| config.feeds.formats.iter().map(move |&kind| (target, kind)))
+        .collect();
+    jobs.into_par_iter()
+        .map(|(target, kind)| {
             let url = format!("{}{}{}", config.base_url, target.dir, kind.file_name());
             let text = match kind {
                 FeedKind::Atom => atom_feed(site, config, target, &url),
                 FeedKind::Rss => rss_feed(site, config, target, &url),
                 FeedKind::Json => json_feed(site, config, target, &url),
             };
-            files.push(OutputFile {
+            OutputFile {
                 path: format!("{}{}", &target.dir[1..], kind.file_name()),
                 content: OutputContent::Bytes(text.into_bytes()),
-            });
-        }
-    }
-    files
+            }
+        })
+        .collect()
 }
 
 /// The page's HTML for a feed: in-page links (`#heading`, footnotes) made absolute, since
