@@ -531,6 +531,13 @@ fn data_toml_values_reach_templates() {
 }
 
 #[test]
+fn data_reaches_a_partial_that_a_page_template_includes() {
+    let site = site_templates();
+    let html = site.html("tips/special/index.html");
+    assert_eq!(text_of(&html, "#duty-lead"), "On duty: Priya Shah");
+}
+
+#[test]
 fn data_json_values_reach_templates() {
     let site = site_templates();
     let html = site.html("tips/uses-data/index.html");

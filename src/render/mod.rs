@@ -146,7 +146,6 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     };
     let mut base = Context::new();
     base.insert("config", config);
-    base.insert("data", data);
     base.insert("nav", &views.nav());
     let feed_targets = feeds::feed_targets(&site, config, |feed| scope.wants_feed(feed));
     let feed_index = FeedIndex::new(&feed_targets, config);
@@ -159,7 +158,7 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
-        .map(|job| render_job(*job, &site, &templates, &base, config, &feed_index))
+        .map(|job| render_job(*job, &site, &templates, &base, data, config, &feed_index))
         .collect();
     let mut files = OutputSet::default();
     for result in rendered {
@@ -330,6 +329,7 @@ fn render_job(
     site: &Site,
     templates: &Templates,
     base: &Context,
+    data: &Value,
     config: &Config,
     feed_index: &FeedIndex,
 ) -> Result<OutputFile, Diagnostic> {
@@ -402,6 +402,9 @@ fn render_job(
     context.insert("current_url", &format!("{}{path}", config.base_url));
     if !templates.sources.contains_key(&template) {
         return Err(missing_template(&template, job, site, source));
+    }
+    if templates.reads_data(&template) {
+        context.insert("data", data);
     }
     let html = templates
         .tera

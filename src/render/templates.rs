@@ -2,10 +2,12 @@
 //! default theme compiled into the binary), then the site's `templates/` overriding by name.
 //! Also turns Tera's errors into diagnostics that name the template file and line.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use include_dir::{include_dir, Dir};
+use regex::Regex;
 use tera::Tera;
 
 use crate::error::{display_path, Diagnostic};
@@ -36,6 +38,98 @@ pub struct TemplateSource {
 pub struct Templates {
     pub tera: Tera,
     pub sources: BTreeMap<String, TemplateSource>,
+    /// Templates that may read the `data` variable, themselves or through a template they
+    /// extend, import or include. Only their pages get `data` in their context: Tera copies
+    /// the whole context for each page, and `data/` can be large.
+    reads_data: BTreeSet<String>,
+}
+
+impl Templates {
+    /// Whether rendering `name` may read `data` (see [`Templates`]).
+    pub fn reads_data(&self, name: &str) -> bool {
+        self.reads_data.contains(name)
+    }
+}
+
+/// The templates that may read `data`, found by following every template's parents, macro
+/// files and includes to one whose tags mention `data`.
+fn templates_reading_data(
+    tera: &Tera,
+    sources: &BTreeMap<String, TemplateSource>,
+) -> BTreeSet<String> {
+    let uses: BTreeMap<&str, Vec<String>> = sources
+        .iter()
+        .map(|(name, source)| {
+            let mut used = included_templates(&source.text);
+            if let Ok(template) = tera.get_template(name) {
+                used.extend(template.parents.iter().cloned());
+                used.extend(
+                    template
+                        .imported_macro_files
+                        .iter()
+                        .map(|(file, _)| file.clone()),
+                );
+            }
+            (name.as_str(), used)
+        })
+        .collect();
+    let mut reading: BTreeSet<String> = sources
+        .iter()
+        .filter(|(_, source)| tags_mention_data(&source.text))
+        .map(|(name, _)| name.clone())
+        .collect();
+    // Spread to the templates that use a reading one, until nothing changes (this also ends
+    // on cycles).
+    loop {
+        let more: Vec<String> = uses
+            .iter()
+            .filter(|(name, used)| {
+                !reading.contains(**name) && used.iter().any(|u| reading.contains(u))
+            })
+            .map(|(name, _)| name.to_string())
+            .collect();
+        if more.is_empty() {
+            return reading;
+        }
+        reading.extend(more);
+    }
+}
+
+/// Tera tags (`{{ }}` and `{% %}`, not comments) of a template.
+fn template_tags(text: &str) -> impl Iterator<Item = &str> {
+    static TAG: OnceLock<Regex> = OnceLock::new();
+    TAG.get_or_init(|| Regex::new(r"(?s)\{\{.*?\}\}|\{%.*?%\}").expect("valid pattern"))
+        .find_iter(text)
+        .map(|m| m.as_str())
+}
+
+/// Whether a template's tags name the `data` variable (`data.team`, `data["team"]`), not a
+/// field such as `page.extra.data`. May say yes for the word in a string: that only costs
+/// a copy.
+fn tags_mention_data(text: &str) -> bool {
+    static DATA: OnceLock<Regex> = OnceLock::new();
+    let data = DATA.get_or_init(|| Regex::new(r"(^|[^.\w])data\b").expect("valid pattern"));
+    template_tags(text).any(|tag| data.is_match(tag))
+}
+
+/// The names a template's `{% include %}` tags name.
+fn included_templates(text: &str) -> Vec<String> {
+    static NAME: OnceLock<Regex> = OnceLock::new();
+    let name = NAME.get_or_init(|| Regex::new(r#""([^"]*)"|'([^']*)'"#).expect("valid pattern"));
+    template_tags(text)
+        .filter(|tag| {
+            tag.trim_start_matches("{%")
+                .trim_start_matches('-')
+                .trim_start()
+                .starts_with("include")
+        })
+        .flat_map(|tag| {
+            name.captures_iter(tag)
+                .filter_map(|c| c.get(1).or_else(|| c.get(2)))
+                .map(|m| m.as_str().to_string())
+                .collect::<Vec<_>>()
+        })
+        .collect()
 }
 
 /// Where the theme lives.
@@ -110,7 +204,12 @@ pub fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnos
     ) {
         return Err(vec![parse_error(&e, &sources)]);
     }
-    Ok(Templates { tera, sources })
+    let reads_data = templates_reading_data(&tera, &sources);
+    Ok(Templates {
+        tera,
+        sources,
+        reads_data,
+    })
 }
 
 fn read_template_folder(
@@ -262,4 +361,79 @@ pub fn render_error(
         d = d.hint("see docs/templates.md for the variables each template gets");
     }
     d
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn reading_data(templates: &[(&str, &str)]) -> BTreeSet<String> {
+        let sources: BTreeMap<String, TemplateSource> = templates
+            .iter()
+            .map(|(name, text)| {
+                let source = TemplateSource {
+                    text: text.to_string(),
+                    origin: PathBuf::from(name),
+                };
+                (name.to_string(), source)
+            })
+            .collect();
+        let mut tera = Tera::default();
+        tera.add_raw_templates(templates.iter().copied())
+            .expect("the test templates parse");
+        templates_reading_data(&tera, &sources)
+    }
+
+    #[test]
+    fn data_is_found_in_tags_only_and_not_as_a_field() {
+        assert!(tags_mention_data("{{ data.team.lead }}"));
+        assert!(tags_mention_data(
+            "{% for c in data[\"contacts\"] %}{% endfor %}"
+        ));
+        assert!(tags_mention_data("{%- set t = data -%}"));
+        assert!(!tags_mention_data(
+            "{# data is for later #}<div data-x=\"1\">data</div>"
+        ));
+        assert!(!tags_mention_data("{{ page.extra.data }} {{ metadata }}"));
+    }
+
+    #[test]
+    fn templates_that_extend_import_or_include_a_reader_read_data() {
+        let found = reading_data(&[
+            (
+                "base.html",
+                "<p>{{ data.team.lead }}</p>{% block content %}{% endblock %}",
+            ),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}{% block content %}x{% endblock %}",
+            ),
+            (
+                "macros.html",
+                "{% macro team() %}{{ data.team.size }}{% endmacro %}",
+            ),
+            (
+                "section.html",
+                "{% import \"macros.html\" as m %}{{ m::team() }}",
+            ),
+            ("team.html", "{{ data.team.office }}"),
+            ("card.html", "{% include \"team.html\" %}"),
+            (
+                "index.html",
+                "{%- include ['missing.html', 'card.html'] ignore missing -%}",
+            ),
+            ("404.html", "<p>Not found</p>{# data #}"),
+            ("plain.html", "{{ page.extra.data }}"),
+        ]);
+        let expected = [
+            "base.html",
+            "card.html",
+            "index.html",
+            "macros.html",
+            "page.html",
+            "section.html",
+            "team.html",
+        ];
+        assert_eq!(found, expected.iter().map(|s| s.to_string()).collect());
+    }
 }
