@@ -158,6 +158,8 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         .collect();
     let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
         .par_iter()
+        // Small pieces, so that a core that runs out of work can always take some.
+        .with_max_len(16)
         .map(|job| render_job(*job, &site, &templates, &base, data, config, &feed_index))
         .collect();
     let mut files = OutputSet::default();
@@ -272,15 +274,18 @@ impl OutputSet {
     }
 }
 
+/// Every file to render. Listings first: each lists many pages and takes as long as dozens
+/// of pages, and started last they would leave one core working alone at the end.
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+    let mut jobs = Vec::with_capacity(site.pages.len() + site.sections.len() + site.tags.len() + 2);
+    if !site.tags.is_empty() {
+        jobs.extend((0..site.tags.len()).map(Job::Tag));
+        jobs.push(Job::TagList);
+    }
     for (id, section) in site.sections.iter().enumerate() {
         jobs.extend((1..=section.pager_count()).map(|index| Job::Section(id, index)));
     }
-    if !site.tags.is_empty() {
-        jobs.push(Job::TagList);
-        jobs.extend((0..site.tags.len()).map(Job::Tag));
-    }
+    jobs.extend((0..site.pages.len()).map(Job::Page));
     jobs.push(Job::NotFound);
     jobs
 }
