@@ -214,25 +214,37 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     let _ = fs::remove_dir_all(&staging);
 
     // 1. Find what changed and stage it; any failure here leaves the site as it was.
-    let staged: Vec<Option<&OutputFile>> = files
+    //    The staging folder is flat (a file per number), so that it costs no folders to make
+    //    and remove.
+    fs::create_dir(&staging).map_err(|e| Error::io(&staging, e))?;
+    let staged: Vec<Option<(&OutputFile, PathBuf)>> = files
         .par_iter()
-        .map(|file| stage_if_changed(dir, &staging, file, existing.get(&file.path).copied()))
+        .enumerate()
+        .map(|(number, file)| {
+            let staged = staging.join(number.to_string());
+            let existing = existing.get(&file.path).copied();
+            Ok(stage_if_changed(dir, &staged, file, existing)?.map(|file| (file, staged)))
+        })
         .collect::<Result<_>>()
         .inspect_err(|_| {
             let _ = fs::remove_dir_all(&staging);
         })?;
-    let changed: Vec<&OutputFile> = staged.into_iter().flatten().collect();
+    let changed: Vec<(&OutputFile, PathBuf)> = staged.into_iter().flatten().collect();
 
-    // 2. Move staged files into place: a rename each, quick and unlikely to fail.
-    for file in &changed {
+    // 2. Move staged files into place: a rename each, quick and unlikely to fail. First
+    //    whatever stands in their way goes (one at a time: two files may share a folder),
+    //    then the moves run on every core (create_dir_all copes with another thread
+    //    making the same folder).
+    for (file, _) in &changed {
         clear_path_for(dir, &file.path, &existing)?;
+    }
+    changed.par_iter().try_for_each(|(file, staged)| {
         let target = dir.join(&file.path);
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        let from = staging.join(&file.path);
-        fs::rename(&from, &target).map_err(|e| Error::io(&target, e))?;
-    }
+        fs::rename(staged, &target).map_err(|e| Error::io(&target, e))
+    })?;
     let _ = fs::remove_dir_all(&staging);
 
     // 3. Remove what is no longer produced.
@@ -276,10 +288,10 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     })
 }
 
-/// Writes `file` under `staging` when its bytes differ from what is in `dir`.
+/// Writes `file` to `staged` when its bytes differ from what is in `dir`.
 fn stage_if_changed<'a>(
     dir: &Path,
-    staging: &Path,
+    staged: &Path,
     file: &'a OutputFile,
     existing: Option<Existing>,
 ) -> Result<Option<&'a OutputFile>> {
@@ -297,11 +309,7 @@ fn stage_if_changed<'a>(
             }
         }
     }
-    let target = staging.join(&file.path);
-    if let Some(parent) = target.parent() {
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-    }
-    fs::write(&target, &bytes).map_err(|e| Error::io(&target, e))?;
+    fs::write(staged, &bytes).map_err(|e| Error::io(dir.join(&file.path), e))?;
     Ok(Some(file))
 }
 
