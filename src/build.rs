@@ -31,6 +31,9 @@ pub struct BuildSettings {
 pub struct RenderedSite {
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
+    /// The data files, when a template shows data (their text is then published in part),
+    /// for the privacy rules; else none.
+    pub published_data: Vec<crate::data::DataText>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
     pub full: bool,
     /// How many pages' HTML was rendered.
@@ -92,7 +95,7 @@ enum Model<'a> {
 struct SiteAssets {
     /// Parsed, with no site functions registered (each build registers its own).
     templates: Templates,
-    data: Arc<serde_json::Value>,
+    data: Arc<crate::data::Data>,
     statics: Arc<Vec<OutputFile>>,
 }
 
@@ -199,7 +202,7 @@ fn render_site_with(
         config: &config,
         site: Arc::clone(&site),
         templates: assets.templates.clone(),
-        data: &assets.data,
+        data: &assets.data.value,
         statics: &assets.statics,
         scope: &scope,
     })
@@ -209,9 +212,15 @@ fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
+    let published_data = if assets.templates.any_read_data() {
+        assets.data.files.clone()
+    } else {
+        Vec::new()
+    };
     let rendered = RenderedSite {
         site,
         files,
+        published_data,
         full,
         rendered_pages,
     };
@@ -228,7 +237,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     };
     let allow = config.check.allow.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
-    let privacy_findings = personal_data(&rendered.site, &allow);
+    let privacy_findings = personal_data(&rendered.site, &rendered.published_data, &allow);
     if !settings.allow_privacy && !privacy_findings.is_empty() {
         return Err(Error::Site(
             privacy_findings.iter().map(privacy_problem).collect(),
@@ -611,10 +620,15 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.extra != b.extra
 }
 
-/// The privacy rules of `hub check`, run on every published page before anything is
-/// written: personal data must not reach the public because someone forgot to run the check.
-/// With `--allow-privacy` the site is published all the same, and the count is reported.
-fn personal_data(site: &Site, allow: &[String]) -> Vec<crate::check::Finding> {
+/// The privacy rules of `hub check`, run on every published page (and on the data files
+/// that templates show) before anything is written: personal data must not reach the public
+/// because someone forgot to run the check. With `--allow-privacy` the site is published all
+/// the same, and the count is reported.
+fn personal_data(
+    site: &Site,
+    data: &[crate::data::DataText],
+    allow: &[String],
+) -> Vec<crate::check::Finding> {
     use crate::check::{check_page_privacy, PageText};
     use rayon::prelude::*;
     let texts: Vec<(&Path, &str, usize)> = site
@@ -634,6 +648,7 @@ fn personal_data(site: &Site, allow: &[String]) -> Vec<crate::check::Finding> {
                 s.source.body_start,
             )
         }))
+        .chain(data.iter().map(|d| (d.path.as_path(), d.text.as_str(), 0)))
         .collect();
     texts
         .par_iter()

@@ -1,7 +1,9 @@
 //! `data/*.toml|json|csv`: loaded once per build and handed to every template as
 //! `data.<file stem>`. A CSV file becomes a list of rows, each a map from column heading to text.
+//! The texts are kept too: what templates show of them is published, so the privacy rules
+//! read them like pages.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
@@ -12,13 +14,33 @@ use crate::error::Diagnostic;
 /// The folder, inside the site root, that holds data files.
 pub const DATA_DIR: &str = "data";
 
+/// The data files: what templates see, and the texts as written.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// `data` in templates: an object with one entry per file.
+    pub value: Value,
+    pub files: Vec<DataText>,
+}
+
+/// One data file as written.
+#[derive(Debug, Clone)]
+pub struct DataText {
+    /// Relative to the site root, e.g. `data/team.toml`.
+    pub path: PathBuf,
+    pub text: String,
+}
+
 /// Reads every data file; problems in several files are reported together.
-pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
+pub fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
     let dir = root.join(DATA_DIR);
     let mut data = Map::new();
+    let mut files = Vec::new();
     let mut problems = Vec::new();
     if !dir.is_dir() {
-        return Ok(Value::Object(data));
+        return Ok(Data {
+            value: Value::Object(data),
+            files,
+        });
     }
     let entries = walkdir::WalkDir::new(&dir)
         .max_depth(1)
@@ -74,12 +96,16 @@ pub fn load(root: &Path) -> Result<Value, Vec<Diagnostic>> {
                     continue;
                 }
                 data.insert(name, value);
+                files.push(DataText { path: rel, text });
             }
             Err(d) => problems.push(d),
         }
     }
     if problems.is_empty() {
-        Ok(Value::Object(data))
+        Ok(Data {
+            value: Value::Object(data),
+            files,
+        })
     } else {
         Err(problems)
     }

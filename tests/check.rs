@@ -929,3 +929,99 @@ fn duplicate_urls_are_reported_under_their_rule() {
         .collect();
     assert_eq!(rules, ["links/duplicate-url"]);
 }
+
+// ---------------------------------------------------------------------------------------------
+// Data files: what templates show of data/ is published, so the privacy rules read it.
+
+/// A site whose page template shows `data.team`, with a phone number and an address in
+/// `data/team.toml` (lines 3 and 4) and an address in `data/rota.csv` (line 3).
+fn site_showing_data() -> TestSite {
+    TestSite::with_files(&[
+        ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n"),
+        ("content/team.md", "+++\ntitle = \"Our team\"\n+++\n\nWho we are.\n"),
+        (
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<p>{{ data.team.lead }}</p>{% endblock %}",
+        ),
+        (
+            "data/team.toml",
+            "# Who leads the team this year.\nlead = \"Priya Shah\"\nmobile = \"07700 900123\"\nemail = \"priya.shah@example.org\"\n",
+        ),
+        ("data/rota.csv", "day,who\nMonday,Sam Jones\nTuesday,alex.kerr@example.org\n"),
+    ])
+}
+
+#[test]
+fn build_refuses_personal_data_in_data_files_that_templates_show() {
+    let site = site_showing_data();
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "data/team.toml:3");
+    let err = stderr(&out);
+    for (location, rule) in [
+        ("data/team.toml:3:", "[privacy/phone]"),
+        ("data/team.toml:4:", "[privacy/email]"),
+        ("data/rota.csv:3:", "[privacy/email]"),
+    ] {
+        assert!(
+            err.lines()
+                .any(|l| l.contains(location) && l.contains(rule)),
+            "the build did not name {location} {rule}:\n{err}"
+        );
+    }
+    assert!(!site.path("public").exists(), "something was published");
+}
+
+#[test]
+fn check_reports_personal_data_in_data_files_that_templates_show() {
+    let site = site_showing_data();
+    let (out, found) = check_json(&site, &[]);
+    assert_eq!(out.status.code(), Some(1), "{}", show(&found));
+    let data_findings: Vec<(String, usize, String)> = triples(&found)
+        .into_iter()
+        .filter(|(file, _, _)| file.starts_with("data/"))
+        .collect();
+    assert_eq!(
+        data_findings,
+        [
+            ("data/rota.csv".to_string(), 3, "privacy/email".to_string()),
+            ("data/team.toml".to_string(), 3, "privacy/phone".to_string()),
+            ("data/team.toml".to_string(), 4, "privacy/email".to_string()),
+        ]
+    );
+}
+
+#[test]
+fn data_files_can_be_allowed_in_site_toml_or_with_a_toml_comment() {
+    let site = site_showing_data();
+    site.write(
+        "data/team.toml",
+        "lead = \"Priya Shah\"\n# hub:allow privacy/phone\nmobile = \"07700 900123\"\nemail = \"priya.shah@example.org\"\n",
+    );
+    site.write(
+        "site.toml",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n\n[check]\nallow = [\"priya.shah@example.org\", \"alex.kerr@example.org\"]\n",
+    );
+    site.build_ok(&[]);
+    assert!(site.output("team/index.html").contains("Priya Shah"));
+    let (out, found) = check_json(&site, &[]);
+    assert!(
+        found.iter().all(|f| !f.file.starts_with("data/")),
+        "{}",
+        show(&found)
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", show(&found));
+}
+
+#[test]
+fn data_files_that_no_template_shows_are_not_published_nor_refused() {
+    let site = site_showing_data();
+    std::fs::remove_file(site.path("templates/page.html")).unwrap();
+    site.build_ok(&[]);
+    assert!(!site.output("team/index.html").contains("07700"));
+    let (_, found) = check_json(&site, &[]);
+    assert!(
+        found.iter().all(|f| !f.file.starts_with("data/")),
+        "{}",
+        show(&found)
+    );
+}

@@ -112,7 +112,8 @@ pub fn check_page_privacy(page: &PageText<'_>, allow: &[String]) -> Vec<Finding>
 }
 
 /// True when the line before the finding (or its own line) says
-/// `<!-- hub:allow privacy -->` (a family) or `<!-- hub:allow privacy/email -->` (one rule).
+/// `<!-- hub:allow privacy -->` (a family) or `<!-- hub:allow privacy/email -->` (one rule);
+/// in a TOML data file, `# hub:allow privacy`.
 fn allowed_inline(lines: &[&str], finding: &Finding) -> bool {
     let candidates = [finding.line.checked_sub(2), finding.line.checked_sub(1)];
     candidates
@@ -120,10 +121,10 @@ fn allowed_inline(lines: &[&str], finding: &Finding) -> bool {
         .flatten()
         .filter_map(|i| lines.get(i))
         .any(|line| {
-            let Some(start) = line.find("<!-- hub:allow") else {
+            let Some(start) = line.find("hub:allow") else {
                 return false;
             };
-            let rest = &line[start + "<!-- hub:allow".len()..];
+            let rest = &line[start + "hub:allow".len()..];
             let names = rest.split("-->").next().unwrap_or_default();
             names
                 .split([' ', ','])
@@ -165,6 +166,9 @@ mod tests {
         assert!(allowed_inline(&lines, &finding(2, "language/officialese")));
         assert!(allowed_inline(&lines, &finding(2, "a11y/link-text")));
         assert!(!allowed_inline(&lines, &finding(2, "language/readability")));
+        let lines = vec!["# hub:allow privacy/email", "press = \"jo@example.org\""];
+        assert!(allowed_inline(&lines, &finding(2, "privacy/email")));
+        assert!(!allowed_inline(&lines, &finding(2, "privacy/phone")));
     }
 }
 
@@ -173,7 +177,7 @@ mod tests {
 pub struct CheckReport {
     /// Sorted by file, line and column.
     pub findings: Vec<Finding>,
-    /// Markdown files checked.
+    /// Files checked: Markdown, and the data files that templates show.
     pub files: usize,
 }
 
@@ -235,8 +239,19 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
         .collect();
     findings.extend(load_problems.iter().map(from_diagnostic));
 
+    let mut data_files = 0;
     match crate::build::render_site(root, config.clone(), false) {
         Ok(rendered) => {
+            // What templates show of data/ is published: the privacy rules read it too.
+            for data in &rendered.published_data {
+                let page = PageText {
+                    path: &data.path,
+                    text: &data.text,
+                    body_start: 0,
+                };
+                findings.extend(check_page_privacy(&page, &config.check.allow));
+            }
+            data_files = rendered.published_data.len();
             let targets = links::Targets::new(&config.base_url, &rendered.files);
             let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
                 pages.iter().map(|p| (p.path, p)).collect();
@@ -276,6 +291,6 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
     findings.dedup();
     Ok(CheckReport {
         findings,
-        files: sources.len(),
+        files: sources.len() + data_files,
     })
 }

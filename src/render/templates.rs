@@ -49,6 +49,11 @@ impl Templates {
     pub fn reads_data(&self, name: &str) -> bool {
         self.reads_data.contains(name)
     }
+
+    /// Whether any template may read `data`: if none does, nothing of `data/` is published.
+    pub fn any_read_data(&self) -> bool {
+        !self.reads_data.is_empty()
+    }
 }
 
 /// The templates that may read `data`, found by following every template's parents, macro
