@@ -31,9 +31,9 @@ pub struct BuildSettings {
 pub struct RenderedSite {
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
-    /// The data files, when a template shows data (their text is then published in part),
-    /// for the privacy rules; else none.
-    pub published_data: Vec<crate::data::DataText>,
+    /// The settings and data files whose values templates may show, for the privacy rules:
+    /// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
+    pub published_texts: Vec<crate::data::TextFile>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
     pub full: bool,
     /// How many pages' HTML was rendered.
@@ -212,15 +212,17 @@ fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    let published_data = if assets.templates.any_read_data() {
-        assets.data.files.clone()
-    } else {
-        Vec::new()
-    };
+    let mut published_texts = vec![crate::data::TextFile {
+        path: PathBuf::from(crate::config::CONFIG_FILE),
+        text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+    }];
+    if assets.templates.any_read_data() {
+        published_texts.extend(assets.data.files.iter().cloned());
+    }
     let rendered = RenderedSite {
         site,
         files,
-        published_data,
+        published_texts,
         full,
         rendered_pages,
     };
@@ -237,7 +239,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     };
     let allow = config.check.allow.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
-    let privacy_findings = personal_data(&rendered.site, &rendered.published_data, &allow);
+    let privacy_findings = personal_data(&rendered.site, &rendered.published_texts, &allow);
     if !settings.allow_privacy && !privacy_findings.is_empty() {
         return Err(Error::Site(
             privacy_findings.iter().map(privacy_problem).collect(),
@@ -620,13 +622,13 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.extra != b.extra
 }
 
-/// The privacy rules of `hub check`, run on every published page (and on the data files
-/// that templates show) before anything is written: personal data must not reach the public
+/// The privacy rules of `hub check`, run on every published page (and on site.toml and the
+/// data files that templates show) before anything is written: personal data must not reach the public
 /// because someone forgot to run the check. With `--allow-privacy` the site is published all
 /// the same, and the count is reported.
 fn personal_data(
     site: &Site,
-    data: &[crate::data::DataText],
+    settings_and_data: &[crate::data::TextFile],
     allow: &[String],
 ) -> Vec<crate::check::Finding> {
     use crate::check::{check_page_privacy, PageText};
@@ -648,7 +650,11 @@ fn personal_data(
                 s.source.body_start,
             )
         }))
-        .chain(data.iter().map(|d| (d.path.as_path(), d.text.as_str(), 0)))
+        .chain(
+            settings_and_data
+                .iter()
+                .map(|d| (d.path.as_path(), d.text.as_str(), 0)),
+        )
         .collect();
     texts
         .par_iter()

@@ -19,12 +19,12 @@ pub const DATA_DIR: &str = "data";
 pub struct Data {
     /// `data` in templates: an object with one entry per file.
     pub value: Value,
-    pub files: Vec<DataText>,
+    pub files: Vec<TextFile>,
 }
 
-/// One data file as written.
+/// A data file (or site.toml) as written.
 #[derive(Debug, Clone)]
-pub struct DataText {
+pub struct TextFile {
     /// Relative to the site root, e.g. `data/team.toml`.
     pub path: PathBuf,
     pub text: String,
@@ -96,7 +96,7 @@ pub fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
                     continue;
                 }
                 data.insert(name, value);
-                files.push(DataText { path: rel, text });
+                files.push(TextFile { path: rel, text });
             }
             Err(d) => problems.push(d),
         }

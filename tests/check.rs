@@ -170,6 +170,12 @@ fn summary_numbers(text: &str) -> (usize, usize, usize) {
     (n(1), n(2), n(3))
 }
 
+/// The files `hub check` reads in a site whose templates show no data: its Markdown files
+/// and site.toml.
+fn checked_files(site_root: &Path) -> usize {
+    markdown_files(&site_root.join("content")) + 1
+}
+
 /// The Markdown files of a folder, counted.
 fn markdown_files(dir: &Path) -> usize {
     walkdir::WalkDir::new(dir)
@@ -496,10 +502,7 @@ fn json_is_one_object_a_line_on_stdout_with_the_summary_on_stderr() {
     assert_eq!(text.lines().count(), found.len());
     assert_eq!(found.len(), EXPECTED.len());
     let (files, errors, warnings) = summary_numbers(&stderr(&out));
-    assert_eq!(
-        files,
-        markdown_files(&fixtures_dir().join(FIXTURE).join("content"))
-    );
+    assert_eq!(files, checked_files(&fixtures_dir().join(FIXTURE)));
     assert_eq!(
         errors,
         found.iter().filter(|f| f.severity == "error").count()
@@ -556,7 +559,7 @@ fn text_format_has_the_documented_line_shapes_and_summary() {
     // The same findings, in the same order, as the JSON format.
     assert_eq!(parsed, json);
     let (files, errors, warnings) = summary_numbers(last);
-    assert_eq!(files, markdown_files(&site.path("content")));
+    assert_eq!(files, checked_files(site.root()));
     assert_eq!(
         errors,
         json.iter().filter(|f| f.severity == "error").count()
@@ -650,7 +653,7 @@ fn a_clean_site_passes_strict_with_no_findings() {
     assert_success(&out);
     let text = stdout(&out);
     assert_eq!(text.lines().count(), 1, "only the summary:\n{text}");
-    assert_eq!(summary_numbers(&text), (2, 0, 0));
+    assert_eq!(summary_numbers(&text), (3, 0, 0), "two pages and site.toml");
 }
 
 #[test]
@@ -678,7 +681,7 @@ fn the_bundled_guide_passes_strict_with_no_findings() {
     assert!(found.is_empty(), "findings:\n{}", show(&found));
     assert_eq!(out.status.code(), Some(0), "stderr:\n{}", stderr(&out));
     let (files, errors, warnings) = summary_numbers(&stderr(&out));
-    assert_eq!(files, markdown_files(&repo().join("content")));
+    assert_eq!(files, checked_files(repo()));
     assert_eq!((errors, warnings), (0, 0));
 
     let out = site.hub(&["check", "--strict"]);
@@ -1024,4 +1027,34 @@ fn data_files_that_no_template_shows_are_not_published_nor_refused() {
         "{}",
         show(&found)
     );
+}
+
+#[test]
+fn build_and_check_read_site_toml_whose_values_templates_show() {
+    let site = TestSite::with_files(&[(
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
+    )]);
+    let settings = "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"Jo Bloggs, jo.bloggs@example.org\"\n\n[extra]\nhelpline = \"0300 123 4567\"\n";
+    site.write("site.toml", settings);
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "site.toml:3:");
+    assert!(stderr(&out).contains("[privacy/email]"), "{}", stderr(&out));
+    let (_, found) = check_json(&site, &[]);
+    assert_eq!(
+        triples(&found),
+        [
+            ("site.toml".to_string(), 3, "privacy/email".to_string()),
+            ("site.toml".to_string(), 6, "privacy/phone".to_string()),
+        ]
+    );
+
+    // Public on purpose: listed in `allow`, which is itself in site.toml and not a finding.
+    site.write(
+        "site.toml",
+        &format!("{settings}\n[check]\nallow = [\"jo.bloggs@example.org\", \"0300 123 4567\"]\n"),
+    );
+    site.build_ok(&[]);
+    let (out, found) = check_json(&site, &["--strict"]);
+    assert_eq!(out.status.code(), Some(0), "{}", show(&found));
 }

@@ -177,7 +177,7 @@ mod tests {
 pub struct CheckReport {
     /// Sorted by file, line and column.
     pub findings: Vec<Finding>,
-    /// Files checked: Markdown, and the data files that templates show.
+    /// Files checked: Markdown, site.toml, and the data files that templates show.
     pub files: usize,
 }
 
@@ -242,8 +242,9 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
     let mut data_files = 0;
     match crate::build::render_site(root, config.clone(), false) {
         Ok(rendered) => {
-            // What templates show of data/ is published: the privacy rules read it too.
-            for data in &rendered.published_data {
+            // What templates show of site.toml and data/ is published: the privacy rules
+            // read those files too.
+            for data in &rendered.published_texts {
                 let page = PageText {
                     path: &data.path,
                     text: &data.text,
@@ -251,7 +252,7 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
                 };
                 findings.extend(check_page_privacy(&page, &config.check.allow));
             }
-            data_files = rendered.published_data.len();
+            data_files = rendered.published_texts.len();
             let targets = links::Targets::new(&config.base_url, &rendered.files);
             let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
                 pages.iter().map(|p| (p.path, p)).collect();
