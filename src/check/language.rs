@@ -635,17 +635,34 @@ const SYLLABLE_EXCEPTIONS: &[(&str, usize)] = &[
 /// syllable (being, going). Words of up to three letters, numbers and anything else
 /// count as at least one.
 pub fn syllables(word: &str) -> usize {
-    let w: Vec<char> = word
+    // Counted for every word of every page: the letters go in a buffer on the stack, and
+    // only an unusually long word needs the heap.
+    let letters = word
         .chars()
         .filter(|c| c.is_alphabetic())
-        .flat_map(char::to_lowercase)
-        .collect();
-    let n = w.len();
+        .flat_map(char::to_lowercase);
+    let mut buffer = ['\0'; 32];
+    let mut long = Vec::new();
+    let mut n = 0;
+    for c in letters {
+        if n < buffer.len() {
+            buffer[n] = c;
+        } else {
+            if long.is_empty() {
+                long.extend_from_slice(&buffer);
+            }
+            long.push(c);
+        }
+        n += 1;
+    }
+    let w: &[char] = if long.is_empty() { &buffer[..n] } else { &long };
     if n <= 3 {
         return 1;
     }
-    let lower: String = w.iter().collect();
-    if let Some((_, count)) = SYLLABLE_EXCEPTIONS.iter().find(|(e, _)| *e == lower) {
+    if let Some((_, count)) = SYLLABLE_EXCEPTIONS
+        .iter()
+        .find(|(e, _)| e.chars().eq(w.iter().copied()))
+    {
         return *count;
     }
     let vowel = |i: usize| is_vowel(w[i]) && !(i == 0 && w[i] == 'y');
@@ -679,7 +696,10 @@ pub fn syllables(word: &str) -> usize {
     }
 
     if count > 1 {
-        let ends = |s: &str| lower.ends_with(s);
+        let ends = |s: &str| {
+            let tail = s.chars().count();
+            tail <= n && s.chars().eq(w[n - tail..].iter().copied())
+        };
         let at = |back: usize| n - back;
         if ends("e") {
             let consonant_le = ends("le") && consonant(at(3));

@@ -257,7 +257,7 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
             let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
                 pages.iter().map(|p| (p.path, p)).collect();
             let site = &rendered.site;
-            let located = site
+            let located: Vec<_> = site
                 .pages
                 .iter()
                 .map(|p| (&p.source.file, &p.permalink, Some(&p.source)))
@@ -265,22 +265,26 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
                     site.sections
                         .iter()
                         .map(|s| (&s.source.file, &s.permalink, None)),
-                );
-            for (file, permalink, source) in located {
-                let Some(page) = by_path.get(file.as_path()) else {
-                    continue;
-                };
-                let mut raw = links::check_markdown(page, permalink, &targets);
-                if let Some(source) = source {
-                    raw.extend(currency::check(page, source, today));
-                }
-                let lines: Vec<&str> = page.text.lines().collect();
-                findings.extend(
+                )
+                .collect();
+            let page_findings: Vec<Finding> = located
+                .par_iter()
+                .flat_map_iter(|&(file, permalink, source)| {
+                    let Some(page) = by_path.get(file.as_path()) else {
+                        return Vec::new();
+                    };
+                    let mut raw = links::check_markdown(page, permalink, &targets);
+                    if let Some(source) = source {
+                        raw.extend(currency::check(page, source, today));
+                    }
+                    let lines: Vec<&str> = page.text.lines().collect();
                     raw.into_iter()
                         .map(|r| Finding::place(page, r))
-                        .filter(|f| !allowed_inline(&lines, f)),
-                );
-            }
+                        .filter(|f| !allowed_inline(&lines, f))
+                        .collect()
+                })
+                .collect();
+            findings.extend(page_findings);
             findings.extend(links::check_templates(site, &rendered.files, &targets));
         }
         Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),
