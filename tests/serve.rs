@@ -1452,6 +1452,51 @@ fn a_broken_template_stays_reported_when_only_content_changes_next() {
 }
 
 #[test]
+fn saves_that_rename_a_temporary_file_into_place_are_shown_and_nothing_else() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
+    thread::sleep(Duration::from_millis(500));
+    let since = server.stdout_lines().len();
+    let page = site.path("content/tips/advice.md");
+
+    // Many editors: write a temporary file, then rename it over the page.
+    let first = unique("renamed-into-place");
+    let temporary = site.path("content/tips/advice.md.tmp");
+    fs::write(&temporary, format!("{good}\n{first}\n")).unwrap();
+    fs::rename(&temporary, &page).unwrap();
+    server.poll("/tips/advice/", "show the renamed save", |r| {
+        r.text().contains(&first)
+    });
+
+    // JetBrains editors: the old file is moved aside, the new one renamed in, the old removed.
+    thread::sleep(Duration::from_millis(500));
+    let second = unique("safe-write");
+    let new = site.path("content/tips/advice.md___jb_tmp___");
+    let old = site.path("content/tips/advice.md___jb_old___");
+    fs::write(&new, format!("{good}\n{second}\n")).unwrap();
+    fs::rename(&page, &old).unwrap();
+    fs::rename(&new, &page).unwrap();
+    fs::remove_file(&old).unwrap();
+    let reply = server.poll("/tips/advice/", "show the safe write", |r| {
+        r.text().contains(&second)
+    });
+    assert!(!reply.has_overlay(), "{}", server.transcript());
+
+    // The temporary files were never taken for content.
+    thread::sleep(Duration::from_millis(500));
+    let rebuilt = server.rebuilt_lines_since(since);
+    assert!(!rebuilt.is_empty());
+    for line in &rebuilt {
+        assert!(
+            line.ends_with("(content/tips/advice.md)"),
+            "a rebuild named another file: {line}\n{}",
+            server.transcript()
+        );
+    }
+}
+
+#[test]
 fn a_burst_of_twenty_saves_gives_one_or_two_rebuilds() {
     let site = serve_site();
     let server = Server::start(site.root(), &[]);

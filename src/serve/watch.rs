@@ -154,6 +154,9 @@ fn is_editor_noise(name: &str) -> bool {
             ".bak",
             ".part",
             ".crdownload",
+            // JetBrains editors' "safe write".
+            "___jb_tmp___",
+            "___jb_old___",
         ]
         .iter()
         .any(|ext| name.ends_with(ext))
@@ -273,7 +276,9 @@ mod tests {
                 "content/.x.md.swp",
                 "content/x.md~",
                 "target/debug/hub",
-                "content/4913"
+                "content/4913",
+                "content/tips/a.md___jb_tmp___",
+                "content/tips/a.md___jb_old___",
             ]),
             None
         );
