@@ -129,15 +129,18 @@ fn ends_cleanly(text: &str, end: usize) -> bool {
 /// after a match, scanning resumes at its end so one number is not reported twice. Anchored
 /// tries at each start (rather than one `find_iter`) mean a failed candidate never swallows
 /// the real number that follows it.
+///
+/// Numbers start with ASCII, so the text is walked byte by byte (every page is read twice
+/// this way before each build): an ASCII byte is always a whole character.
 fn scan(
     text: &str,
-    starts_here: impl Fn(char) -> bool,
+    starts_here: impl Fn(u8) -> bool,
     found_at: impl Fn(usize) -> Option<usize>,
 ) -> Vec<(usize, usize)> {
     let mut spans = Vec::new();
     let mut resume = 0;
-    for (start, c) in text.char_indices() {
-        if start < resume || !starts_here(c) || !starts_cleanly(text, start) {
+    for (start, &byte) in text.as_bytes().iter().enumerate() {
+        if start < resume || !starts_here(byte) || !starts_cleanly(text, start) {
             continue;
         }
         if let Some(end) = found_at(start) {
@@ -250,7 +253,7 @@ fn phone_at(text: &str, start: usize) -> Option<usize> {
 }
 
 fn phones(text: &str) -> Vec<Hit> {
-    scan(text, |c| matches!(c, '+' | '(' | '0'), |start| phone_at(text, start))
+    scan(text, |b| matches!(b, b'+' | b'(' | b'0'), |start| phone_at(text, start))
         .into_iter()
         .map(|(start, end)| {
             let found = &text[start..end];
@@ -312,7 +315,7 @@ fn nhs_at(text: &str, start: usize) -> Option<usize> {
 }
 
 fn nhs_numbers(text: &str) -> Vec<Hit> {
-    scan(text, |c| c.is_ascii_digit(), |start| nhs_at(text, start))
+    scan(text, |b| b.is_ascii_digit(), |start| nhs_at(text, start))
         .into_iter()
         .map(|(start, end)| {
             let found = &text[start..end];
