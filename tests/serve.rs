@@ -225,6 +225,22 @@ fn append(site: &TestSite, rel: &str, text: &str) {
     site.write(rel, &old);
 }
 
+/// Ctrl-C ends `hub serve` with status 0 and its `stopped` line.
+fn assert_stops_on_ctrl_c(server: &mut Server) {
+    let status = server.interrupt();
+    assert_eq!(
+        status.code(),
+        Some(0),
+        "Ctrl-C should exit with status 0, got {status}\n{}",
+        server.transcript()
+    );
+    assert!(
+        server.stdout_lines().iter().any(|l| l.trim() == "stopped"),
+        "no `stopped` line\n{}",
+        server.transcript()
+    );
+}
+
 /// A sentence no page contains by chance.
 fn unique(label: &str) -> String {
     let nanos = std::time::SystemTime::now()
@@ -1179,18 +1195,7 @@ fn ctrl_c_stops_promptly_and_leaves_nothing_behind() {
     let port = server.port;
     assert_eq!(server.get("/").status, 200);
 
-    let status = server.interrupt();
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "Ctrl-C should exit with status 0, got {status}\n{}",
-        server.transcript()
-    );
-    assert!(
-        server.stdout_lines().iter().any(|l| l.trim() == "stopped"),
-        "no `stopped` line\n{}",
-        server.transcript()
-    );
+    assert_stops_on_ctrl_c(&mut server);
     assert!(
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "port {port} still accepts connections after Ctrl-C"
@@ -1213,18 +1218,7 @@ fn ctrl_c_stops_promptly_with_event_streams_and_idle_connections_open() {
     let mut idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
     idle.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").unwrap();
 
-    let status = server.interrupt();
-    assert_eq!(
-        status.code(),
-        Some(0),
-        "Ctrl-C should exit with status 0, got {status}\n{}",
-        server.transcript()
-    );
-    assert!(
-        server.stdout_lines().iter().any(|l| l.trim() == "stopped"),
-        "no `stopped` line\n{}",
-        server.transcript()
-    );
+    assert_stops_on_ctrl_c(&mut server);
     drop(streams);
     drop(idle);
     assert!(!site.path("public").exists());
