@@ -116,35 +116,26 @@ pub fn feed_targets(
     }
     let limit = config.feeds.limit;
     let base = &config.base_url;
-    let mut add = |scope: FeedScope, title, description, dir, html_url, ids: Vec<PageId>| {
-        let pages = if wanted(scope) {
-            newest_dated(site, ids.into_iter(), limit)
-        } else if ids.iter().any(|&id| in_feeds(site, id)) {
-            Vec::new()
+    // A feed's newest entries when it is wanted, else an empty list that only says the feed
+    // exists; None when the subject has nothing dated to syndicate.
+    let entries = |scope: FeedScope, mut ids: &mut dyn Iterator<Item = PageId>| {
+        if wanted(scope) {
+            Some(newest_dated(site, ids, limit)).filter(|pages| !pages.is_empty())
         } else {
-            return;
-        };
-        if wanted(scope) && pages.is_empty() {
-            return;
+            (&mut ids).any(|id| in_feeds(site, id)).then(Vec::new)
         }
-        targets.push(FeedTarget {
-            scope,
-            title,
-            description,
-            dir,
-            html_url,
-            pages,
-        });
     };
     if site.sections[HOME].source.feed {
-        add(
-            FeedScope::Site,
-            config.title.clone(),
-            config.description.clone(),
-            "/".into(),
-            format!("{base}/"),
-            (0..site.pages.len()).collect(),
-        );
+        if let Some(pages) = entries(FeedScope::Site, &mut (0..site.pages.len())) {
+            targets.push(FeedTarget {
+                scope: FeedScope::Site,
+                title: config.title.clone(),
+                description: config.description.clone(),
+                dir: "/".into(),
+                html_url: format!("{base}/"),
+                pages,
+            });
+        }
     }
     for (id, section) in site.sections.iter().enumerate().skip(1) {
         if !section.source.feed {
@@ -152,24 +143,28 @@ pub fn feed_targets(
         }
         let mut ids = Vec::new();
         section_tree_pages(site, id, &mut ids);
-        add(
-            FeedScope::Section(id),
-            format!("{} — {}", section.source.title, config.title),
-            section.source.description.clone(),
-            section.path.clone(),
-            section.permalink.clone(),
-            ids,
-        );
+        if let Some(pages) = entries(FeedScope::Section(id), &mut ids.into_iter()) {
+            targets.push(FeedTarget {
+                scope: FeedScope::Section(id),
+                title: format!("{} — {}", section.source.title, config.title),
+                description: section.source.description.clone(),
+                dir: section.path.clone(),
+                html_url: section.permalink.clone(),
+                pages,
+            });
+        }
     }
     for (id, tag) in site.tags.iter().enumerate() {
-        add(
-            FeedScope::Tag(id),
-            format!("Tagged “{}” — {}", tag.name, config.title),
-            format!("Pages tagged “{}”", tag.name),
-            tag.path.clone(),
-            tag.permalink.clone(),
-            tag.pages.clone(),
-        );
+        if let Some(pages) = entries(FeedScope::Tag(id), &mut tag.pages.iter().copied()) {
+            targets.push(FeedTarget {
+                scope: FeedScope::Tag(id),
+                title: format!("Tagged “{}” — {}", tag.name, config.title),
+                description: format!("Pages tagged “{}”", tag.name),
+                dir: tag.path.clone(),
+                html_url: tag.permalink.clone(),
+                pages,
+            });
+        }
     }
     targets
 }
