@@ -31,9 +31,8 @@ pub struct BuildSettings {
 pub struct RenderedSite {
     pub site: Arc<Site>,
     pub files: Vec<OutputFile>,
-    /// The settings and data files whose values templates may show, for the privacy rules:
-    /// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
-    pub published_texts: Vec<crate::data::TextFile>,
+    /// The data files, when a template reads `data` (and so publishes some of it); else None.
+    pub shown_data: Option<Arc<crate::data::Data>>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
     pub full: bool,
     /// How many pages' HTML was rendered.
@@ -212,17 +211,14 @@ fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    let mut published_texts = vec![crate::data::TextFile {
-        path: PathBuf::from(crate::config::CONFIG_FILE),
-        text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-    }];
-    if assets.templates.any_read_data() {
-        published_texts.extend(assets.data.files.iter().cloned());
-    }
+    let shown_data = assets
+        .templates
+        .any_read_data()
+        .then(|| Arc::clone(&assets.data));
     let rendered = RenderedSite {
         site,
         files,
-        published_texts,
+        shown_data,
         full,
         rendered_pages,
     };
@@ -239,7 +235,8 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     };
     let allow = config.check.allow.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
-    let privacy_findings = personal_data(&rendered.site, &rendered.published_texts, &allow);
+    let settings_and_data = published_texts(&settings.root, rendered.shown_data.as_deref());
+    let privacy_findings = personal_data(&rendered.site, &settings_and_data, &allow);
     if !settings.allow_privacy && !privacy_findings.is_empty() {
         return Err(Error::Site(
             privacy_findings.iter().map(privacy_problem).collect(),
@@ -620,6 +617,20 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.weight != b.weight
         || a.image != b.image
         || a.extra != b.extra
+}
+
+/// The settings and data files whose values templates may show, for the privacy rules:
+/// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
+pub fn published_texts(
+    root: &Path,
+    shown_data: Option<&crate::data::Data>,
+) -> Vec<crate::data::TextFile> {
+    let settings = crate::data::TextFile {
+        path: PathBuf::from(crate::config::CONFIG_FILE),
+        text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+    };
+    let data = shown_data.into_iter().flat_map(|data| &data.files);
+    std::iter::once(settings).chain(data.cloned()).collect()
 }
 
 /// The privacy rules of `hub check`, run on every published page (and on site.toml and the

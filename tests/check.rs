@@ -1058,3 +1058,28 @@ fn build_and_check_read_site_toml_whose_values_templates_show() {
     let (out, found) = check_json(&site, &["--strict"]);
     assert_eq!(out.status.code(), Some(0), "{}", show(&found));
 }
+
+#[test]
+fn check_reads_site_toml_even_when_the_build_fails() {
+    let site = TestSite::with_files(&[(
+        "content/_index.md",
+        "+++\ntitle = \"Home\"\n+++\n\nSee [the tips](@/tips/missing.md).\n",
+    )]);
+    site.write(
+        "site.toml",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"jo.bloggs@example.org\"\n",
+    );
+    let (out, found) = check_json(&site, &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let rules: Vec<(String, usize, String)> = triples(&found);
+    assert!(
+        rules.contains(&("site.toml".to_string(), 3, "privacy/email".to_string())),
+        "{}",
+        show(&found)
+    );
+    assert!(
+        rules.iter().any(|(file, _, _)| file == "content/_index.md"),
+        "the broken link is reported too: {}",
+        show(&found)
+    );
+}

@@ -239,20 +239,10 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
         .collect();
     findings.extend(load_problems.iter().map(from_diagnostic));
 
-    let mut data_files = 0;
+    let mut shown_data = None;
     match crate::build::render_site(root, config.clone(), false) {
         Ok(rendered) => {
-            // What templates show of site.toml and data/ is published: the privacy rules
-            // read those files too.
-            for data in &rendered.published_texts {
-                let page = PageText {
-                    path: &data.path,
-                    text: &data.text,
-                    body_start: 0,
-                };
-                findings.extend(check_page_privacy(&page, &config.check.allow));
-            }
-            data_files = rendered.published_texts.len();
+            shown_data = rendered.shown_data.clone();
             let targets = links::Targets::new(&config.base_url, &rendered.files);
             let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
                 pages.iter().map(|p| (p.path, p)).collect();
@@ -290,12 +280,23 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
         Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),
         Err(other) => return Err(other),
     }
+    // What templates show of site.toml and data/ is published: the privacy rules read
+    // those files too (site.toml even when the build failed).
+    let settings_and_data = crate::build::published_texts(root, shown_data.as_deref());
+    for file in &settings_and_data {
+        let page = PageText {
+            path: &file.path,
+            text: &file.text,
+            body_start: 0,
+        };
+        findings.extend(check_page_privacy(&page, &config.check.allow));
+    }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
     findings.dedup();
     Ok(CheckReport {
         findings,
-        files: sources.len() + data_files,
+        files: sources.len() + settings_and_data.len(),
     })
 }
