@@ -54,44 +54,38 @@ fn link_with_text<'a>(html: &'a Html, link_text: &str) -> ElementRef<'a> {
 // Sorting: a = "Charlie" 2026-11-02 weight 2; b = "Alpha" 2026-11-03 weight 3;
 //          c = "Bravo" 2026-11-01 weight 1.
 
+/// The features site's `section` lists its pages (by slug) in this order.
+fn assert_section_lists(section: &str, slugs: &[&str]) {
+    let html = features().html(&format!("{section}/index.html"));
+    let expected: Vec<String> = slugs
+        .iter()
+        .map(|slug| format!("/{section}/{slug}/"))
+        .collect();
+    let expected: Vec<&str> = expected.iter().map(String::as_str).collect();
+    assert_eq!(
+        listed_pages(&html, &format!("/{section}/")),
+        urls(&expected)
+    );
+}
+
 #[test]
 fn section_sort_by_date_lists_newest_first() {
-    let site = features();
-    let html = site.html("sort-date/index.html");
-    assert_eq!(
-        listed_pages(&html, "/sort-date/"),
-        urls(&["/sort-date/b/", "/sort-date/a/", "/sort-date/c/"])
-    );
+    assert_section_lists("sort-date", &["b", "a", "c"]);
 }
 
 #[test]
 fn section_sort_by_weight_lists_lightest_first() {
-    let site = features();
-    let html = site.html("sort-weight/index.html");
-    assert_eq!(
-        listed_pages(&html, "/sort-weight/"),
-        urls(&["/sort-weight/c/", "/sort-weight/a/", "/sort-weight/b/"])
-    );
+    assert_section_lists("sort-weight", &["c", "a", "b"]);
 }
 
 #[test]
 fn section_sort_by_title_lists_alphabetically() {
-    let site = features();
-    let html = site.html("sort-title/index.html");
-    assert_eq!(
-        listed_pages(&html, "/sort-title/"),
-        urls(&["/sort-title/b/", "/sort-title/c/", "/sort-title/a/"])
-    );
+    assert_section_lists("sort-title", &["b", "c", "a"]);
 }
 
 #[test]
 fn section_sort_by_none_keeps_file_order() {
-    let site = features();
-    let html = site.html("sort-none/index.html");
-    assert_eq!(
-        listed_pages(&html, "/sort-none/"),
-        urls(&["/sort-none/a/", "/sort-none/b/", "/sort-none/c/"])
-    );
+    assert_section_lists("sort-none", &["a", "b", "c"]);
 }
 
 // ---------------------------------------------------------------------------------------------
