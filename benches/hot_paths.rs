@@ -60,6 +60,7 @@ fn markdown_one_page(bencher: divan::Bencher, highlight_classes: bool) {
         "https://e.org/policies/moderation/".to_string(),
     );
     let drafts = HashSet::new();
+    let asset_paths = HashMap::new();
     let highlighting = if highlight_classes {
         Highlighting::Classes
     } else {
@@ -73,7 +74,9 @@ fn markdown_one_page(bencher: divan::Bencher, highlight_classes: bool) {
                 body_line_offset: 8,
                 permalink: "https://e.org/tips/a/",
                 base_url: "https://e.org",
+                content_path: "tips/a.md",
                 permalinks: &permalinks,
+                asset_paths: &asset_paths,
                 drafts: &drafts,
                 smart_punctuation: true,
                 highlighting: &highlighting,

@@ -234,13 +234,16 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)?,
     };
     let allow = config.check.allow.clone();
+    let base_url = config.base_url.clone();
     let rendered = render_site(&settings.root, config, settings.drafts)?;
+    let mut problems = broken_content_links(&rendered.site, &base_url, &rendered.files, None);
     let settings_and_data = published_texts(&settings.root, rendered.shown_data.as_deref());
     let privacy_findings = personal_data(&rendered.site, &settings_and_data, &allow);
-    if !settings.allow_privacy && !privacy_findings.is_empty() {
-        return Err(Error::Site(
-            privacy_findings.iter().map(privacy_problem).collect(),
-        ));
+    if !settings.allow_privacy {
+        problems.extend(privacy_findings.iter().map(privacy_problem));
+    }
+    if !problems.is_empty() {
+        return Err(Error::Site(problems));
     }
     let rendered_at = started.elapsed();
     let stats = output::write(&output_dir, &rendered.files)?;
@@ -368,6 +371,7 @@ impl Session {
             })
             .flatten();
         let assets = reusable.and_then(|last| last.assets.clone());
+        let base_url = config.base_url.clone();
         let (rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
@@ -415,6 +419,24 @@ impl Session {
                 true,
             ),
         };
+        // Links are checked against every file of the site; after a partial build, only the
+        // edited pages' links can have changed.
+        let edited: Option<HashSet<crate::site::PageId>> = (!full).then(|| {
+            changed
+                .iter()
+                .filter_map(|path| path.strip_prefix("content/"))
+                .filter_map(|path| rendered.site.page_by_content_path.get(path).copied())
+                .collect()
+        });
+        let broken = broken_content_links(
+            &rendered.site,
+            &base_url,
+            files.values().map(|f| f.as_ref()),
+            edited.as_ref(),
+        );
+        if !broken.is_empty() {
+            return Err(Error::Site(broken));
+        }
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
         let rendered_pages = if full { pages } else { rendered.rendered_pages };
@@ -474,12 +496,17 @@ impl Session {
                 body_line_offset: source.body_line_offset,
                 permalink: &old.permalink,
                 base_url: &config.base_url,
+                content_path: &source.content_path,
                 permalinks: &previous.permalinks,
+                asset_paths: &previous.asset_paths,
                 drafts: &no_drafts,
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
             };
-            let rendered = crate::markdown::render(source.body(), &context).ok()?;
+            let (rendered, problems) = crate::markdown::render(source.body(), &context);
+            if !problems.is_empty() {
+                return None;
+            }
             let summary = crate::site::summary_html(&rendered, &source.description);
             let page = Page {
                 source: Arc::new(source),
@@ -678,6 +705,27 @@ fn personal_data(
                 },
                 allow,
             )
+        })
+        .collect()
+}
+
+/// Links and images written in the content (and pages' `image`) that lead to no file the
+/// build made, or to a heading that does not exist: broken on the published site, so they
+/// stop the build as a broken `@/` link does. `only`: check these pages' links alone.
+pub fn broken_content_links<'a>(
+    site: &Site,
+    base_url: &'a str,
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    only: Option<&HashSet<crate::site::PageId>>,
+) -> Vec<Diagnostic> {
+    let targets = crate::check::links::Targets::new(base_url, files);
+    crate::check::links::site_link_findings(site, &targets, only, true)
+        .into_iter()
+        .map(|f| {
+            Diagnostic::new(&f.file, f.message)
+                .rule(f.rule)
+                .at(f.line, Some(f.column))
+                .hint(f.fix)
         })
         .collect()
 }

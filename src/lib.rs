@@ -14,6 +14,7 @@ pub mod render;
 pub mod scaffold;
 pub mod serve;
 pub mod site;
+pub mod suggest;
 
 use std::path::{Path, PathBuf};
 

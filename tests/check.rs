@@ -772,7 +772,34 @@ fn build_of_the_fixture_names_each_privacy_finding_and_only_those() {
         );
     }
     assert!(!site.path("public").exists(), "something was published");
-    site.build_ok(&["--allow-privacy"]);
+    // The broken links in the content are broken on the published site too: with the
+    // privacy findings allowed, they alone (and each of them) still stop the build.
+    let out = site.hub(&["build", "--allow-privacy"]);
+    assert_eq!(out.status.code(), Some(1), "stderr:\n{}", stderr(&out));
+    let err = stderr(&out);
+    let broken: Vec<&Expected> = EXPECTED
+        .iter()
+        .filter(|e| e.rule.starts_with("links/") && e.rule != "links/malformed")
+        .filter(|e| e.file == LINKS)
+        .collect();
+    assert_eq!(broken.len(), 4);
+    for e in &broken {
+        let At::Text(needle) = e.at else {
+            continue;
+        };
+        let (line, column) = position_in(&fixture_text(e.file), needle, e.file);
+        let location = format!("error: {}:{line}:{column}: ", e.file);
+        assert!(
+            err.lines().any(|l| l.starts_with(&location)),
+            "build did not stop at {location}:\n{err}"
+        );
+    }
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("error: ")).count(),
+        broken.len(),
+        "only the broken links stop the build:\n{err}"
+    );
+    assert!(!site.path("public").exists(), "something was published");
 }
 
 #[test]

@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::LazyLock;
 
-use pulldown_cmark::{Event, Options, Parser, Tag};
 use regex::Regex;
 
-use super::{Finding, PageText, RawFinding, Severity};
+use super::{Finding, Severity};
+use crate::markdown::WrittenLink;
 use crate::output::{OutputContent, OutputFile};
 use crate::site::Site;
 
@@ -42,10 +42,10 @@ enum Destination {
 
 impl<'a> Targets<'a> {
     /// Indexes the built files.
-    pub fn new(base_url: &'a str, files: &'a [OutputFile]) -> Targets<'a> {
+    pub fn new(base_url: &'a str, files: impl IntoIterator<Item = &'a OutputFile>) -> Targets<'a> {
         Targets {
             base_url,
-            files: files.iter().map(|f| (f.path.as_str(), f)).collect(),
+            files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(),
             ids: Default::default(),
         }
     }
@@ -194,38 +194,271 @@ fn attribute_urls(html: &str) -> impl Iterator<Item = String> + '_ {
     })
 }
 
-/// Links and images written in a page's Markdown, checked where they are written.
-pub fn check_markdown(
-    page: &PageText<'_>,
-    page_url: &str,
+/// A link in a page's Markdown (or its front matter `image`) that leads nowhere.
+pub struct ContentLinkProblem {
+    /// Byte offset in the file's whole text.
+    pub offset: usize,
+    pub rule: &'static str,
+    pub message: String,
+    pub fix: String,
+    /// Only `hub check` reports it: an external address that is badly written. Everything
+    /// else is broken on the published site, so `hub build` refuses it.
+    pub check_only: bool,
+}
+
+/// A page or section whose written links are checked.
+pub struct LinkSource<'s> {
+    pub file: &'s std::path::Path,
+    /// Content path, `posts/why-i-post.md`.
+    pub content_path: &'s str,
+    pub text: &'s str,
+    pub body_start: usize,
+    pub permalink: &'s str,
+    pub links: &'s [WrittenLink],
+    /// The front matter's `image`: as written and as published.
+    pub image: Option<(&'s str, &'s str)>,
+}
+
+/// Every plain link, image and front matter `image` of `source` that leads to no file of the
+/// site (or to a heading its page does not have), or is badly written.
+pub fn content_link_problems(
+    source: &LinkSource<'_>,
     targets: &Targets<'_>,
-) -> Vec<RawFinding> {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS;
-    let mut findings = Vec::new();
-    for (event, range) in Parser::new_ext(page.body(), options).into_offset_iter() {
-        let (url, is_image) = match &event {
-            Event::Start(Tag::Link { dest_url, .. }) => (dest_url, false),
-            Event::Start(Tag::Image { dest_url, .. }) => (dest_url, true),
-            _ => continue,
-        };
-        // `@/` links were checked by the build itself.
-        if url.starts_with("@/") {
+) -> Vec<ContentLinkProblem> {
+    let mut found = Vec::new();
+    for link in source.links {
+        let Some(problem) = targets.written_problem(link, source) else {
             continue;
-        }
-        if let Some((rule, message, fix)) = targets.problem(url, page_url, is_image) {
-            findings.push(RawFinding {
-                offset: page.body_start + range.start,
-                rule,
-                severity: Severity::Error,
-                message,
-                fix,
-            });
+        };
+        found.push(ContentLinkProblem {
+            offset: source.body_start + link.offset,
+            ..problem
+        });
+    }
+    if let Some((written, published)) = source.image {
+        let link = WrittenLink {
+            written: written.to_string(),
+            published: published.to_string(),
+            offset: 0,
+            is_image: true,
+        };
+        if let Some(mut problem) = targets.written_problem(&link, source) {
+            problem.offset = crate::error::find_key(source.text, "image")
+                .map_or(0, |(line, column)| offset_of(source.text, line, column));
+            problem.message = format!("the page's `image` ({written}) is not in the site");
+            found.push(problem);
         }
     }
-    findings
+    found
+}
+
+/// The link findings of every page and section of `site` (of `only` these pages, when
+/// given), placed on their lines; `for_build` leaves out what only `hub check` reports.
+pub fn site_link_findings(
+    site: &Site,
+    targets: &Targets<'_>,
+    only: Option<&HashSet<crate::site::PageId>>,
+    for_build: bool,
+) -> Vec<Finding> {
+    use rayon::prelude::*;
+    let pages = site
+        .pages
+        .iter()
+        .enumerate()
+        .filter(|(id, _)| only.is_none_or(|only| only.contains(id)))
+        .map(|(_, p)| LinkSource {
+            file: &p.source.file,
+            content_path: &p.source.content_path,
+            text: &p.source.text,
+            body_start: p.source.body_start,
+            permalink: &p.permalink,
+            links: &p.rendered.links,
+            image: p.source.image.as_deref().zip(p.image_url.as_deref()),
+        });
+    let sections = site
+        .sections
+        .iter()
+        .filter(|_| only.is_none())
+        .map(|s| LinkSource {
+            file: &s.source.file,
+            content_path: &s.source.content_path,
+            text: &s.source.text,
+            body_start: s.source.body_start,
+            permalink: &s.permalink,
+            links: &s.rendered.links,
+            image: None,
+        });
+    let sources: Vec<LinkSource<'_>> = pages.chain(sections).collect();
+    sources
+        .par_iter()
+        .flat_map_iter(|source| {
+            let problems = content_link_problems(source, targets);
+            if problems.is_empty() {
+                return Vec::new();
+            }
+            let page = super::PageText {
+                path: source.file,
+                text: source.text,
+                body_start: source.body_start,
+            };
+            let lines: Vec<&str> = source.text.lines().collect();
+            problems
+                .into_iter()
+                .filter(|p| !(for_build && p.check_only))
+                .map(|p| {
+                    let raw = super::RawFinding {
+                        offset: p.offset,
+                        rule: p.rule,
+                        severity: Severity::Error,
+                        message: p.message,
+                        fix: p.fix,
+                    };
+                    Finding::place(&page, raw)
+                })
+                .filter(|f| !super::allowed_inline(&lines, f))
+                .collect()
+        })
+        .collect()
+}
+
+/// Byte offset of 1-based `line` and `column` (in characters).
+fn offset_of(text: &str, line: usize, column: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    let in_line = text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(0, |(i, _)| i);
+    start + in_line
+}
+
+impl Targets<'_> {
+    /// The problem with a link written in a page, with a fix that speaks of the page's files.
+    fn written_problem(
+        &self,
+        link: &WrittenLink,
+        source: &LinkSource<'_>,
+    ) -> Option<ContentLinkProblem> {
+        // How it is written decides whether it is ours to check; where it was published
+        // decides where it leads (a file beside the page is published in its folder).
+        let path = match self.destination(&link.written, source.permalink) {
+            Destination::Elsewhere => return None,
+            Destination::Malformed => {
+                let (rule, message, fix) = self.problem(&link.written, source.permalink, false)?;
+                return Some(ContentLinkProblem {
+                    offset: 0,
+                    rule,
+                    message,
+                    fix,
+                    check_only: true,
+                });
+            }
+            Destination::Internal(..) => {
+                match self.destination(&link.published, source.permalink) {
+                    Destination::Internal(path, fragment) => (path, fragment),
+                    _ => return None,
+                }
+            }
+        };
+        let (rule, message, fix) =
+            self.problem(&link.published, source.permalink, link.is_image)?;
+        let fix = match rule {
+            "links/missing-file" => self.missing_file_fix(link, &path.0, source),
+            "links/broken" => self.missing_page_fix(&path.0),
+            "links/anchor" => self
+                .missing_id_fix(&path.0, path.1.as_deref())
+                .unwrap_or(fix),
+            _ => fix,
+        };
+        let message = match rule {
+            "links/missing-file" if link.is_image => {
+                format!("image {} is not in the site", link.written)
+            }
+            "links/missing-file" => {
+                format!("link to {}, a file the site does not have", link.written)
+            }
+            "links/broken" => format!("link to {}, a page the site does not have", link.written),
+            "links/anchor" => format!(
+                "link to {}: that page has no heading #{}",
+                link.written,
+                path.1.as_deref().unwrap_or_default()
+            ),
+            _ => message,
+        };
+        Some(ContentLinkProblem {
+            offset: 0,
+            rule,
+            message,
+            fix,
+            check_only: false,
+        })
+    }
+
+    /// Where to put a missing file, or the file with that name that the site does have.
+    fn missing_file_fix(&self, link: &WrittenLink, path: &str, source: &LinkSource<'_>) -> String {
+        let name = path.rsplit('/').next().unwrap_or(path);
+        let same_name: Vec<&str> = self
+            .files
+            .keys()
+            .filter(|file| file.rsplit('/').next() == Some(name))
+            .copied()
+            .collect();
+        if let [only] = same_name.as_slice() {
+            return format!("did you mean /{only}? The site has a file of that name there");
+        }
+        let folder = match source.content_path.rsplit_once('/') {
+            Some((folder, _)) => format!("content/{folder}/"),
+            None => "content/".to_string(),
+        };
+        if link.written.starts_with('/') || link.written.starts_with(self.base_url) {
+            let folder = path
+                .trim_start_matches('/')
+                .rsplit_once('/')
+                .map_or(String::new(), |(dir, _)| format!("{dir}/"));
+            format!("put {name} in static/{folder}, or correct the address")
+        } else {
+            format!(
+                "put {name} in {folder}, next to {}, or in static/ and write the address as /{name}",
+                source.content_path.rsplit('/').next().unwrap_or(source.content_path)
+            )
+        }
+    }
+
+    /// "Did you mean" the id closest to a missing `#fragment` of the page at `path`.
+    fn missing_id_fix(&self, path: &str, fragment: Option<&str>) -> Option<String> {
+        let file = self.file_for(path)?;
+        let cache = self.ids.lock().ok()?;
+        let ids = cache.get(&file.path)?;
+        let guess = crate::suggest::closest(fragment?, ids.iter().map(String::as_str))?;
+        Some(format!(
+            "did you mean #{guess}? A heading's id is its text in lower case, with - for spaces"
+        ))
+    }
+
+    /// The page address closest to a missing one, and the safer way to link to pages.
+    fn missing_page_fix(&self, path: &str) -> String {
+        let wanted = path.trim_start_matches('/');
+        let wanted_file = if wanted.is_empty() || wanted.ends_with('/') {
+            format!("{wanted}index.html")
+        } else {
+            format!("{wanted}/index.html")
+        };
+        let pages = self
+            .files
+            .keys()
+            .copied()
+            .filter(|file| file.ends_with("index.html"));
+        match crate::suggest::closest(&wanted_file, pages) {
+            Some(guess) => format!(
+                "did you mean /{}? Links written @/ and the page's file (@/tips/facebook.md) are checked and kept right by hub",
+                guess.trim_end_matches("index.html")
+            ),
+            None => "correct the address, or link to the page with @/ and its file's path inside content/ (e.g. @/tips/facebook.md)".into(),
+        }
+    }
 }
 
 /// Links the templates add around the content (navigation, tags, feeds, share links), over

@@ -247,34 +247,23 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
             let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
                 pages.iter().map(|p| (p.path, p)).collect();
             let site = &rendered.site;
-            let located: Vec<_> = site
+            let page_findings: Vec<Finding> = site
                 .pages
-                .iter()
-                .map(|p| (&p.source.file, &p.permalink, Some(&p.source)))
-                .chain(
-                    site.sections
-                        .iter()
-                        .map(|s| (&s.source.file, &s.permalink, None)),
-                )
-                .collect();
-            let page_findings: Vec<Finding> = located
                 .par_iter()
-                .flat_map_iter(|&(file, permalink, source)| {
-                    let Some(page) = by_path.get(file.as_path()) else {
+                .flat_map_iter(|p| {
+                    let Some(page) = by_path.get(p.source.file.as_path()) else {
                         return Vec::new();
                     };
-                    let mut raw = links::check_markdown(page, permalink, &targets);
-                    if let Some(source) = source {
-                        raw.extend(currency::check(page, source, today));
-                    }
                     let lines: Vec<&str> = page.text.lines().collect();
-                    raw.into_iter()
+                    currency::check(page, &p.source, today)
+                        .into_iter()
                         .map(|r| Finding::place(page, r))
                         .filter(|f| !allowed_inline(&lines, f))
                         .collect()
                 })
                 .collect();
             findings.extend(page_findings);
+            findings.extend(links::site_link_findings(site, &targets, None, false));
             findings.extend(links::check_templates(site, &rendered.files, &targets));
         }
         Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),

@@ -34,6 +34,20 @@ pub struct AnchorLink {
     pub column: usize,
 }
 
+/// A link or image written in the Markdown as a plain address (not an `@/` link, which is
+/// checked as it is rendered), kept so that the build can check where it leads once every
+/// file of the site is known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WrittenLink {
+    /// The address as written.
+    pub written: String,
+    /// The address as published: absolute when it leads inside the site.
+    pub published: String,
+    /// Byte offset of the link in the Markdown body.
+    pub offset: usize,
+    pub is_image: bool,
+}
+
 /// What rendering a Markdown body produced.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedMarkdown {
@@ -50,6 +64,8 @@ pub struct RenderedMarkdown {
     pub anchors: HashSet<String>,
     pub word_count: usize,
     pub anchor_links: Vec<AnchorLink>,
+    /// Every plain link and image, for the build's link check.
+    pub links: Vec<WrittenLink>,
 }
 
 /// What rendering needs to know besides the text.
@@ -63,8 +79,14 @@ pub struct RenderContext<'a> {
     /// The site's base URL: `/x` in a link means `{base_url}/x`, so that a site published in
     /// a sub-folder (`https://org.github.io/hub`) keeps its links.
     pub base_url: &'a str,
+    /// The file's path inside content/ (`posts/why-i-post.md`): a relative address is first
+    /// looked for next to the file, as the writer's editor shows it.
+    pub content_path: &'a str,
     /// Content path (`tips/x.md`) → absolute URL, for `@/` links.
     pub permalinks: &'a HashMap<String, String>,
+    /// Content path of each file in content/ that is not Markdown (`posts/fair.jpg`) → the
+    /// site path it is published at (`/posts/fair.jpg`).
+    pub asset_paths: &'a HashMap<String, String>,
     /// Content paths of drafts left out of this build: links to them are broken links.
     pub drafts: &'a HashSet<String>,
     pub smart_punctuation: bool,
@@ -118,8 +140,11 @@ struct OpenHeading<'a> {
     events: Vec<Event<'a>>,
 }
 
-/// Renders `body`. Every `@/` link to a missing page is reported, not only the first.
-pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
+/// Renders `body`, with the problems found in it: every broken `@/` link and every link to a
+/// Markdown file, not only the first. The HTML, headings and links are complete even when
+/// there are problems, so that other pages' links to this one are still checked against its
+/// real headings and a broken link is reported once, where it is written.
+pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Diagnostic>) {
     let mut out = RenderedMarkdown::default();
     let mut problems = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -133,7 +158,6 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
     let mut text_before_more = String::new();
     let mut first_paragraph_text = String::new();
     let page_url = url::Url::parse(ctx.permalink).ok();
-    let base = (ctx.base_url, page_url.as_ref());
 
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
@@ -224,14 +248,8 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                         id,
                     })
                 }
-                Err(message) => {
-                    let (line, column) = line_col(body, range.start);
-                    problems.push(
-                            Diagnostic::new(ctx.file, message)
-                                .rule("links/broken")
-                                .at(line + ctx.body_line_offset, Some(column))
-                                .hint("internal links are written @/ followed by the file's path inside content/, e.g. @/tips/facebook.md"),
-                        );
+                Err(problem) => {
+                    problems.push(link_problem(body, range.start, ctx, problem));
                     Event::Start(Tag::Link {
                         link_type,
                         dest_url,
@@ -245,23 +263,45 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Link {
-                link_type,
-                dest_url: absolute_or_same(dest_url, base),
-                title,
-                id,
-            }),
+            }) => {
+                let dest_url = publish(
+                    dest_url,
+                    (body, range.start),
+                    false,
+                    ctx,
+                    page_url.as_ref(),
+                    &mut out,
+                    &mut problems,
+                );
+                Event::Start(Tag::Link {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
                 title,
                 id,
-            }) => Event::Start(Tag::Image {
-                link_type,
-                dest_url: absolute_or_same(dest_url, base),
-                title,
-                id,
-            }),
+            }) => {
+                let dest_url = publish(
+                    dest_url,
+                    (body, range.start),
+                    true,
+                    ctx,
+                    page_url.as_ref(),
+                    &mut out,
+                    &mut problems,
+                );
+                Event::Start(Tag::Image {
+                    link_type,
+                    dest_url,
+                    title,
+                    id,
+                })
+            }
             Event::Html(html) | Event::InlineHtml(html)
                 if is_more_marker(&html) && more_index.is_none() && heading.is_none() =>
             {
@@ -335,9 +375,6 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
             target.push(Event::Html(CowStr::Borrowed("</div>\n")));
         }
     }
-    if !problems.is_empty() {
-        return Err(problems);
-    }
     out.toc = nest_headings(&flat_toc, ctx.permalink);
     out.summary_text = shorten(if more_index.is_some() {
         &text_before_more
@@ -357,7 +394,53 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> Result<RenderedMarkdown, V
         }
         None => out.html = to_html(&events),
     }
-    Ok(out)
+    (out, problems)
+}
+
+/// What is wrong with a link, and what to do about it.
+struct LinkProblem {
+    message: String,
+    hint: String,
+}
+
+fn link_problem(body: &str, offset: usize, ctx: &RenderContext<'_>, p: LinkProblem) -> Diagnostic {
+    let (line, column) = line_col(body, offset);
+    Diagnostic::new(ctx.file, p.message)
+        .rule("links/broken")
+        .at(line + ctx.body_line_offset, Some(column))
+        .hint(p.hint)
+}
+
+/// A plain link or image address as it will be published (see [`published_address`]),
+/// remembered for the build's link check; a link to a Markdown file is reported.
+fn publish<'a>(
+    dest: CowStr<'a>,
+    (body, offset): (&str, usize),
+    is_image: bool,
+    ctx: &RenderContext<'_>,
+    page_url: Option<&url::Url>,
+    out: &mut RenderedMarkdown,
+    problems: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    let published = match published_address(&dest, ctx, page_url) {
+        Ok(published) => published,
+        Err(problem) => {
+            problems.push(link_problem(body, offset, ctx, problem));
+            None
+        }
+    };
+    if dest.is_empty() || dest.starts_with('#') {
+        return dest;
+    }
+    let link = WrittenLink {
+        written: dest.to_string(),
+        published: published.unwrap_or_else(|| dest.to_string()),
+        offset,
+        is_image,
+    };
+    let address = CowStr::from(link.published.clone());
+    out.links.push(link);
+    address
 }
 
 /// Collapses whitespace and cuts at a word boundary near [`PLAIN_SUMMARY_LIMIT`].
@@ -376,22 +459,130 @@ fn shorten(text: &str) -> String {
     out
 }
 
-/// [`absolute_url`], keeping the address as written when it needs no change.
-fn absolute_or_same<'a>(dest: CowStr<'a>, base: (&str, Option<&url::Url>)) -> CowStr<'a> {
-    absolute_url(&dest, base).map_or(dest, CowStr::from)
+/// Where a plain link or image address leads, made absolute so that it works in feeds and
+/// wherever the HTML is shown; `Ok(None)` leaves it as written (already absolute, such as
+/// `https:` or `mailto:`, or empty).
+///
+/// A relative address is first looked for next to the page's file in content/, as the
+/// writer's editor shows it: an image beside `posts/why-i-post.md` is published in the
+/// section's folder, not under the page's own address. Otherwise it is taken relative to the
+/// page's address, as a browser would. A link to one of the site's Markdown files is a
+/// problem: the site publishes the page, not the `.md` file.
+fn published_address(
+    dest: &str,
+    ctx: &RenderContext<'_>,
+    page_url: Option<&url::Url>,
+) -> Result<Option<String>, LinkProblem> {
+    if dest.is_empty() || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
+        return Ok(None);
+    }
+    let (path, suffix) = split_suffix(dest);
+    let site_absolute = dest.starts_with('/') && !dest.starts_with("//");
+    if !site_absolute {
+        if let Some(beside) = beside_file(ctx.content_path, path) {
+            if let Some(site_path) = ctx.asset_paths.get(&beside) {
+                return Ok(Some(format!("{}{site_path}{suffix}", ctx.base_url)));
+            }
+            if let Some(problem) = markdown_file_link(dest, &beside, suffix, ctx) {
+                return Err(problem);
+            }
+        }
+    }
+    let absolute = if site_absolute {
+        Some(format!("{}{dest}", ctx.base_url))
+    } else {
+        page_url
+            .and_then(|url| url.join(dest).ok())
+            .map(String::from)
+    };
+    // A Markdown file addressed from the page's URL (`../../policies/x.md`) or the site's root.
+    if let Some(in_site) = absolute
+        .as_deref()
+        .and_then(|a| a.strip_prefix(ctx.base_url))
+    {
+        let (in_site, _) = split_suffix(in_site);
+        let content_path = percent_encoding::percent_decode_str(in_site.trim_start_matches('/'))
+            .decode_utf8_lossy()
+            .into_owned();
+        if let Some(problem) = markdown_file_link(dest, &content_path, suffix, ctx) {
+            return Err(problem);
+        }
+    }
+    Ok(absolute)
 }
 
-/// A link or image address made absolute against the page's URL, so that it works in feeds
-/// and wherever the HTML is shown. `None` leaves it as written: already absolute (`https:`,
-/// `mailto:`), an in-page `#anchor`, or empty.
-fn absolute_url(dest: &str, (base_url, page_url): (&str, Option<&url::Url>)) -> Option<String> {
-    if dest.is_empty() || dest.starts_with('#') || url::Url::parse(dest).is_ok() {
+/// Where an address written in front matter (a page's `image`) leads, by the same rules as
+/// an image in the text; None when it is empty.
+pub fn front_matter_address(dest: &str, ctx: &RenderContext<'_>) -> Option<String> {
+    let dest = dest.trim();
+    let page_url = url::Url::parse(ctx.permalink).ok();
+    let published = published_address(dest, ctx, page_url.as_ref())
+        .ok()
+        .flatten();
+    published.or_else(|| (!dest.is_empty()).then(|| dest.to_string()))
+}
+
+/// `a/b.png?x#y` → (`a/b.png`, `?x#y`).
+fn split_suffix(address: &str) -> (&str, &str) {
+    address.split_at(address.find(['?', '#']).unwrap_or(address.len()))
+}
+
+/// The content path of `relative` taken from the folder of the file at `content_path`
+/// (`posts/a.md` + `../img/x.png` → `img/x.png`), or None when it climbs out of content/.
+fn beside_file(content_path: &str, relative: &str) -> Option<String> {
+    let decoded = percent_encoding::percent_decode_str(relative).decode_utf8_lossy();
+    let mut parts: Vec<&str> = content_path.split('/').collect();
+    parts.pop();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            name => parts.push(name),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+/// The problem with a link to `content_path` when that is a Markdown file (of this site or
+/// not): such links must be written `@/…` to reach the page.
+fn markdown_file_link(
+    written: &str,
+    content_path: &str,
+    suffix: &str,
+    ctx: &RenderContext<'_>,
+) -> Option<LinkProblem> {
+    if !content_path.ends_with(".md") {
         return None;
     }
-    if dest.starts_with('/') && !dest.starts_with("//") {
-        return Some(format!("{base_url}{dest}"));
+    if ctx.permalinks.contains_key(content_path) || ctx.drafts.contains(content_path) {
+        return Some(LinkProblem {
+            message: format!("link to a Markdown file: {written}"),
+            hint: format!(
+                "write it as @/{content_path}{suffix}: hub turns @/ links into the page's web address and checks them"
+            ),
+        });
     }
-    page_url?.join(dest).ok().map(String::from)
+    let file_name = content_path.rsplit('/').next().unwrap_or(content_path);
+    let guess = closest_page(ctx, content_path).or_else(|| {
+        ctx.permalinks
+            .keys()
+            .find(|known| known.rsplit('/').next() == Some(file_name))
+            .map(String::as_str)
+    });
+    Some(LinkProblem {
+        message: format!("link to a Markdown file that does not exist: {written}"),
+        hint: match guess {
+            Some(guess) => format!("did you mean @/{guess}{suffix}? Links to pages are written @/ and the file's path inside content/"),
+            None => "links to pages are written @/ and the file's path inside content/, e.g. @/tips/facebook.md".into(),
+        },
+    })
+}
+
+/// The content path of a published page closest in spelling to `path`, for "did you mean".
+fn closest_page<'a>(ctx: &'a RenderContext<'_>, path: &str) -> Option<&'a str> {
+    crate::suggest::closest(path, ctx.permalinks.keys().map(String::as_str))
 }
 
 fn to_html(events: &[Event<'_>]) -> String {
@@ -441,7 +632,7 @@ fn heading_number(level: HeadingLevel) -> u8 {
 fn resolve_internal_link(
     dest: &str,
     ctx: &RenderContext<'_>,
-) -> Result<(String, Option<(String, String)>), String> {
+) -> Result<(String, Option<(String, String)>), LinkProblem> {
     let link = &dest[2..];
     let (path, anchor) = match link.split_once('#') {
         Some((path, anchor)) => (path, Some(anchor)),
@@ -450,11 +641,18 @@ fn resolve_internal_link(
     let path = path.trim_start_matches('/');
     let Some(url) = ctx.permalinks.get(path) else {
         if ctx.drafts.contains(path) {
-            return Err(format!(
-                "link to a draft page, which is not published: {dest} (publish it by removing `draft = true`, or build with --drafts to preview)"
-            ));
+            return Err(LinkProblem {
+                message: format!("link to a draft page, which is not published: {dest}"),
+                hint: format!("publish content/{path} by removing `draft = true` from it, or remove this link; `hub serve --drafts` previews drafts"),
+            });
         }
-        return Err(format!("link to a page that does not exist: {dest}"));
+        return Err(LinkProblem {
+            message: format!("link to a page that does not exist: {dest}"),
+            hint: match closest_page(ctx, path) {
+                Some(guess) => format!("did you mean @/{guess}? (@/ is followed by the file's path inside content/)"),
+                None => "internal links are written @/ followed by the file's path inside content/, e.g. @/tips/facebook.md".into(),
+            },
+        });
     };
     Ok(match anchor {
         Some(anchor) if !anchor.is_empty() => (
@@ -520,19 +718,28 @@ mod tests {
     fn render_text(text: &str) -> Result<RenderedMarkdown, Vec<Diagnostic>> {
         let mut permalinks = HashMap::new();
         permalinks.insert("tips/x.md".to_string(), "https://e.org/tips/x/".to_string());
+        permalinks.insert("a.md".to_string(), "https://e.org/a/".to_string());
+        let mut asset_paths = HashMap::new();
+        asset_paths.insert("fair.jpg".to_string(), "/fair.jpg".to_string());
+        asset_paths.insert("tips/pic.png".to_string(), "/tips/pic.png".to_string());
         let highlighting = Highlighting::Classes;
-        let drafts = HashSet::new();
+        let drafts = HashSet::from(["tips/draft.md".to_string()]);
         let ctx = RenderContext {
             drafts: &drafts,
             file: Path::new("content/a.md"),
             body_line_offset: 3,
             permalink: "https://e.org/a/",
             base_url: "https://e.org",
+            content_path: "a.md",
             permalinks: &permalinks,
+            asset_paths: &asset_paths,
             smart_punctuation: true,
             highlighting: &highlighting,
         };
-        render(text, &ctx)
+        match render(text, &ctx) {
+            (rendered, problems) if problems.is_empty() => Ok(rendered),
+            (_, problems) => Err(problems),
+        }
     }
 
     #[test]

@@ -179,7 +179,7 @@ impl<'a> Views<'a> {
             metadata::description(&source.description, &page.rendered.summary_text);
         let (share, image_url, json_ld) = if full {
             let image_url =
-                metadata::card_image(source.image.as_deref(), &page.permalink, self.config);
+                metadata::card_image(page.image_url.as_deref(), &page.permalink, self.config);
             let json_ld =
                 metadata::page_json_ld(page, &meta_description, image_url.as_deref(), self.config);
             (

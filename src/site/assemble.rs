@@ -89,13 +89,14 @@ pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Ve
                 .or_insert_with(|| "#".to_string());
         }
     }
+    // Assets first: Markdown may address the files beside it.
+    place_assets(&mut site, &files.assets, &bundle_dirs);
     render_markdown(&mut site, options, &drafts, &mut problems);
     check_anchor_links(&site, &mut problems);
     sort_section_contents(&mut site);
     make_tags(&mut site, options.base_url, &mut urls);
     claim_pagination(&site, &mut urls);
     make_aliases(&mut site, &mut urls, &mut problems);
-    place_assets(&mut site, &files.assets, &bundle_dirs);
     problems.extend(urls.problems);
     if problems.is_empty() {
         Ok(site)
@@ -334,10 +335,42 @@ fn make_pages(
             summary: String::new(),
             tags: Vec::new(),
             assets: Vec::new(),
+            image_url: None,
             source,
         }));
     }
     site.pages = pages;
+}
+
+/// What every file's [`RenderContext`] shares.
+struct SharedContext<'a> {
+    options: &'a BuildOptions<'a>,
+    drafts: &'a HashSet<String>,
+    permalinks: &'a HashMap<String, String>,
+    asset_paths: &'a HashMap<String, String>,
+}
+
+impl SharedContext<'_> {
+    fn for_file<'b>(
+        &'b self,
+        file: &'b std::path::Path,
+        content_path: &'b str,
+        permalink: &'b str,
+        body_line_offset: usize,
+    ) -> RenderContext<'b> {
+        RenderContext {
+            file,
+            body_line_offset,
+            permalink,
+            base_url: self.options.base_url,
+            content_path,
+            permalinks: self.permalinks,
+            asset_paths: self.asset_paths,
+            drafts: self.drafts,
+            smart_punctuation: self.options.smart_punctuation,
+            highlighting: self.options.highlighting,
+        }
+    }
 }
 
 fn render_markdown(
@@ -346,24 +379,18 @@ fn render_markdown(
     drafts: &HashSet<String>,
     problems: &mut Vec<Diagnostic>,
 ) {
-    let permalinks = &site.permalinks;
-    let render_new =
-        |file: &std::path::Path, body: &str, body_line_offset: usize, permalink: &str| {
-            markdown::render(
-                body,
-                &RenderContext {
-                    file,
-                    body_line_offset,
-                    permalink,
-                    base_url: options.base_url,
-                    permalinks,
-                    drafts,
-                    smart_punctuation: options.smart_punctuation,
-                    highlighting: options.highlighting,
-                },
-            )
-            .map(Arc::new)
-        };
+    let shared = SharedContext {
+        options,
+        drafts,
+        permalinks: &site.permalinks,
+        asset_paths: &site.asset_paths,
+    };
+    let render_new = |source: (&std::path::Path, &str), body: &str, body_line_offset, permalink| {
+        let (file, content_path) = source;
+        let ctx = shared.for_file(file, content_path, permalink, body_line_offset);
+        let (rendered, problems) = markdown::render(body, &ctx);
+        (Arc::new(rendered), problems)
+    };
     // Rendered Markdown depends on the text and on every page's URL (for `@/` links).
     let reusable = options
         .previous
@@ -377,15 +404,21 @@ fn render_markdown(
                 (previous.pages[id].source.text == p.source.text)
                     .then(|| Arc::clone(&previous.pages[id].rendered))
             });
-            match unchanged {
-                Some(rendered) => Ok(rendered),
+            let (rendered, problems) = match unchanged {
+                Some(rendered) => (rendered, Vec::new()),
                 None => render_new(
-                    &p.source.file,
+                    (&p.source.file, &p.source.content_path),
                     p.source.body(),
                     p.source.body_line_offset,
                     &p.permalink,
                 ),
-            }
+            };
+            // The card image is found by the same rules as an image in the text.
+            let image_url = p.source.image.as_deref().and_then(|image| {
+                let ctx = shared.for_file(&p.source.file, &p.source.content_path, &p.permalink, 0);
+                markdown::front_matter_address(image, &ctx)
+            });
+            (rendered, problems, image_url)
         })
         .collect();
     let section_results: Vec<_> = site
@@ -400,9 +433,9 @@ fn render_markdown(
                     .then(|| Arc::clone(&previous.sections[id].rendered))
             });
             match unchanged {
-                Some(rendered) => Ok(rendered),
+                Some(rendered) => (rendered, Vec::new()),
                 None => render_new(
-                    &s.source.file,
+                    (&s.source.file, &s.source.content_path),
                     s.source.body(),
                     s.source.body_line_offset,
                     &s.permalink,
@@ -410,24 +443,17 @@ fn render_markdown(
             }
         })
         .collect();
-    for (page, result) in site.pages.iter_mut().zip(page_results) {
+    for (page, (rendered, mut found, image_url)) in site.pages.iter_mut().zip(page_results) {
         let page = Arc::make_mut(page);
-        match result {
-            Ok(rendered) => {
-                page.summary = summary_html(&rendered, &page.source.description);
-                page.rendered = rendered;
-            }
-            Err(mut found) => problems.append(&mut found),
-        }
+        page.summary = summary_html(&rendered, &page.source.description);
+        page.rendered = rendered;
+        page.image_url = image_url;
+        problems.append(&mut found);
     }
-    for (section, result) in site.sections.iter_mut().zip(section_results) {
-        match result {
-            Ok(rendered) => {
-                section.summary = summary_html(&rendered, &section.source.description);
-                section.rendered = rendered;
-            }
-            Err(mut found) => problems.append(&mut found),
-        }
+    for (section, (rendered, mut found)) in site.sections.iter_mut().zip(section_results) {
+        section.summary = summary_html(&rendered, &section.source.description);
+        section.rendered = rendered;
+        problems.append(&mut found);
     }
 }
 
@@ -473,10 +499,17 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
             if !target.anchors.contains(&link.anchor) {
                 let mut known: Vec<&str> = target.anchors.iter().map(String::as_str).collect();
                 known.sort_unstable();
-                let hint = if known.is_empty() {
-                    "that page has no headings; link to the page without #".to_string()
-                } else {
-                    format!("headings in that page: {}", known.join(", "))
+                let guess = crate::suggest::closest(&link.anchor, known.iter().copied());
+                let hint = match guess {
+                    _ if known.is_empty() => {
+                        "that page has no headings; link to the page without #".to_string()
+                    }
+                    Some(guess) => format!(
+                        "did you mean @/{}#{guess}? Headings in that page: {}",
+                        link.target,
+                        known.join(", ")
+                    ),
+                    None => format!("headings in that page: {}", known.join(", ")),
                 };
                 problems.push(
                     Diagnostic::new(
@@ -714,6 +747,7 @@ fn place_assets(
         .map(|(id, s)| (s.source.dir.as_str(), id))
         .collect();
     let mut copies = Vec::new();
+    let mut asset_paths = HashMap::new();
     for asset in assets {
         let dir = asset
             .content_path
@@ -727,19 +761,24 @@ fn place_assets(
             let relative = &asset.content_path[bundle.len() + 1..];
             let page = Arc::make_mut(&mut site.pages[page_id]);
             page.assets.push(relative.to_string());
+            let output = format!("{}{relative}", &page.path[1..]);
+            asset_paths.insert(asset.content_path.clone(), format!("/{output}"));
             copies.push(AssetCopy {
                 source: asset.source.clone(),
-                output: format!("{}{relative}", &page.path[1..]),
+                output,
             });
         } else if let Some(&section) = section_by_dir.get(dir) {
             let name = asset.content_path.rsplit('/').next().unwrap_or_default();
+            let output = format!("{}{name}", &site.sections[section].path[1..]);
+            asset_paths.insert(asset.content_path.clone(), format!("/{output}"));
             copies.push(AssetCopy {
                 source: asset.source.clone(),
-                output: format!("{}{name}", &site.sections[section].path[1..]),
+                output,
             });
         }
     }
     site.assets = copies;
+    site.asset_paths = Arc::new(asset_paths);
 }
 
 #[cfg(test)]

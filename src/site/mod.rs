@@ -38,6 +38,8 @@ pub struct Page {
     pub tags: Vec<TagId>,
     /// The bundle's other files, by name relative to the page's folder.
     pub assets: Vec<String>,
+    /// The front matter's `image` as published: absolute when it is one of the site's files.
+    pub image_url: Option<String>,
 }
 
 /// A section (`_index.md`, or a folder without one) with its pages, sorted.
@@ -128,6 +130,9 @@ pub struct Site {
     pub section_by_content_path: Arc<HashMap<String, SectionId>>,
     /// `tips/x.md` or `tips/_index.md` → absolute URL.
     pub permalinks: Arc<HashMap<String, String>>,
+    /// Content path of each copied file (`posts/fair.jpg`) → the site path it is published
+    /// at (`/posts/fair.jpg`), so that Markdown can address files beside its own.
+    pub asset_paths: Arc<HashMap<String, String>>,
 }
 
 impl Site {
