@@ -1641,6 +1641,30 @@ fn an_edit_that_breaks_an_anchor_elsewhere_shows_the_overlay() {
     );
 }
 
+#[test]
+fn an_edit_that_adds_a_broken_link_or_image_shows_the_overlay_until_fixed() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    assert!(!server.get("/tips/advice/").has_overlay());
+
+    append(&site, "content/tips/advice.md", "![Our stall](stall.jpg)");
+    let reply = server.poll("/tips/advice/", "show the overlay", |r| r.has_overlay());
+    let html = reply.html();
+    let message = text_of(&html, "#hub-error-overlay");
+    assert!(
+        message.contains("content/tips/advice.md:")
+            && message.contains("image stall.jpg is not in the site"),
+        "the overlay names the file, line and image:\n{message}"
+    );
+    site.write_bytes("content/tips/stall.jpg", b"jpeg");
+    let sentence = unique("after-the-photo");
+    append(&site, "content/tips/advice.md", &sentence);
+    server.poll("/tips/advice/", "recover without the overlay", |r| {
+        !r.has_overlay() && r.text().contains(&sentence)
+    });
+    assert_eq!(server.get("/tips/stall.jpg").status, 200);
+}
+
 /// Feeds carry a page's whole text, so an edit to a page in a feed reaches the feed.
 #[test]
 fn an_edit_reaches_the_feeds_that_show_the_page() {
