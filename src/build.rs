@@ -243,6 +243,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         problems.extend(privacy_findings.iter().map(privacy_problem));
     }
     if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         return Err(Error::Site(problems));
     }
     let rendered_at = started.elapsed();
