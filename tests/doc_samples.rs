@@ -90,9 +90,9 @@ fn without_timings(line: &str) -> String {
         let digits = before
             .trim_end_matches(|c: char| c.is_ascii_digit() || c == ',')
             .len();
-        if digits < before.len() && before[..digits].ends_with(" in") {
+        if digits < before.len() && before[..digits].ends_with(" in ") {
             out.push_str(&before[..digits]);
-            out.push_str(" N ms");
+            out.push_str("N ms");
         } else {
             out.push_str(&rest[..at + 3]);
         }
