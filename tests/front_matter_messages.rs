@@ -1,0 +1,176 @@
+//! The messages a new user meets first: a misspelt field, a date written the British way or
+//! a day that does not exist. Each runs the real `hub build` and checks the exact text,
+//! `file:line:col` and hint that it prints.
+
+mod common;
+
+use common::*;
+
+/// Builds a site holding `content/<rel>` with `text`, expecting it to fail; returns stderr.
+fn build_error(rel: &str, text: &str) -> String {
+    let site = TestSite::with_files(&[(&format!("content/{rel}"), text)]);
+    let out = site.hub(&["build"]);
+    let location = format!("content/{rel}:");
+    assert_site_error(&out, &location);
+    stderr(&out)
+}
+
+/// Asserts that `stderr` holds the error line and the hint line right after it.
+fn assert_reported(stderr: &str, error: &str, hint: &str) {
+    let lines: Vec<&str> = stderr.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == error)
+        .unwrap_or_else(|| panic!("no line {error:?} in:\n{stderr}"));
+    assert_eq!(
+        lines.get(at + 1).copied(),
+        Some(hint),
+        "the hint under {error:?} in:\n{stderr}"
+    );
+}
+
+// ---- did you mean ----------------------------------------------------------------------------
+
+#[test]
+fn misspelt_page_fields_get_the_field_meant() {
+    for (written, meant) in [
+        ("tag", "tags"),
+        ("descripton", "description"),
+        ("reveiw_by", "review_by"),
+    ] {
+        let err = build_error(
+            "tips/x.md",
+            &format!("+++\ntitle = \"A\"\n{written} = \"x\"\n+++\nText.\n"),
+        );
+        assert_reported(
+            &err,
+            &format!(
+                "error: content/tips/x.md:3:1: unknown field `{written}`; did you mean `{meant}`?"
+            ),
+            &format!("  hint: change `{written}` to `{meant}`"),
+        );
+        assert!(!err.contains("write dates"), "no date hint:\n{err}");
+    }
+}
+
+#[test]
+fn a_capitalised_field_is_told_to_use_small_letters() {
+    let err = build_error(
+        "tips/x.md",
+        "+++\ntitle = \"A\"\nTags = [\"a\"]\n+++\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:3:1: unknown field `Tags`; did you mean `tags`?",
+        "  hint: field names are written in small letters with `_` between words: write `tags`",
+    );
+}
+
+#[test]
+fn yaml_pages_and_sections_get_the_same_suggestion() {
+    let err = build_error("tips/x.md", "---\ntitle: A\n  \ntag: [a]\n---\nText.\n");
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:4:1: unknown field `tag`; did you mean `tags`?",
+        "  hint: change `tag` to `tags`",
+    );
+    let err = build_error(
+        "tips/_index.md",
+        "+++\ntitle = \"Tips\"\nsort-by = \"title\"\n+++\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/_index.md:3:1: unknown field `sort-by`; did you mean `sort_by`?",
+        "  hint: field names are written in small letters with `_` between words: write `sort_by`",
+    );
+}
+
+#[test]
+fn a_field_like_no_other_lists_the_fields_and_extra() {
+    let err = build_error(
+        "tips/x.md",
+        "+++\ntitle = \"A\"\ncolour = \"red\"\n+++\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:3:1: unknown field `colour`",
+        "  hint: the fields allowed here are `title`, `description`, `date`, `updated`, `draft`, `slug`, `weight`, `tags`, `authors`, `image`, `template`, `aliases`, `review_by`; put fields of your own under [extra], at the end",
+    );
+}
+
+#[test]
+fn a_misspelt_site_setting_gets_the_setting_meant() {
+    let site = TestSite::empty();
+    site.write(
+        "site.toml",
+        "title = \"T\"\nbase_url = \"https://hub.example.org\"\ndescripton = \"x\"\n",
+    );
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "site.toml:3:1");
+    assert_reported(
+        &stderr(&out),
+        "error: site.toml:3:1: unknown field `descripton`; did you mean `description`?",
+        "  hint: change `descripton` to `description`",
+    );
+}
+
+// ---- dates -----------------------------------------------------------------------------------
+
+#[test]
+fn a_british_date_says_what_to_write() {
+    for value in ["05/12/2026", "\"05/12/2026\""] {
+        let err = build_error(
+            "tips/x.md",
+            &format!("+++\ntitle = \"A\"\ndate = {value}\n+++\nText.\n"),
+        );
+        assert_reported(
+            &err,
+            "error: content/tips/x.md:3:8: `date` is written 05/12/2026; hub reads dates as year-month-day: write date = 2026-12-05 (5 December 2026)",
+            "  hint: 05/12/2026 was read as day/month/year; if you meant 12 May 2026, write date = 2026-05-12",
+        );
+    }
+}
+
+#[test]
+fn other_day_first_forms_and_yaml_are_recognised() {
+    let err = build_error(
+        "tips/x.md",
+        "+++\ntitle = \"A\"\nupdated = 24.11.2026\n+++\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:3:11: `updated` is written 24.11.2026; hub reads dates as year-month-day: write updated = 2026-11-24 (24 November 2026)",
+        "  hint: year-month-day is the one way of writing a date that no one can read as another day",
+    );
+    let err = build_error(
+        "policies/p.md",
+        "---\ntitle: P\nreview_by: 5-1-2027\n---\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/policies/p.md:3:12: `review_by` is written 5-1-2027; hub reads dates as year-month-day: write review_by: 2027-01-05 (5 January 2027)",
+        "  hint: 5-1-2027 was read as day/month/year; if you meant 1 May 2027, write review_by: 2027-05-01",
+    );
+}
+
+#[test]
+fn an_impossible_date_says_what_is_wrong() {
+    let err = build_error(
+        "tips/x.md",
+        "+++\ntitle = \"A\"\ndate = 2026-13-01\n+++\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:3:8: invalid date \"2026-13-01\" in `date`: there is no month 13",
+        "  hint: write `date` as year-month-day with a day that exists, e.g. date = 2026-11-24",
+    );
+    let err = build_error(
+        "tips/x.md",
+        "+++\ntitle = \"A\"\nupdated = \"2026-11-31\"\n+++\nText.\n",
+    );
+    assert_reported(
+        &err,
+        "error: content/tips/x.md:3:11: invalid date \"2026-11-31\" in `updated`: November 2026 has 30 days",
+        "  hint: write `updated` as year-month-day with a day that exists, e.g. updated = 2026-11-24",
+    );
+}
