@@ -156,6 +156,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 drafts,
                 allow_privacy,
             })?;
+            print_warnings(&report.warnings);
             println!("{}", summary(&report, &root));
             if report.privacy_findings > 0 {
                 eprintln!(
@@ -197,6 +198,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExitCode::SUCCESS
             })
         }
+    }
+}
+
+/// Prints problems that did not stop the build, on stderr like errors.
+fn print_warnings(warnings: &[hub::Diagnostic]) {
+    for line in warnings.iter().flat_map(hub::error::warning_lines) {
+        eprintln!("{line}");
     }
 }
 

@@ -1,6 +1,7 @@
 //! The messages a new user meets first: a misspelt field, a date written the British way or
-//! a day that does not exist. Each runs the real `hub build` and checks the exact text,
-//! `file:line:col` and hint that it prints.
+//! a day that does not exist, a roadmap status or field misspelt, a field written below
+//! `[extra]`. Each runs the real `hub` and checks the exact text, `file:line:col` and hint
+//! that it prints.
 
 mod common;
 
@@ -172,5 +173,139 @@ fn an_impossible_date_says_what_is_wrong() {
         &err,
         "error: content/tips/x.md:3:11: invalid date \"2026-11-31\" in `updated`: November 2026 has 30 days",
         "  hint: write `updated` as year-month-day with a day that exists, e.g. updated = 2026-11-24",
+    );
+}
+
+// ---- roadmap fields --------------------------------------------------------------------------
+
+/// A roadmap platform page with `extra_lines` under `[extra]`, after `platform`.
+fn platform_page(extra_lines: &str) -> String {
+    format!("+++\ntitle = \"TikTok\"\n\n[extra]\nplatform = \"TikTok\"\n{extra_lines}+++\nText.\n")
+}
+
+#[test]
+fn a_misspelt_roadmap_status_is_an_error_with_the_word_meant() {
+    let err = build_error("roadmap/tiktok.md", &platform_page("status = \"Trail\"\n"));
+    assert_reported(
+        &err,
+        "error: content/roadmap/tiktok.md:6:10: unknown roadmap status \"Trail\"; did you mean \"trial\"?",
+        "  hint: `status` is one of \"adopt\", \"trial\", \"assess\" or \"hold\"",
+    );
+}
+
+#[test]
+fn near_misses_of_roadmap_fields_are_errors() {
+    let err = build_error(
+        "roadmap/tiktok.md",
+        &platform_page("status = \"trial\"\nbenefit = [\"Reach\"]\n  risks-future = [\"Bans\"]\n"),
+    );
+    assert_reported(
+        &err,
+        "error: content/roadmap/tiktok.md:7:1: unknown roadmap field `benefit`; did you mean `benefits`?",
+        "  hint: change `benefit` to `benefits`: the roadmap table reads `benefits`, and would show nothing for `benefit`",
+    );
+    assert_reported(
+        &err,
+        "error: content/roadmap/tiktok.md:8:3: unknown roadmap field `risks-future`; did you mean `risks_future`?",
+        "  hint: change `risks-future` to `risks_future`: the roadmap table reads `risks_future`, and would show nothing for `risks-future`",
+    );
+}
+
+#[test]
+fn roadmap_lists_must_be_lists_of_text() {
+    let err = build_error(
+        "roadmap/tiktok.md",
+        &platform_page("benefits = \"Reach\"\nrisks_current = [\"Scams\", 2]\n"),
+    );
+    assert_reported(
+        &err,
+        "error: content/roadmap/tiktok.md:6:12: `benefits` must be a list of short texts",
+        "  hint: write it as a list in square brackets, e.g. benefits = [\"First point\", \"Second point\"]",
+    );
+    assert_reported(
+        &err,
+        "error: content/roadmap/tiktok.md:7:17: item 2 of `risks_current` is not text",
+        "  hint: put each item in quotes, e.g. risks_current = [\"First point\", \"Second point\"]",
+    );
+}
+
+#[test]
+fn a_capitalised_status_and_own_extra_keys_are_accepted() {
+    let site = TestSite::with_files(&[
+        (
+            "content/roadmap/_index.md",
+            "+++\ntitle = \"Roadmap\"\n+++\n",
+        ),
+        (
+            "content/roadmap/tiktok.md",
+            &platform_page("status = \"Adopt\"\nbenefits = [\"Reach\"]\nowner = \"Comms team\"\n"),
+        ),
+    ]);
+    site.build_ok(&[]);
+    let html = site.html("roadmap/index.html");
+    let badge = select(&html, "table.roadmap tbody tr td .badge");
+    assert_eq!(badge.len(), 1);
+    assert_eq!(badge[0].value().attr("class"), Some("badge badge-adopt"));
+    assert_eq!(text_of(&html, "table.roadmap tbody tr td ul li"), "Reach");
+}
+
+// ---- page fields written below [extra] -------------------------------------------------------
+
+const TAGS_BELOW_EXTRA: &str =
+    "+++\ntitle = \"A\"\ndate = 2026-01-05\n\n[extra]\ncolour = \"blue\"\ntags = [\"privacy\"]\n+++\nText.\n";
+
+#[test]
+fn a_page_field_below_extra_is_a_warning_and_the_build_succeeds() {
+    let site = TestSite::with_files(&[("content/tips/x.md", TAGS_BELOW_EXTRA)]);
+    let out = site.build_ok(&[]);
+    assert_reported(
+        &stderr(&out),
+        "warning: content/tips/x.md:7:1: `tags` is inside [extra] (every line after [extra] belongs to it), so the page has no tags",
+        "  hint: move the `tags` line above the [extra] line",
+    );
+    assert!(stdout(&out).starts_with("built 1 page"), "{}", stdout(&out));
+    assert!(site.path("public/tips/x/index.html").is_file());
+    assert!(
+        !site.path("public/tags/privacy").exists(),
+        "the tag really is lost, as the warning says"
+    );
+}
+
+#[test]
+fn check_reports_a_field_below_extra_as_a_warning() {
+    let site = TestSite::with_files(&[("content/tips/x.md", TAGS_BELOW_EXTRA)]);
+    let out = site.hub(&["check"]);
+    assert_success(&out);
+    assert_reported(
+        &stdout(&out),
+        "warning: content/tips/x.md:7:1: `tags` is inside [extra] (every line after [extra] belongs to it), so the page has no tags [content/extra-field]",
+        "  fix: move the `tags` line above the [extra] line",
+    );
+    let strict = site.hub(&["check", "--strict"]);
+    assert_eq!(strict.status.code(), Some(1), "{}", stdout(&strict));
+}
+
+#[test]
+fn a_draft_flag_below_extra_warns_that_the_page_is_published() {
+    let site = TestSite::with_files(&[
+        (
+            "content/_index.md",
+            "+++\ntitle = \"Home\"\n[extra]\nsort_by = \"title\"\n+++\n",
+        ),
+        (
+            "content/tips/x.md",
+            "+++\ntitle = \"A\"\n[extra]\ndraft = true\n+++\nText.\n",
+        ),
+    ]);
+    let err = stderr(&site.build_ok(&[]));
+    assert_reported(
+        &err,
+        "warning: content/tips/x.md:4:1: `draft` is inside [extra] (every line after [extra] belongs to it), so the page is not a draft: it will be published",
+        "  hint: move the `draft` line above the [extra] line",
+    );
+    assert_reported(
+        &err,
+        "warning: content/_index.md:4:1: `sort_by` is inside [extra] (every line after [extra] belongs to it), so the section has no sort by",
+        "  hint: move the `sort_by` line above the [extra] line",
     );
 }

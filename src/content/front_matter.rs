@@ -194,6 +194,84 @@ pub fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagn
     }
 }
 
+/// Where `key` of the `extra` table is written: the search starts at the `[extra]` (or
+/// `extra:`) line, so that a page field of the same name above it is not taken for it.
+/// Points at the key's name when `at_name`, else at its value.
+pub fn at_extra_key(
+    diagnostic: Diagnostic,
+    split: &SplitFile<'_>,
+    key: &str,
+    at_name: bool,
+) -> Diagnostic {
+    let text = split.front_matter;
+    let (extra_line, extra_offset) = extra_table_start(text);
+    let Some((line, value_column)) = find_key(&text[extra_offset..], key) else {
+        return at_key(diagnostic, split, key);
+    };
+    let line = line + extra_line;
+    let column = if at_name {
+        let written = text.lines().nth(line - 1).unwrap_or_default();
+        written.chars().take_while(|c| c.is_whitespace()).count() + 1
+    } else {
+        value_column
+    };
+    diagnostic.at(line + split.front_matter_line_offset, Some(column))
+}
+
+/// True when `key` is set above the `extra` table (in its proper place), as well as in it.
+pub fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
+    let (_, extra_offset) = extra_table_start(split.front_matter);
+    find_key(&split.front_matter[..extra_offset], key).is_some()
+}
+
+/// The line index and byte offset of the `[extra]` (or `extra:`) line, or the start.
+fn extra_table_start(text: &str) -> (usize, usize) {
+    let extra_line = text
+        .lines()
+        .position(|line| {
+            let line = line.trim();
+            line == "[extra]" || line.starts_with("extra:")
+        })
+        .unwrap_or(0);
+    let extra_offset = text
+        .split_inclusive('\n')
+        .take(extra_line)
+        .map(str::len)
+        .sum();
+    (extra_line, extra_offset)
+}
+
+/// The fields of [`PageFrontMatter`], as written in front matter.
+pub const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "tags",
+    "authors",
+    "image",
+    "template",
+    "aliases",
+    "review_by",
+    "extra",
+];
+
+/// The fields of [`SectionFrontMatter`], as written in front matter.
+pub const SECTION_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "template",
+    "page_template",
+    "feed",
+    "weight",
+    "extra",
+];
+
 /// Fields of a page's front matter (SPEC §4).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -458,6 +536,37 @@ mod tests {
             e.message,
             "unknown field `page_templat`; did you mean `page_template`?"
         );
+    }
+
+    #[test]
+    fn the_field_lists_match_the_structs() {
+        fn allowed<T: DeserializeOwned + Default + std::fmt::Debug>(fields: &[&str]) {
+            let s = split(p(), "+++\nzzz = 1\n+++\n").unwrap();
+            let e = parse::<T>(p(), &s).unwrap_err();
+            let listed: Vec<&str> = e
+                .hint
+                .as_deref()
+                .unwrap()
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .collect();
+            let expected: Vec<&str> = fields.iter().copied().filter(|f| *f != "extra").collect();
+            assert_eq!(listed, expected);
+        }
+        allowed::<PageFrontMatter>(PAGE_FIELDS);
+        allowed::<SectionFrontMatter>(SECTION_FIELDS);
+    }
+
+    #[test]
+    fn extra_keys_are_found_below_the_extra_line() {
+        let text =
+            "+++\ntitle = \"A\"\ntags = [\"a\"]\n[extra]\n  tags = [\"b\"]\nstatus = \"x\"\n+++\n";
+        let s = split(p(), text).unwrap();
+        let d = at_extra_key(Diagnostic::new(p(), "m"), &s, "tags", true);
+        assert_eq!((d.line, d.column), (Some(5), Some(3)));
+        let d = at_extra_key(Diagnostic::new(p(), "m"), &s, "status", false);
+        assert_eq!((d.line, d.column), (Some(6), Some(10)));
     }
 
     #[test]
