@@ -309,3 +309,32 @@ fn a_draft_flag_below_extra_warns_that_the_page_is_published() {
         "  hint: move the `sort_by` line above the [extra] line",
     );
 }
+
+// ---- future dates on event pages ---------------------------------------------------------------
+
+#[test]
+fn a_future_date_on_a_training_page_gets_advice_for_an_event() {
+    let site = TestSite::with_files(&[
+        (
+            "content/training/course.md",
+            "+++\ntitle = \"Course\"\ndate = 2099-03-03\n+++\nText.\n",
+        ),
+        (
+            "content/posts/news.md",
+            "+++\ntitle = \"News\"\ndate = 2099-03-03\n+++\nText.\n",
+        ),
+    ]);
+    let out = site.hub(&["check"]);
+    assert_success(&out);
+    let report = stdout(&out);
+    assert_reported(
+        &report,
+        "warning: content/training/course.md:3:8: this page is dated 3 March 2099, in the future; if that is the day of the event, `date` is not the place for it [currency/future-date]",
+        "  fix: `date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and write the event's day in the text (and, if you like, under [extra] as event_date = 2099-03-03)",
+    );
+    assert_reported(
+        &report,
+        "warning: content/posts/news.md:3:8: this page is dated 3 March 2099, in the future, but it is published now [currency/future-date]",
+        "  fix: correct the date, or set `draft = true` until the day it should go out",
+    );
+}
