@@ -134,11 +134,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::New { path, title } => {
             let root = hub::find_root(&start)?;
             let today = chrono::Local::now().date_naive();
-            let file = hub::scaffold::new_page(&root, &path, title.as_deref(), today)?;
-            let shown = file.strip_prefix(&root).unwrap_or(&file);
+            let page = hub::scaffold::new_page(&root, &path, title.as_deref(), today)?;
+            let shown = page.path.strip_prefix(&root).unwrap_or(&page.path);
+            let state = if page.draft {
+                "a draft: remove `draft = true` to publish it"
+            } else {
+                "not a draft: it is published at the next build"
+            };
             println!(
-                "created {} (a draft: remove `draft = true` to publish it)",
-                hub::error::display_path(shown)
+                "created {} from {} ({state})",
+                hub::error::display_path(shown),
+                page.archetype
             );
             Ok(ExitCode::SUCCESS)
         }
