@@ -50,6 +50,8 @@ pub struct BuildReport {
     pub stats: WriteStats,
     /// Privacy findings published anyway (with `--allow-privacy`).
     pub privacy_findings: usize,
+    /// Problems that did not stop the build, for the command line to print.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -262,6 +264,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         output_dir,
         stats,
         privacy_findings: privacy_findings.len(),
+        warnings: rendered.site.warnings(),
     })
 }
 
@@ -322,6 +325,8 @@ pub struct SessionBuild {
     pub rendered_pages: usize,
     pub full: bool,
     pub elapsed: Duration,
+    /// Problems that did not stop the build, for the preview to print.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -440,6 +445,7 @@ impl Session {
         }
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
+        let warnings = rendered.site.warnings();
         let rendered_pages = if full { pages } else { rendered.rendered_pages };
         self.last = Some(LastBuild {
             site: rendered.site,
@@ -453,6 +459,7 @@ impl Session {
             rendered_pages,
             full,
             elapsed: started.elapsed(),
+            warnings,
         })
     }
 }

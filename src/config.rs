@@ -6,6 +6,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{find_key, line_col, Diagnostic, Error, Result};
+use crate::fields::{unknown_field_from_serde, OwnFields};
 
 /// The name of the configuration file at a site's root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -270,24 +271,21 @@ pub fn normalise_base_url(raw: &str) -> Option<String> {
 }
 
 /// Turns a TOML parse error into a diagnostic; `line_offset` is the number of lines before the
-/// TOML text in its file (front matter starts after the `+++` line).
+/// TOML text in its file (front matter starts after the `+++` line). The message is always
+/// one line: the parser's own text can run over several.
 pub fn toml_diagnostic(
     path: impl Into<std::path::PathBuf>,
     text: &str,
     line_offset: usize,
     e: &toml::de::Error,
 ) -> Diagnostic {
-    let message = e.message().trim().to_string();
-    let hint = if message.contains("date") {
-        "write dates as 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
-    } else if message.starts_with("unknown variant") {
-        "use one of the values the message lists"
-    } else if message.starts_with("unknown field") {
-        "check the spelling; the message lists the keys allowed here"
-    } else if message.contains("missing field") {
-        "add the missing key"
-    } else {
-        "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
+    let message = e.message().trim().lines().collect::<Vec<_>>().join(": ");
+    let (message, hint) = match unknown_field_from_serde(&message, OwnFields::TomlExtra) {
+        Some(unknown) => unknown,
+        None => {
+            let hint = toml_hint(&message);
+            (message, hint.to_string())
+        }
     };
     let mut d = Diagnostic::new(path, message).hint(hint);
     if let Some(span) = e.span() {
@@ -295,6 +293,19 @@ pub fn toml_diagnostic(
         d = d.at(line + line_offset, Some(col));
     }
     d
+}
+
+/// Advice for a TOML error other than an unknown field.
+fn toml_hint(message: &str) -> &'static str {
+    if message.starts_with("invalid date") {
+        "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
+    } else if message.starts_with("unknown variant") {
+        "use one of the values the message lists"
+    } else if message.contains("missing field") {
+        "add the missing key"
+    } else {
+        "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
+    }
 }
 
 #[cfg(test)]
@@ -318,8 +329,23 @@ mod tests {
         else {
             panic!("expected an error");
         };
-        assert!(d[0].message.contains("titel"), "{}", d[0]);
-        assert_eq!(d[0].line, Some(3));
+        assert_eq!(d[0].message, "unknown field `titel`; did you mean `title`?");
+        assert_eq!((d[0].line, d[0].column), (Some(3), Some(1)));
+    }
+
+    #[test]
+    fn a_far_off_key_lists_the_keys_allowed() {
+        let Err(Error::Site(d)) =
+            Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\n[feeds]\nsize = 3\n")
+        else {
+            panic!("expected an error");
+        };
+        assert_eq!(d[0].message, "unknown field `size`");
+        assert_eq!(
+            d[0].hint.as_deref(),
+            Some("the fields allowed here are `formats`, `limit`")
+        );
+        assert_eq!((d[0].line, d[0].column), (Some(4), Some(1)));
     }
 
     #[test]

@@ -175,8 +175,18 @@ pub fn report_lines(error: &Error) -> Vec<String> {
     }
 }
 
+/// The lines people see for a problem that did not stop the command:
+/// `warning: path:line:col: message`, then its hint.
+pub fn warning_lines(d: &Diagnostic) -> Vec<String> {
+    labelled_lines("warning", d)
+}
+
 fn diagnostic_lines(d: &Diagnostic) -> Vec<String> {
-    let mut lines = vec![format!("error: {}: {}", d.location(), d.message)];
+    labelled_lines("error", d)
+}
+
+fn labelled_lines(label: &str, d: &Diagnostic) -> Vec<String> {
+    let mut lines = vec![format!("{label}: {}: {}", d.location(), d.message)];
     if let Some(hint) = &d.hint {
         for (i, line) in hint.lines().enumerate() {
             lines.push(if i == 0 {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod data;
 pub mod error;
+pub mod fields;
 pub mod markdown;
 pub mod output;
 pub mod render;

@@ -134,11 +134,17 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::New { path, title } => {
             let root = hub::find_root(&start)?;
             let today = chrono::Local::now().date_naive();
-            let file = hub::scaffold::new_page(&root, &path, title.as_deref(), today)?;
-            let shown = file.strip_prefix(&root).unwrap_or(&file);
+            let page = hub::scaffold::new_page(&root, &path, title.as_deref(), today)?;
+            let shown = page.path.strip_prefix(&root).unwrap_or(&page.path);
+            let state = if page.draft {
+                "a draft: remove `draft = true` to publish it"
+            } else {
+                "not a draft: it is published at the next build"
+            };
             println!(
-                "created {} (a draft: remove `draft = true` to publish it)",
-                hub::error::display_path(shown)
+                "created {} from {} ({state})",
+                hub::error::display_path(shown),
+                page.archetype
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -156,6 +162,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 drafts,
                 allow_privacy,
             })?;
+            print_warnings(&report.warnings);
             println!("{}", summary(&report, &root));
             if report.privacy_findings > 0 {
                 eprintln!(
@@ -197,6 +204,13 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 ExitCode::SUCCESS
             })
         }
+    }
+}
+
+/// Prints problems that did not stop the build, on stderr like errors.
+fn print_warnings(warnings: &[hub::Diagnostic]) {
+    for line in warnings.iter().flat_map(hub::error::warning_lines) {
+        eprintln!("{line}");
     }
 }
 

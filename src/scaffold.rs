@@ -1,6 +1,8 @@
 //! `hub init` and `hub new`: writing starter files. Never overwrites a user's file unless
 //! asked to (`init --force`), and never deletes anything.
 
+pub mod archetype;
+
 use std::path::{Path, PathBuf};
 
 use include_dir::{include_dir, Dir};
@@ -47,13 +49,25 @@ fn write_dir(source: &Dir<'static>, target: &Path, written: &mut Vec<PathBuf>) -
     Ok(())
 }
 
-/// `hub new SECTION/SLUG [--title T]`: a new draft page dated `today`. Returns its path.
+/// What `hub new` wrote.
+#[derive(Debug, Clone)]
+pub struct NewPage {
+    /// The new file.
+    pub path: PathBuf,
+    /// Whether it is a draft (the built-in archetypes make drafts; a site's own may not).
+    pub draft: bool,
+    /// The archetype it was made from, as named to people.
+    pub archetype: String,
+}
+
+/// `hub new SECTION/SLUG [--title T]`: a new page made from the section's archetype (see
+/// [`archetype`]), dated `today`.
 pub fn new_page(
     root: &Path,
     spec: &str,
     title: Option<&str>,
     today: chrono::NaiveDate,
-) -> Result<PathBuf> {
+) -> Result<NewPage> {
     let spec = spec.trim().trim_matches('/').trim_end_matches(".md");
     let (section, name) = spec.rsplit_once('/').unwrap_or(("", spec));
     let slug = slugify(name);
@@ -63,6 +77,7 @@ pub fn new_page(
         )));
     }
     let mut folder = root.join(CONTENT_DIR);
+    let mut section_parts = Vec::new();
     for part in section.split('/').filter(|p| !p.is_empty()) {
         if part == ".." || part == "." {
             return Err(Error::Usage(
@@ -70,6 +85,7 @@ pub fn new_page(
             ));
         }
         folder.push(part);
+        section_parts.push(part);
     }
     let path = folder.join(format!("{slug}.md"));
     if path.exists() {
@@ -78,14 +94,23 @@ pub fn new_page(
             path.display()
         )));
     }
+    let section = section_parts.join("/");
     let title = title
         .map(str::to_string)
         .unwrap_or_else(|| title_from_name(&slug));
-    let text = format!(
-        "+++\ntitle = {}\ndescription = \"\"\ndate = {today}\ndraft = true\ntags = []\n+++\n\nWrite your page here. It stays a draft (not published) until you remove `draft = true`.\n",
-        toml::Value::String(title)
-    );
+    let content_path = if section.is_empty() {
+        format!("{slug}.md")
+    } else {
+        format!("{section}/{slug}.md")
+    };
+    let archetype = archetype::find(root, &section)?;
+    let values = archetype::Placeholders::new(&title, &slug, &section, today);
+    let page = archetype::render(&archetype, &values, &content_path)?;
     std::fs::create_dir_all(&folder).map_err(|e| Error::io(&folder, e))?;
-    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
-    Ok(path)
+    std::fs::write(&path, page.text).map_err(|e| Error::io(&path, e))?;
+    Ok(NewPage {
+        path,
+        draft: page.draft,
+        archetype: archetype.describe(),
+    })
 }

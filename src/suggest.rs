@@ -1,22 +1,34 @@
 //! "Did you mean …?": the known name closest in spelling to a misspelt one, for messages
-//! about unknown fields, links and headings.
+//! about unknown fields, statuses, links and headings.
 
-/// The candidate closest to `wrong` (ignoring case), when it is close enough to be a likely
-/// typo: at most a third of the longer name's letters differ, and never more than four.
-pub fn closest<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
-    let wrong_lower = wrong.to_lowercase();
+/// The one of `candidates` that `word` is most likely a misspelling of, if any is close.
+/// Case, `-` and spaces are ignored (`Tags`, `risks-future`), and the number of letters that
+/// may differ grows with the length of the name, so that short names do not match anything.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let word = comparable(word);
     candidates
         .into_iter()
         .map(|candidate| {
-            let distance = strsim::levenshtein(&wrong_lower, &candidate.to_lowercase());
+            let distance = strsim::damerau_levenshtein(&word, &comparable(candidate));
             (distance, candidate)
         })
-        .filter(|&(distance, candidate)| {
-            let longer = wrong.chars().count().max(candidate.chars().count());
-            distance > 0 && distance <= (longer / 3).min(4) || distance == 0 && candidate != wrong
-        })
+        .filter(|&(distance, candidate)| distance <= allowed_distance(candidate))
         .min_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.cmp(b.1)))
         .map(|(_, candidate)| candidate)
+}
+
+/// `Risks-Future` → `risks_future`.
+pub fn comparable(name: &str) -> String {
+    name.trim().to_lowercase().replace(['-', ' '], "_")
+}
+
+/// One slip in a short name, two in a long one.
+fn allowed_distance(candidate: &str) -> usize {
+    if candidate.chars().count() >= 8 {
+        2
+    } else {
+        1
+    }
 }
 
 #[cfg(test)]
@@ -37,12 +49,15 @@ mod tests {
             ),
             Some("policies/photo-consent.md")
         );
+        assert_eq!(
+            closest("befor-you-post", ["before-you-post", "never-post"]),
+            Some("before-you-post")
+        );
     }
 
     #[test]
     fn says_nothing_when_nothing_is_close() {
         assert_eq!(closest("colour", ["title", "tags"]), None);
-        assert_eq!(closest("title", ["title"]), None);
-        assert_eq!(closest("x", ["y"]), None);
+        assert_eq!(closest("tips/a.md", ["posts/zebra.md"]), None);
     }
 }

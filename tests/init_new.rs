@@ -359,3 +359,173 @@ fn no_site_toml_anywhere_is_a_usage_error_mentioning_init() {
     );
     assert!(!dir.path("public").exists());
 }
+
+// ---------------------------------------------------------------------------------------------
+// hub new: archetypes
+
+/// Runs `hub new <spec>` and returns the new file's text.
+fn new_page_text(site: &TestSite, spec: &str, title: &str) -> String {
+    let out = site.hub(&["new", spec, "--title", title]);
+    assert_success(&out);
+    fs::read_to_string(site.path(&format!("content/{spec}.md"))).expect("the new page")
+}
+
+/// Publishes a page `hub new` wrote, as its writer would: by removing `draft = true`.
+fn publish(site: &TestSite, spec: &str) {
+    let path = site.path(&format!("content/{spec}.md"));
+    let text = fs::read_to_string(&path).unwrap();
+    assert!(text.contains("draft = true\n"), "{text}");
+    fs::write(&path, text.replace("draft = true\n", "")).unwrap();
+}
+
+#[test]
+fn every_built_in_archetype_makes_a_page_that_builds_once_published() {
+    let site = site_with_home();
+    let specs = [
+        "roadmap/tiktok",
+        "policies/photo-consent",
+        "posts/why-we-post",
+        "training/moderation-basics",
+        "tips/reply-kindly",
+    ];
+    for spec in specs {
+        new_page_text(&site, spec, "New & \"quoted\" page");
+        publish(&site, spec);
+    }
+    site.build_ok(&[]);
+    for spec in specs {
+        let html = site.html(&format!("{spec}/index.html"));
+        assert_eq!(text_of(&html, "h1"), "New & \"quoted\" page", "{spec}");
+    }
+    let roadmap = site.html("roadmap/index.html");
+    let rows = select(&roadmap, "table.roadmap tbody tr");
+    assert_eq!(rows.len(), 1, "the new platform is in the roadmap table");
+    assert_eq!(
+        text_of(&roadmap, "table.roadmap tbody tr th"),
+        "New & \"quoted\" page"
+    );
+    assert_eq!(
+        text_of(&roadmap, "table.roadmap tbody tr td .badge"),
+        "Assess"
+    );
+}
+
+#[test]
+fn built_in_archetypes_fill_in_each_sections_fields() {
+    let site = site_with_home();
+    let today = chrono::Local::now().date_naive();
+    let roadmap = front_matter(&new_page_text(&site, "roadmap/tiktok", "TikTok"));
+    let extra = roadmap["extra"].as_table().expect("[extra]");
+    assert_eq!(extra["platform"].as_str(), Some("TikTok"));
+    assert_eq!(extra["status"].as_str(), Some("assess"));
+    for list in ["benefits", "risks_current", "risks_future"] {
+        assert!(
+            extra[list].as_array().is_some_and(|l| !l.is_empty()),
+            "{list}"
+        );
+    }
+    let policy = front_matter(&new_page_text(&site, "policies/photos", "Photos"));
+    let review_by = date_of(&policy["review_by"]);
+    let updated = date_of(&policy["updated"]);
+    assert_eq!(
+        (updated.as_str(), review_by[..4].parse::<i32>().unwrap()),
+        (
+            today.to_string().as_str(),
+            today.format("%Y").to_string().parse::<i32>().unwrap() + 1
+        ),
+        "a policy is reviewed a year after it is written"
+    );
+    let post = front_matter(&new_page_text(&site, "posts/hello", "Hello"));
+    assert!(post["authors"].as_array().is_some());
+}
+
+#[test]
+fn a_sites_own_archetypes_win_most_specific_first() {
+    let site = site_with_home();
+    let archetype = |name: &str| {
+        format!("+++\ntitle = {{{{ title | json_encode() }}}}\ndate = {{{{ today }}}}\n[extra]\nfrom = \"{name}\"\n+++\n{{{{ section }}}}/{{{{ slug }}}}\n")
+    };
+    site.write("archetypes/policies/hr.md", &archetype("full path"));
+    site.write("archetypes/policies.md", &archetype("top level"));
+    site.write("archetypes/default.md", &archetype("default"));
+    let from = |spec: &str| {
+        let text = new_page_text(&site, spec, "T");
+        front_matter(&text)["extra"]["from"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    assert_eq!(from("policies/hr/leave"), "full path");
+    assert_eq!(from("policies/other/leave"), "top level");
+    assert_eq!(from("policies/leave"), "top level");
+    assert_eq!(
+        from("roadmap/tiktok"),
+        "default",
+        "the site's default beats a built-in"
+    );
+    let text = fs::read_to_string(site.path("content/policies/hr/leave.md")).unwrap();
+    assert!(text.ends_with("+++\npolicies/hr/leave\n"), "{text}");
+    let out = site.hub(&["new", "tips/x"]);
+    assert_eq!(
+        stdout(&out).trim(),
+        "created content/tips/x.md from archetypes/default.md (not a draft: it is published at the next build)"
+    );
+}
+
+#[test]
+fn a_broken_archetype_is_an_error_naming_its_line_and_writes_nothing() {
+    let site = site_with_home();
+    site.write("archetypes/tips.md", "+++\ntitle = \"{{ title }\"\n+++\n");
+    let out = site.hub(&["new", "tips/x"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let err = stderr(&out);
+    let first = err.lines().next().unwrap_or_default();
+    assert!(
+        first.starts_with("error: archetypes/tips.md:2:")
+            && first.contains("this archetype has a template syntax error"),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().nth(1),
+        Some("  hint: check the {{ }} and {% %} tags on this line; to write {{ as text, put it in {% raw %}...{% endraw %}")
+    );
+    assert!(!site.path("content/tips/x.md").exists());
+
+    site.write(
+        "archetypes/tips.md",
+        "+++\ntitle = \"{{ title }}\"\ntag = []\n+++\n",
+    );
+    let out = site.hub(&["new", "tips/x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out).lines().take(2).collect::<Vec<_>>(),
+        [
+            "error: archetypes/tips.md:3:1: the page this archetype makes would not build: unknown field `tag`; did you mean `tags`?",
+            "  hint: fix the archetype: change `tag` to `tags`",
+        ]
+    );
+    assert!(!site.path("content/tips/x.md").exists());
+}
+
+#[test]
+fn the_starter_has_an_example_archetype_that_hub_new_uses() {
+    let site = TestSite::empty();
+    assert_success(&site.hub(&["init"]));
+    assert!(site.path("archetypes/tips.md").is_file());
+    let out = site.hub(&["new", "tips/wait-thirty-seconds"]);
+    assert_success(&out);
+    assert_eq!(
+        stdout(&out).trim(),
+        "created content/tips/wait-thirty-seconds.md from archetypes/tips.md (a draft: remove `draft = true` to publish it)"
+    );
+    let text = fs::read_to_string(site.path("content/tips/wait-thirty-seconds.md")).unwrap();
+    assert!(
+        text.starts_with("+++\ntitle = \"Wait thirty seconds\"\n"),
+        "the comment is left out:\n{text}"
+    );
+    publish(&site, "tips/wait-thirty-seconds");
+    site.build_ok(&[]);
+    assert!(site
+        .path("public/tips/wait-thirty-seconds/index.html")
+        .is_file());
+}

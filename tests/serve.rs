@@ -1684,3 +1684,32 @@ fn an_edit_reaches_the_feeds_that_show_the_page() {
         r.text().contains(&sentence)
     });
 }
+
+#[test]
+fn a_page_field_below_extra_is_a_warning_and_the_preview_still_serves() {
+    let site = serve_site();
+    site.write(
+        "content/tips/extra-tags.md",
+        "+++\ntitle = \"Tags below extra\"\n\n[extra]\ntags = [\"privacy\"]\n+++\nText.\n",
+    );
+    let server = Server::start(site.root(), &[]);
+    let warning = "warning: content/tips/extra-tags.md:5:1: `tags` is inside [extra] (every line after [extra] belongs to it), so the page has no tags";
+    let deadline = Instant::now() + IO_DEADLINE;
+    while !server.stderr_lines().iter().any(|l| l == warning) {
+        assert!(
+            Instant::now() < deadline,
+            "no warning line {warning:?}\n{}",
+            server.transcript()
+        );
+        thread::sleep(Duration::from_millis(20));
+    }
+    let lines = server.stderr_lines();
+    let at = lines.iter().position(|l| l == warning).unwrap();
+    assert_eq!(
+        lines.get(at + 1).map(String::as_str),
+        Some("  hint: move the `tags` line above the [extra] line")
+    );
+    let page = server.get("/tips/extra-tags/");
+    assert_eq!(page.status, 200);
+    assert!(!page.has_overlay(), "a warning is not an error overlay");
+}

@@ -37,6 +37,50 @@ fn offset_of_key(text: &str, key: &str) -> usize {
             .sum::<usize>()
 }
 
+/// Sections and tags that mark a page about an event (a training session, a meeting).
+const EVENT_WORDS: &[&str] = &["training", "event", "events"];
+
+/// Whether the page announces an event, so a future `date` is probably the event's day.
+/// hub has no event pages of their own yet; until it does, an event is a page in a section
+/// named training or events (where the guide and the starter keep them) or tagged so (for
+/// an event announced from another section, such as posts).
+fn is_event_page(source: &PageSource) -> bool {
+    let in_event_section = source
+        .section_dir
+        .split('/')
+        .any(|dir| EVENT_WORDS.contains(&dir.to_lowercase().as_str()));
+    let tagged = source
+        .tags
+        .iter()
+        .any(|tag| EVENT_WORDS.contains(&tag.trim().to_lowercase().as_str()));
+    in_event_section || tagged
+}
+
+/// A page dated after today. For an event, "make it a draft until then" would hide the
+/// announcement until the day itself, so the advice is to keep `date` for publishing and
+/// put the event's day in the text.
+fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> RawFinding {
+    let day = date.format("%-d %B %Y");
+    let (message, fix) = if is_event_page(source) {
+        (
+            format!("this page is dated {day}, in the future; if that is the day of the event, `date` is not the place for it"),
+            format!("`date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and write the event's day in the text (and, if you like, under [extra] as event_date = {})", date.format("%Y-%m-%d")),
+        )
+    } else {
+        (
+            format!("this page is dated {day}, in the future, but it is published now"),
+            "correct the date, or set `draft = true` until the day it should go out".into(),
+        )
+    };
+    RawFinding {
+        offset: offset_of_key(page.text, "date"),
+        rule: "currency/future-date",
+        severity: Severity::Warning,
+        message,
+        fix,
+    }
+}
+
 /// The currency findings of one published page, as of `today`.
 pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
     let mut findings = Vec::new();
@@ -58,17 +102,7 @@ pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<
     }
     if let Some(date) = source.date {
         if date.date_naive() > today {
-            findings.push(RawFinding {
-                offset: offset_of_key(page.text, "date"),
-                rule: "currency/future-date",
-                severity: Severity::Warning,
-                message: format!(
-                    "this page is dated {}, in the future, but it is published now",
-                    date.date_naive().format("%-d %B %Y")
-                ),
-                fix: "correct the date, or set `draft = true` until the day it should go out"
-                    .into(),
-            });
+            findings.push(future_date(page, source, date.date_naive()));
         }
     }
     if !source.draft {
@@ -94,10 +128,10 @@ mod tests {
     use crate::content::{parse_page, SourceFile};
     use std::path::Path;
 
-    fn findings(text: &str) -> Vec<&'static str> {
+    fn raw_findings(content_path: &str, text: &str) -> Vec<RawFinding> {
         let source = parse_page(SourceFile {
-            path: "content/a.md".into(),
-            content_path: "a.md".into(),
+            path: Path::new("content").join(content_path),
+            content_path: content_path.into(),
             text: text.into(),
         })
         .unwrap();
@@ -108,9 +142,35 @@ mod tests {
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
         check(&page, &source, today)
+    }
+
+    fn findings(text: &str) -> Vec<&'static str> {
+        raw_findings("a.md", text)
             .into_iter()
             .map(|f| f.rule)
             .collect()
+    }
+
+    #[test]
+    fn a_future_event_is_not_told_to_become_a_draft() {
+        let text = "+++\ntitle = \"Course\"\ndate = 2027-03-03\n+++\nText.\n";
+        for path in ["training/course.md", "Events/course.md"] {
+            let found = raw_findings(path, text);
+            assert_eq!(found.len(), 1);
+            assert!(found[0].message.contains("if that is the day of the event"));
+            assert!(!found[0].fix.contains("draft"), "{}", found[0].fix);
+            assert!(found[0].fix.contains("event_date = 2027-03-03"));
+        }
+        let tagged =
+            "+++\ntitle = \"Course\"\ndate = 2027-03-03\ntags = [\"Training\"]\n+++\nText.\n";
+        assert!(raw_findings("posts/course.md", tagged)[0]
+            .message
+            .contains("day of the event"));
+        let post = raw_findings("posts/news.md", text);
+        assert_eq!(
+            post[0].fix,
+            "correct the date, or set `draft = true` until the day it should go out"
+        );
     }
 
     #[test]

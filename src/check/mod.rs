@@ -221,6 +221,14 @@ fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
     }
 }
 
+/// A warning of the build (a field below `[extra]`...) as a finding of its rule.
+fn from_warning(d: &crate::error::Diagnostic) -> Finding {
+    Finding {
+        severity: Severity::Warning,
+        ..from_diagnostic(d)
+    }
+}
+
 /// `hub check`: builds in memory (writing nothing) and runs every rule, as of `today`.
 pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> {
     use rayon::prelude::*;
@@ -264,6 +272,7 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
                 .collect();
             findings.extend(page_findings);
             findings.extend(links::site_link_findings(site, &targets, None, false));
+            findings.extend(site.warnings().iter().map(from_warning));
             findings.extend(links::check_templates(site, &rendered.files, &targets));
         }
         Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),

@@ -1,7 +1,12 @@
 //! Dates in front matter: `2026-11-24`, `2026-11-24T09:30:00`, `2026-11-24T09:30:00+01:00`
 //! (or `Z`), and TOML dates, which reach us as the same text.
 
-use chrono::{DateTime, FixedOffset, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc};
+use std::sync::LazyLock;
+
+use chrono::{
+    DateTime, Datelike, FixedOffset, Month, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
+};
+use regex::Regex;
 use serde::Serialize;
 
 /// A date as the author wrote it: with or without a time, with or without an offset.
@@ -100,9 +105,121 @@ impl Ord for ContentDate {
     }
 }
 
+/// Why a date's text is not one hub reads, found so that the message can say what to write.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DateMistake {
+    /// The parts of a real day, in another order or shape (`05/12/2026`, `2026/12/5`):
+    /// the day meant, and whether the text could also be read as another day.
+    OtherOrder {
+        meant: NaiveDate,
+        other_reading: Option<NaiveDate>,
+    },
+    /// Shaped like a date, but that day does not exist: what is wrong, in words.
+    NoSuchDay(String),
+    /// Not recognisably a date.
+    Unreadable,
+}
+
+/// Day first, as the British write it: `05/12/2026`, `5/12/2026`, `05-12-2026`, `05.12.2026`.
+static DAY_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{1,2})([/.-])(\d{1,2})([/.-])(\d{4})$")
+        .expect("the day-first pattern is valid")
+});
+
+/// Year first but with other separators or without leading zeros: `2026/12/05`, `2026-1-5`.
+static YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})([/.-])(\d{1,2})([/.-])(\d{1,2})$")
+        .expect("the year-first pattern is valid")
+});
+
+/// The start of an ISO date, with anything after it (a time).
+static ISO_DAY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(\d{4})-(\d{2})-(\d{2})(?:$|[T ])").expect("the ISO date pattern is valid")
+});
+
+/// Works out what is wrong with a date `ContentDate::parse` refused, and what was meant.
+pub fn diagnose(text: &str) -> DateMistake {
+    let text = text.trim();
+    if let Some(parts) = DAY_FIRST.captures(text) {
+        if parts[2] == parts[4] {
+            return day_first(&parts[1], &parts[3], &parts[5]);
+        }
+    }
+    if let Some(parts) = YEAR_FIRST.captures(text) {
+        if parts[2] == parts[4] {
+            return year_month_day(&parts[1], &parts[3], &parts[5]);
+        }
+    }
+    if let Some(parts) = ISO_DAY.captures(text) {
+        if let DateMistake::NoSuchDay(reason) = year_month_day(&parts[1], &parts[2], &parts[3]) {
+            return DateMistake::NoSuchDay(reason);
+        }
+    }
+    DateMistake::Unreadable
+}
+
+/// `dd/mm/yyyy`, read the British way; if that day cannot exist but the American reading
+/// (`mm/dd/yyyy`) can, that is what was meant.
+fn day_first(first: &str, second: &str, year: &str) -> DateMistake {
+    match year_month_day(year, second, first) {
+        DateMistake::OtherOrder { meant, .. } => {
+            let other_reading = match year_month_day(year, first, second) {
+                DateMistake::OtherOrder { meant: other, .. } if other != meant => Some(other),
+                _ => None,
+            };
+            DateMistake::OtherOrder {
+                meant,
+                other_reading,
+            }
+        }
+        british => match year_month_day(year, first, second) {
+            american @ DateMistake::OtherOrder { .. } => american,
+            _ => british,
+        },
+    }
+}
+
+fn year_month_day(year: &str, month: &str, day: &str) -> DateMistake {
+    let (Ok(year), Ok(month), Ok(day)) = (
+        year.parse::<i32>(),
+        month.parse::<u32>(),
+        day.parse::<u32>(),
+    ) else {
+        return DateMistake::Unreadable;
+    };
+    let Some(month_name) = u8::try_from(month)
+        .ok()
+        .and_then(|m| Month::try_from(m).ok())
+    else {
+        return DateMistake::NoSuchDay(format!("there is no month {month}"));
+    };
+    match NaiveDate::from_ymd_opt(year, month, day) {
+        Some(meant) => DateMistake::OtherOrder {
+            meant,
+            other_reading: None,
+        },
+        None if day == 0 => DateMistake::NoSuchDay("there is no day 0".into()),
+        None => {
+            let days = days_in_month(year, month).unwrap_or(31);
+            DateMistake::NoSuchDay(format!("{} {year} has {days} days", month_name.name()))
+        }
+    }
+}
+
+fn days_in_month(year: i32, month: u32) -> Option<u32> {
+    let first = NaiveDate::from_ymd_opt(year, month, 1)?;
+    let next = first.checked_add_months(chrono::Months::new(1))?;
+    Some(next.signed_duration_since(first).num_days() as u32)
+}
+
+/// `5 December 2026`, as dates are said.
+pub fn spoken(date: NaiveDate) -> String {
+    format!("{} {} {}", date.day(), date.format("%B"), date.year())
+}
+
 #[cfg(test)]
 mod tests {
-    use super::ContentDate;
+    use super::*;
 
     #[test]
     fn accepts_the_documented_forms() {
@@ -133,6 +250,82 @@ mod tests {
         assert!(ContentDate::parse("2024-02-30").is_none());
         assert!(ContentDate::parse("24/11/2026").is_none());
         assert!(ContentDate::parse("").is_none());
+    }
+
+    #[test]
+    fn reads_day_first_dates_the_british_way() {
+        let meant = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
+        for text in [
+            "05/12/2026",
+            "5/12/2026",
+            "05-12-2026",
+            "05.12.2026",
+            " 5/12/2026 ",
+        ] {
+            assert_eq!(
+                diagnose(text),
+                DateMistake::OtherOrder {
+                    meant: meant(2026, 12, 5),
+                    other_reading: Some(meant(2026, 5, 12))
+                },
+                "{text}"
+            );
+        }
+        assert_eq!(
+            diagnose("24/11/2026"),
+            DateMistake::OtherOrder {
+                meant: meant(2026, 11, 24),
+                other_reading: None
+            }
+        );
+        // Only an American reading makes a real day.
+        assert_eq!(
+            diagnose("12/25/2026"),
+            DateMistake::OtherOrder {
+                meant: meant(2026, 12, 25),
+                other_reading: None
+            }
+        );
+        assert_eq!(
+            diagnose("2026/12/05"),
+            DateMistake::OtherOrder {
+                meant: meant(2026, 12, 5),
+                other_reading: None
+            }
+        );
+        assert_eq!(
+            diagnose("2026-1-5"),
+            DateMistake::OtherOrder {
+                meant: meant(2026, 1, 5),
+                other_reading: None
+            }
+        );
+    }
+
+    #[test]
+    fn says_why_a_day_does_not_exist() {
+        let no_such = |s: &str| DateMistake::NoSuchDay(s.into());
+        assert_eq!(diagnose("2026-13-01"), no_such("there is no month 13"));
+        assert_eq!(diagnose("2026-11-31"), no_such("November 2026 has 30 days"));
+        assert_eq!(diagnose("2026-02-29"), no_such("February 2026 has 28 days"));
+        assert_eq!(diagnose("2026-11-00"), no_such("there is no day 0"));
+        assert_eq!(
+            diagnose("2026-13-01T09:00:00"),
+            no_such("there is no month 13")
+        );
+        assert_eq!(diagnose("31/11/2026"), no_such("November 2026 has 30 days"));
+        assert_eq!(diagnose("13/13/2026"), no_such("there is no month 13"));
+    }
+
+    #[test]
+    fn leaves_other_text_unexplained() {
+        for text in ["soon", "", "05/12/26", "05/12-2026", "24 November 2026"] {
+            assert_eq!(diagnose(text), DateMistake::Unreadable, "{text}");
+        }
+        assert_eq!(
+            spoken(NaiveDate::from_ymd_opt(2026, 12, 5).unwrap()),
+            "5 December 2026"
+        );
     }
 
     #[test]

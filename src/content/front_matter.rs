@@ -6,9 +6,10 @@ use std::path::Path;
 use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
-use super::date::ContentDate;
+use super::date::{diagnose, spoken, ContentDate, DateMistake};
 use crate::config::toml_diagnostic;
-use crate::error::{find_key, Diagnostic};
+use crate::error::{find_key, line_col, Diagnostic};
+use crate::fields::{unknown_field_from_serde, OwnFields};
 
 /// The two front matter languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -83,7 +84,9 @@ pub fn parse<T: DeserializeOwned + Default>(
     match split.format {
         None => Ok(T::default()),
         Some(FrontMatterFormat::Toml) => toml::from_str(split.front_matter).map_err(|e| {
-            toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)
+            bad_toml_date(path, split, &e).unwrap_or_else(|| {
+                toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)
+            })
         }),
         Some(FrontMatterFormat::Yaml) => {
             if split.front_matter.trim().is_empty() {
@@ -91,11 +94,10 @@ pub fn parse<T: DeserializeOwned + Default>(
             }
             serde_norway::from_str(split.front_matter).map_err(|e| {
                 let message = yaml_message(&e);
-                let hint = if message.starts_with("unknown field") {
-                    "check the spelling; the message lists the fields allowed here (put your own under `extra:`)"
-                } else {
-                    "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon"
-                };
+                let (message, hint) = unknown_field_from_serde(&message, OwnFields::YamlExtra)
+                    .unwrap_or_else(|| {
+                        (message, "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon".into())
+                    });
                 let mut d = Diagnostic::new(path, message).hint(hint);
                 if let Some(loc) = e.location() {
                     d = d.at(loc.line() + split.front_matter_line_offset, Some(loc.column()));
@@ -104,6 +106,74 @@ pub fn parse<T: DeserializeOwned + Default>(
             })
         }
     }
+}
+
+/// A TOML error on a line such as `date = 05/12/2026` or `date = 2026-13-01`, which the TOML
+/// reader refuses with words about newlines or ranges, told as the date problem it is.
+fn bad_toml_date(path: &Path, split: &SplitFile<'_>, e: &toml::de::Error) -> Option<Diagnostic> {
+    if e.message().starts_with("unknown field") {
+        return None;
+    }
+    let (line, _) = line_col(split.front_matter, e.span()?.start);
+    let line_text = split.front_matter.lines().nth(line - 1)?;
+    let (key, value) = line_text.split_once('=')?;
+    let key = key.trim();
+    let written = value.split('#').next()?.trim().trim_matches(['"', '\'']);
+    let is_date_error = e.message().starts_with("invalid date");
+    if !is_date_error && diagnose(written) == DateMistake::Unreadable {
+        return None;
+    }
+    let value_column = line_text[..line_text.len() - value.trim_start().len()]
+        .chars()
+        .count()
+        + 1;
+    Some(
+        bad_date(path, FrontMatterFormat::Toml, key, written)
+            .at(line + split.front_matter_line_offset, Some(value_column)),
+    )
+}
+
+/// What is wrong with the date `written` for `key`, and what to write instead.
+fn bad_date(path: &Path, format: FrontMatterFormat, key: &str, written: &str) -> Diagnostic {
+    let assign = |value: &dyn std::fmt::Display| match format {
+        FrontMatterFormat::Toml => format!("{key} = {value}"),
+        FrontMatterFormat::Yaml => format!("{key}: {value}"),
+    };
+    let (message, hint) = match diagnose(written) {
+        DateMistake::OtherOrder {
+            meant,
+            other_reading,
+        } => (
+            format!(
+                "`{key}` is written {written}; hub reads dates as year-month-day: write {} ({})",
+                assign(&meant),
+                spoken(meant)
+            ),
+            match other_reading {
+                Some(other) => format!(
+                    "{written} was read as day/month/year; if you meant {}, write {}",
+                    spoken(other),
+                    assign(&other)
+                ),
+                None => "year-month-day is the one way of writing a date that no one can read as another day".into(),
+            },
+        ),
+        DateMistake::NoSuchDay(reason) => (
+            format!("invalid date {written:?} in `{key}`: {reason}"),
+            format!(
+                "write `{key}` as year-month-day with a day that exists, e.g. {}",
+                assign(&"2026-11-24")
+            ),
+        ),
+        DateMistake::Unreadable => (
+            format!("invalid date {written:?} in `{key}` (expected YYYY-MM-DD)"),
+            format!(
+                "write `{key}` as year-month-day, e.g. {}, or 2026-11-24T09:30:00 with a time",
+                assign(&"2026-11-24")
+            ),
+        ),
+    };
+    Diagnostic::new(path, message).hint(hint)
 }
 
 fn yaml_message(e: &serde_norway::Error) -> String {
@@ -123,6 +193,84 @@ pub fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagn
         None => diagnostic,
     }
 }
+
+/// Where `key` of the `extra` table is written: the search starts at the `[extra]` (or
+/// `extra:`) line, so that a page field of the same name above it is not taken for it.
+/// Points at the key's name when `at_name`, else at its value.
+pub fn at_extra_key(
+    diagnostic: Diagnostic,
+    split: &SplitFile<'_>,
+    key: &str,
+    at_name: bool,
+) -> Diagnostic {
+    let text = split.front_matter;
+    let (extra_line, extra_offset) = extra_table_start(text);
+    let Some((line, value_column)) = find_key(&text[extra_offset..], key) else {
+        return at_key(diagnostic, split, key);
+    };
+    let line = line + extra_line;
+    let column = if at_name {
+        let written = text.lines().nth(line - 1).unwrap_or_default();
+        written.chars().take_while(|c| c.is_whitespace()).count() + 1
+    } else {
+        value_column
+    };
+    diagnostic.at(line + split.front_matter_line_offset, Some(column))
+}
+
+/// True when `key` is set above the `extra` table (in its proper place), as well as in it.
+pub fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
+    let (_, extra_offset) = extra_table_start(split.front_matter);
+    find_key(&split.front_matter[..extra_offset], key).is_some()
+}
+
+/// The line index and byte offset of the `[extra]` (or `extra:`) line, or the start.
+fn extra_table_start(text: &str) -> (usize, usize) {
+    let extra_line = text
+        .lines()
+        .position(|line| {
+            let line = line.trim();
+            line == "[extra]" || line.starts_with("extra:")
+        })
+        .unwrap_or(0);
+    let extra_offset = text
+        .split_inclusive('\n')
+        .take(extra_line)
+        .map(str::len)
+        .sum();
+    (extra_line, extra_offset)
+}
+
+/// The fields of [`PageFrontMatter`], as written in front matter.
+pub const PAGE_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "tags",
+    "authors",
+    "image",
+    "template",
+    "aliases",
+    "review_by",
+    "extra",
+];
+
+/// The fields of [`SectionFrontMatter`], as written in front matter.
+pub const SECTION_FIELDS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "template",
+    "page_template",
+    "feed",
+    "weight",
+    "extra",
+];
 
 /// Fields of a page's front matter (SPEC §4).
 #[derive(Debug, Default, Deserialize)]
@@ -178,15 +326,10 @@ pub fn parse_date(
     let Some(text) = text else { return Ok(None) };
     match ContentDate::parse(text) {
         Some(date) => Ok(Some(date)),
-        None => Err(at_key(
-            Diagnostic::new(
-                path,
-                format!("invalid date {text:?} in `{key}` (expected YYYY-MM-DD)"),
-            )
-            .hint("write dates as 2026-11-24, or 2026-11-24T09:30:00 with a time"),
-            split,
-            key,
-        )),
+        None => {
+            let format = split.format.unwrap_or(FrontMatterFormat::Toml);
+            Err(at_key(bad_date(path, format, key, text.trim()), split, key))
+        }
     }
 }
 
@@ -300,15 +443,130 @@ mod tests {
         assert_eq!(e.line, Some(3));
     }
 
+    fn page_error(text: &str) -> Diagnostic {
+        let s = split(p(), text).unwrap();
+        match parse::<PageFrontMatter>(p(), &s) {
+            Err(e) => e,
+            Ok(fm) => parse_date(p(), &s, "date", fm.date.as_deref()).unwrap_err(),
+        }
+    }
+
     #[test]
-    fn an_impossible_toml_date_gets_a_date_hint() {
-        let s = split(p(), "+++\ntitle = \"A\"\ndate = 2026-11-31\n+++\n").unwrap();
-        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
-        assert_eq!(e.line, Some(3));
-        assert!(
-            e.hint.as_deref().unwrap_or_default().contains("2026-11-24"),
-            "{e}"
+    fn a_british_date_is_read_and_rewritten_in_every_form() {
+        let expected = "`date` is written 05/12/2026; hub reads dates as year-month-day: write date = 2026-12-05 (5 December 2026)";
+        for text in [
+            "+++\ntitle = \"A\"\ndate = 05/12/2026\n+++\n",
+            "+++\ntitle = \"A\"\ndate = \"05/12/2026\"\n+++\n",
+            "+++\ntitle = \"A\"\ndate = 05/12/2026 # the launch\n+++\n",
+        ] {
+            let e = page_error(text);
+            assert_eq!(e.message, expected, "{text}");
+            assert_eq!((e.line, e.column), (Some(3), Some(8)), "{text}");
+            assert_eq!(
+                e.hint.as_deref(),
+                Some("05/12/2026 was read as day/month/year; if you meant 12 May 2026, write date = 2026-05-12")
+            );
+        }
+        let e = page_error("---\ntitle: A\ndate: 05/12/2026\n---\n");
+        assert_eq!(
+            e.message,
+            "`date` is written 05/12/2026; hub reads dates as year-month-day: write date: 2026-12-05 (5 December 2026)"
         );
+        assert_eq!((e.line, e.column), (Some(3), Some(7)));
+    }
+
+    #[test]
+    fn an_impossible_date_says_what_is_wrong_on_one_line() {
+        for text in [
+            "+++\ntitle = \"A\"\ndate = 2026-13-01\n+++\n",
+            "+++\ntitle = \"A\"\ndate = \"2026-13-01\"\n+++\n",
+            "---\ntitle: A\ndate: 2026-13-01\n---\n",
+        ] {
+            let e = page_error(text);
+            assert_eq!(
+                e.message, "invalid date \"2026-13-01\" in `date`: there is no month 13",
+                "{text}"
+            );
+            assert_eq!(e.line, Some(3));
+            assert!(e
+                .hint
+                .unwrap()
+                .starts_with("write `date` as year-month-day with a day that exists"));
+        }
+        let e = page_error("+++\ntitle = \"A\"\ndate = 2026-11-31\n+++\n");
+        assert_eq!(
+            e.message,
+            "invalid date \"2026-11-31\" in `date`: November 2026 has 30 days"
+        );
+        assert_eq!((e.line, e.column), (Some(3), Some(8)));
+    }
+
+    #[test]
+    fn other_date_fields_are_named() {
+        let s = split(p(), "+++\ntitle = \"A\"\nreview_by = 1/2/2027\n+++\n").unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!(
+            e.message,
+            "`review_by` is written 1/2/2027; hub reads dates as year-month-day: write review_by = 2027-02-01 (1 February 2027)"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_field_gets_a_suggestion_at_the_key() {
+        for (text, column) in [
+            ("+++\ntitle = \"A\"\n  tag = [\"a\"]\n+++\n", 3),
+            ("---\ntitle: A\ntag: [a]\n---\n", 1),
+        ] {
+            let s = split(p(), text).unwrap();
+            let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+            assert_eq!(e.message, "unknown field `tag`; did you mean `tags`?");
+            assert_eq!(e.hint.as_deref(), Some("change `tag` to `tags`"));
+            assert_eq!((e.line, e.column), (Some(3), Some(column)));
+        }
+        let s = split(p(), "+++\ntitle = \"A\"\nsort_by = \"date\"\n+++\n").unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!(e.message, "unknown field `sort_by`");
+        assert!(e
+            .hint
+            .unwrap()
+            .ends_with("put fields of your own under [extra], at the end"));
+        let s = split(p(), "+++\ntitle = \"A\"\npage_templat = \"x.html\"\n+++\n").unwrap();
+        let e = parse::<SectionFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!(
+            e.message,
+            "unknown field `page_templat`; did you mean `page_template`?"
+        );
+    }
+
+    #[test]
+    fn the_field_lists_match_the_structs() {
+        fn allowed<T: DeserializeOwned + Default + std::fmt::Debug>(fields: &[&str]) {
+            let s = split(p(), "+++\nzzz = 1\n+++\n").unwrap();
+            let e = parse::<T>(p(), &s).unwrap_err();
+            let listed: Vec<&str> = e
+                .hint
+                .as_deref()
+                .unwrap()
+                .split('`')
+                .skip(1)
+                .step_by(2)
+                .collect();
+            let expected: Vec<&str> = fields.iter().copied().filter(|f| *f != "extra").collect();
+            assert_eq!(listed, expected);
+        }
+        allowed::<PageFrontMatter>(PAGE_FIELDS);
+        allowed::<SectionFrontMatter>(SECTION_FIELDS);
+    }
+
+    #[test]
+    fn extra_keys_are_found_below_the_extra_line() {
+        let text =
+            "+++\ntitle = \"A\"\ntags = [\"a\"]\n[extra]\n  tags = [\"b\"]\nstatus = \"x\"\n+++\n";
+        let s = split(p(), text).unwrap();
+        let d = at_extra_key(Diagnostic::new(p(), "m"), &s, "tags", true);
+        assert_eq!((d.line, d.column), (Some(5), Some(3)));
+        let d = at_extra_key(Diagnostic::new(p(), "m"), &s, "status", false);
+        assert_eq!((d.line, d.column), (Some(6), Some(10)));
     }
 
     #[test]

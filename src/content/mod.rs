@@ -3,6 +3,7 @@
 //! beyond slugs, or about templates.
 
 pub mod date;
+pub mod extra;
 pub mod front_matter;
 pub mod slug;
 
@@ -14,7 +15,8 @@ use walkdir::WalkDir;
 use crate::error::Diagnostic;
 pub use date::ContentDate;
 use front_matter::{
-    at_key, normalise_extra, parse, parse_date, split, PageFrontMatter, SectionFrontMatter,
+    at_extra_key, at_key, normalise_extra, parse, parse_date, set_above_extra, split,
+    FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile, PAGE_FIELDS, SECTION_FIELDS,
 };
 pub use slug::slugify;
 
@@ -250,6 +252,9 @@ pub struct PageSource {
     pub body_start: usize,
     /// Lines before the body, to turn body line numbers into file line numbers.
     pub body_line_offset: usize,
+    /// Problems that do not stop the build (a field below `[extra]`): printed by `build`
+    /// and `serve`, findings of `check`. Each names its `check` rule.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl PageSource {
@@ -291,6 +296,8 @@ pub struct SectionSource {
     pub text: String,
     pub body_start: usize,
     pub body_line_offset: usize,
+    /// Problems that do not stop the build, as for pages.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl SectionSource {
@@ -322,6 +329,7 @@ impl SectionSource {
             text: String::new(),
             body_start: 0,
             body_line_offset: 0,
+            warnings: Vec::new(),
         }
     }
 }
@@ -345,7 +353,7 @@ fn parent_dir(content_path: &str) -> &str {
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let path = file.path.clone();
     let parts = split(&path, &file.text).map_err(|d| vec![d])?;
-    let fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
+    let mut fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     if parts.format.is_none() {
         problems.push(
@@ -420,13 +428,29 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             ));
         }
     }
+    let mut extra = serde_json::Value::Object(std::mem::take(&mut fm.extra));
+    normalise_extra(&mut extra);
+    if let serde_json::Value::Object(map) = &mut extra {
+        if extra::is_roadmap_page(map) {
+            problems.extend(extra::check_roadmap(map).into_iter().map(|problem| {
+                at_extra_key(
+                    Diagnostic::new(&path, problem.message).hint(problem.hint),
+                    &parts,
+                    &problem.key,
+                    problem.in_name,
+                )
+            }));
+        }
+    }
     if !problems.is_empty() {
+        // In the order they stand in the file, as the writer reads it.
+        problems.sort_by_key(|d| (d.line, d.column));
         return Err(problems);
     }
-    let mut extra = serde_json::Value::Object(fm.extra);
-    normalise_extra(&mut extra);
+    let warnings = fields_in_extra(&path, &parts, &extra, PAGE_FIELDS, "page");
     let body_start = file.text.len() - parts.body.len();
     Ok(PageSource {
+        warnings,
         section_dir: section_dir.to_string(),
         is_bundle,
         slug,
@@ -449,6 +473,33 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         content_path: file.content_path,
         text: file.text,
     })
+}
+
+/// Warnings for `kind`'s own `fields` found in `extra`. Only in TOML, where a line below
+/// `[extra]` lands there without anyone meaning it; in YAML, indenting under `extra:` is a
+/// choice that can be seen.
+fn fields_in_extra(
+    path: &Path,
+    parts: &SplitFile<'_>,
+    extra: &serde_json::Value,
+    fields: &[&str],
+    kind: &str,
+) -> Vec<Diagnostic> {
+    let serde_json::Value::Object(map) = extra else {
+        return Vec::new();
+    };
+    if parts.format != Some(FrontMatterFormat::Toml) {
+        return Vec::new();
+    }
+    extra::page_fields_in_extra(map, fields, kind, |key| set_above_extra(parts, key))
+        .into_iter()
+        .map(|(key, message)| {
+            let warning = Diagnostic::new(path, message)
+                .rule("content/extra-field")
+                .hint(format!("move the `{key}` line above the [extra] line"));
+            at_extra_key(warning, parts, &key, true)
+        })
+        .collect()
 }
 
 /// Checks a section's front matter (`_index.md`) and turns it into a [`SectionSource`].
@@ -481,9 +532,11 @@ pub fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>>
     }
     let mut extra = serde_json::Value::Object(fm.extra);
     normalise_extra(&mut extra);
+    let warnings = fields_in_extra(&path, &parts, &extra, SECTION_FIELDS, "section");
     let body_start = file.text.len() - parts.body.len();
     let implicit = SectionSource::implicit(&dir);
     Ok(SectionSource {
+        warnings,
         title: fm
             .title
             .filter(|t| !t.trim().is_empty())

@@ -292,26 +292,35 @@ fn between<'a>(text: &'a str, after: &str, close: char) -> Option<&'a str> {
 fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
     let chain = error_chain(e);
     let name = between(&chain[0], "Failed to parse '", '\'').map(str::to_string);
-    let detail = chain.get(1).cloned().unwrap_or_else(|| chain[0].clone());
     let origin = name
         .as_ref()
         .and_then(|n| sources.get(n))
         .map_or_else(|| PathBuf::from("templates"), |s| s.origin.clone());
-    let mut d = Diagnostic::new(origin, format!("template syntax error: {}", first_line_of_pest(&detail)))
+    let (what, position) = syntax_error(e);
+    let mut d = Diagnostic::new(origin, format!("template syntax error: {what}"))
         .hint("check the {{ }} and {% %} tags on this line: every {% if %}, {% for %} and {% block %} needs its {% end... %}");
-    // Tera's parse errors carry a ` --> line:col` marker.
-    if let Some(position) = between(&detail, "--> ", '\n') {
-        let mut parts = position.trim().split(':');
-        if let (Some(Ok(line)), Some(Ok(col))) =
-            (parts.next().map(str::parse), parts.next().map(str::parse))
-        {
-            d = d.at(line, Some(col));
-        }
+    if let Some((line, col)) = position {
+        d = d.at(line, Some(col));
     }
     if name.is_none() {
         d.message = format!("template error: {}", chain.join(": "));
     }
     d
+}
+
+/// What a Tera syntax error says was expected, in one line, and where (line, column).
+pub fn syntax_error(e: &tera::Error) -> (String, Option<(usize, usize)>) {
+    let chain = error_chain(e);
+    let detail = chain.get(1).cloned().unwrap_or_else(|| chain[0].clone());
+    // Tera's parse errors carry a ` --> line:col` marker.
+    let position = between(&detail, "--> ", '\n').and_then(|position| {
+        let mut parts = position.trim().split(':');
+        match (parts.next().map(str::parse), parts.next().map(str::parse)) {
+            (Some(Ok(line)), Some(Ok(col))) => Some((line, col)),
+            _ => None,
+        }
+    });
+    (first_line_of_pest(&detail), position)
 }
 
 fn first_line_of_pest(detail: &str) -> String {

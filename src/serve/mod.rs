@@ -154,6 +154,9 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
                 served.files = build.files;
                 served.overlay = None;
             }
+            for line in build.warnings.iter().flat_map(crate::error::warning_lines) {
+                eprintln!("{line}");
+            }
             match changes {
                 None => println!(
                     "built {} pages in {} ms",

@@ -148,6 +148,20 @@ impl Site {
         chain
     }
 
+    /// Every warning of the published pages and sections (see [`PageSource::warnings`]), in
+    /// file order.
+    pub fn warnings(&self) -> Vec<crate::error::Diagnostic> {
+        let mut warnings: Vec<_> = self
+            .pages
+            .iter()
+            .flat_map(|page| &page.source.warnings)
+            .chain(self.sections.iter().flat_map(|s| &s.source.warnings))
+            .cloned()
+            .collect();
+        warnings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        warnings
+    }
+
     /// The top-level sections, for navigation.
     pub fn top_sections(&self) -> &[SectionId] {
         self.sections
