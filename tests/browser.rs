@@ -32,7 +32,7 @@ use serde_json::Value;
 
 /// Pages of the bundled guide to check: one of each template and of each kind of content the
 /// theme has to present (roadmap table and platform page, policy table and review dates, posts,
-/// task lists, code blocks, Markdown tables, tags, the 404 page).
+/// task lists, code blocks, Markdown tables, tags, the "Get updates" page, the 404 page).
 const GUIDE_PAGES: &[&str] = &[
     "/",
     "/roadmap/",
@@ -48,6 +48,7 @@ const GUIDE_PAGES: &[&str] = &[
     "/survey/self-assessment/",
     "/tags/",
     "/tags/facebook/",
+    "/updates/",
     "/404.html",
 ];
 

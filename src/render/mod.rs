@@ -150,6 +150,8 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     let feed_targets = feeds::feed_targets(&site, config, |feed| scope.wants_feed(feed));
     let feed_index = FeedIndex::new(&feed_targets, config);
     base.insert("feeds", &feed_index.for_scope(None));
+    let updates = UpdatesPage::of(&site, config, &feed_targets);
+    base.insert("updates_url", &updates.url(config));
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
@@ -181,8 +183,18 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         &base,
         &config.base_url,
         scope.includes_sitemap(),
+        &updates,
     ) {
         match file {
+            Ok(file) => files.add(file, &mut problems),
+            Err(d) => problems.push(d),
+        }
+    }
+    // Always rendered, like the feeds: it lists them, and which feeds exist changes with
+    // any page's date or tags.
+    if updates == UpdatesPage::Generated {
+        let groups = feeds::feed_groups(&site, &feed_targets, config);
+        match render_updates_page(&templates, &base, config, &groups) {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
         }
@@ -260,14 +272,26 @@ impl OutputSet {
     /// robots.txt is the exception: a site may write its own.
     fn add_static(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) && file.path != "robots.txt" {
-            problems.push(
+            let d = if file.path == index_file(UPDATES_PATH) {
+                Diagnostic::new(
+                    file.content.origin_hint(),
+                    format!(
+                        "this static file would replace hub's \"Get updates\" page ({})",
+                        file.path
+                    ),
+                )
+                .hint(
+                    "rename or move the file in static/, or set `updates_page = false` under \
+                     [feeds] in site.toml to leave /updates/ to it",
+                )
+            } else {
                 Diagnostic::new(
                     file.content.origin_hint(),
                     format!("this static file would replace the generated {}", file.path),
                 )
-                .rule("links/duplicate-url")
-                .hint("rename or move the file in static/"),
-            );
+                .hint("rename or move the file in static/")
+            };
+            problems.push(d.rule("links/duplicate-url"));
             return;
         }
         self.files.insert(file.path.clone(), file);
@@ -322,6 +346,75 @@ impl FeedIndex {
         }
         links
     }
+}
+
+/// Where hub writes its "Get updates" page, which explains feeds and lists them.
+pub const UPDATES_PATH: &str = "/updates/";
+
+/// The "Get updates" page (docs/templates.md): written by hub from `updates.html`, left to the
+/// site's own page at the same address, or not there at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpdatesPage {
+    Generated,
+    /// A page, section or alias of the site's content is at [`UPDATES_PATH`]: the site's own
+    /// files win over what hub would make, as `templates/` and `static/` win over the theme.
+    SiteOwn,
+    /// Feeds are off (`[feeds] formats = []` or `updates_page = false`), or there is no feed
+    /// to list because nothing is dated.
+    None,
+}
+
+impl UpdatesPage {
+    fn of(site: &Site, config: &Config, feed_targets: &[feeds::FeedTarget]) -> UpdatesPage {
+        if !config.feeds.updates_page || feed_targets.is_empty() {
+            return UpdatesPage::None;
+        }
+        let taken = site.pages.iter().any(|p| p.path == UPDATES_PATH)
+            || site.sections.iter().any(|s| s.path == UPDATES_PATH)
+            || site
+                .aliases
+                .iter()
+                .any(|a| a.output == index_file(UPDATES_PATH));
+        if taken {
+            UpdatesPage::SiteOwn
+        } else {
+            UpdatesPage::Generated
+        }
+    }
+
+    /// The page's absolute URL for the footer link, or "" when there is no page.
+    fn url(self, config: &Config) -> String {
+        match self {
+            UpdatesPage::None => String::new(),
+            _ => format!("{}{UPDATES_PATH}", config.base_url),
+        }
+    }
+}
+
+/// Renders `updates.html` with `feed_groups`: the site's theme has one, else the built-in one.
+fn render_updates_page(
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+    groups: &[feeds::FeedGroup],
+) -> Result<OutputFile, Diagnostic> {
+    let template = "updates.html";
+    let mut context = base.clone();
+    context.insert("feed_groups", groups);
+    context.insert("current_path", UPDATES_PATH);
+    context.insert("current_url", &format!("{}{UPDATES_PATH}", config.base_url));
+    let html = templates.tera.render(template, &context).map_err(|e| {
+        render_error(
+            &e,
+            template,
+            &templates.sources,
+            Path::new(crate::config::CONFIG_FILE),
+        )
+    })?;
+    Ok(OutputFile {
+        path: index_file(UPDATES_PATH),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 /// Output file for a site-relative URL path: `/tips/` → `tips/index.html`.
@@ -491,6 +584,7 @@ fn special_files(
     base: &Context,
     base_url: &str,
     with_sitemap: bool,
+    updates: &UpdatesPage,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
         let text = templates
@@ -505,7 +599,14 @@ fn special_files(
     let mut out = Vec::new();
     if with_sitemap {
         let mut sitemap = base.clone();
-        sitemap.insert("entries", &sitemap_entries(site, base_url));
+        let mut entries = sitemap_entries(site, base_url);
+        if *updates == UpdatesPage::Generated {
+            entries.push(SitemapEntry {
+                loc: format!("{base_url}{UPDATES_PATH}"),
+                lastmod: None,
+            });
+        }
+        sitemap.insert("entries", &entries);
         out.push(render("__hub/sitemap.xml", "sitemap.xml".into(), &sitemap));
     }
     out.push(render("__hub/robots.txt", "robots.txt".into(), base));
