@@ -860,3 +860,128 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
         },
     );
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{ContentFiles, SourceFile};
+
+    fn file(content_path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: Path::new("content").join(content_path),
+            content_path: content_path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// A site of `pages` (content path, front matter lines) under a home and a `tips` section.
+    fn site_of(pages: &[(&str, &str)]) -> Site {
+        let files = ContentFiles {
+            pages: pages
+                .iter()
+                .map(|(p, fm)| file(p, &format!("+++\n{fm}\n+++\nBody.\n")))
+                .collect(),
+            sections: vec![
+                file("_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+                file("tips/_index.md", "+++\ntitle = \"Tips\"\n+++\n"),
+            ],
+            assets: Vec::new(),
+            dirs: vec![String::new(), "tips".into()],
+        };
+        crate::site::build(
+            files,
+            &crate::site::BuildOptions {
+                base_url: "https://e.org",
+                drafts: false,
+                smart_punctuation: true,
+                highlighting: &Highlighting::Classes,
+                previous: None,
+            },
+        )
+        .expect("the test site builds")
+    }
+
+    fn config(feeds: &str) -> Config {
+        Config::parse(&format!(
+            "title = \"T\"\nbase_url = \"https://e.org\"\n[feeds]\n{feeds}\n"
+        ))
+        .expect("valid site.toml")
+    }
+
+    fn updates_page(site: &Site, config: &Config) -> UpdatesPage {
+        let targets = feeds::feed_targets(site, config, |_| true);
+        UpdatesPage::of(site, config, &targets)
+    }
+
+    const DATED: (&str, &str) = (
+        "tips/one.md",
+        "title = \"One\"\ndate = 2026-01-02\ntags = [\"Safe Posting\"]",
+    );
+
+    #[test]
+    fn updates_page_is_written_when_there_are_feeds() {
+        let site = site_of(&[DATED]);
+        let on = config("formats = [\"rss\"]");
+        assert_eq!(updates_page(&site, &on), UpdatesPage::Generated);
+        assert_eq!(UpdatesPage::Generated.url(&on), "https://e.org/updates/");
+    }
+
+    #[test]
+    fn no_updates_page_without_feeds_or_when_turned_off() {
+        let site = site_of(&[DATED]);
+        for feeds in ["formats = []", "updates_page = false"] {
+            let config = config(feeds);
+            assert_eq!(updates_page(&site, &config), UpdatesPage::None, "{feeds}");
+            assert_eq!(UpdatesPage::None.url(&config), "");
+        }
+        let undated = site_of(&[("tips/one.md", "title = \"One\"")]);
+        assert_eq!(updates_page(&undated, &config("")), UpdatesPage::None);
+    }
+
+    #[test]
+    fn a_page_or_alias_at_updates_is_the_sites_own() {
+        let config = config("");
+        let page = site_of(&[DATED, ("updates.md", "title = \"News\"")]);
+        assert_eq!(updates_page(&page, &config), UpdatesPage::SiteOwn);
+        let alias = site_of(&[(
+            "tips/one.md",
+            "title = \"One\"\ndate = 2026-01-02\naliases = [\"/updates/\"]",
+        )]);
+        assert_eq!(updates_page(&alias, &config), UpdatesPage::SiteOwn);
+        assert_eq!(
+            UpdatesPage::SiteOwn.url(&config),
+            "https://e.org/updates/",
+            "the footer still links to the site's own page"
+        );
+    }
+
+    #[test]
+    fn feed_groups_name_each_feed_in_words_with_every_format() {
+        let site = site_of(&[DATED]);
+        let config = config("formats = [\"rss\", \"atom\"]");
+        let targets = feeds::feed_targets(&site, &config, |_| true);
+        let groups = feeds::feed_groups(&site, &targets, &config);
+        let names: Vec<(&str, &str)> = groups.iter().map(|g| (g.name.as_str(), g.scope)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Everything new on this site", "site"),
+                ("New in “Tips”", "section"),
+                ("New pages tagged “Safe Posting”", "tag"),
+            ]
+        );
+        let tag_links: Vec<(&str, &str)> = groups[2]
+            .links
+            .iter()
+            .map(|l| (l.format, l.url.as_str()))
+            .collect();
+        assert_eq!(
+            tag_links,
+            [
+                ("RSS", "https://e.org/tags/safe-posting/rss.xml"),
+                ("Atom", "https://e.org/tags/safe-posting/atom.xml"),
+            ]
+        );
+        assert_eq!(groups[1].page_url, "https://e.org/tips/");
+    }
+}
