@@ -59,6 +59,9 @@ pub struct FeedsConfig {
     pub formats: Vec<FeedKind>,
     #[serde(default = "default_feed_limit")]
     pub limit: usize,
+    /// Whether hub writes its "Get updates" page at `/updates/` (listing the feeds).
+    #[serde(default = "yes")]
+    pub updates_page: bool,
 }
 
 impl Default for FeedsConfig {
@@ -66,6 +69,7 @@ impl Default for FeedsConfig {
         FeedsConfig {
             formats: all_feed_kinds(),
             limit: default_feed_limit(),
+            updates_page: true,
         }
     }
 }

@@ -27,12 +27,12 @@ use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
 use common::*;
-use scraper::{Html, Selector};
+use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
 
 /// Pages of the bundled guide to check: one of each template and of each kind of content the
 /// theme has to present (roadmap table and platform page, policy table and review dates, posts,
-/// task lists, code blocks, Markdown tables, tags, the 404 page).
+/// task lists, code blocks, Markdown tables, tags, the "Get updates" page, the 404 page).
 const GUIDE_PAGES: &[&str] = &[
     "/",
     "/roadmap/",
@@ -48,6 +48,7 @@ const GUIDE_PAGES: &[&str] = &[
     "/survey/self-assessment/",
     "/tags/",
     "/tags/facebook/",
+    "/updates/",
     "/404.html",
 ];
 
@@ -85,6 +86,153 @@ fn guide_pages_pass_axe_and_fit_at_1280px() {
     let (_site, server) = serve_guide(&tools);
     let report = run_harness(&tools, &server, 1280, GUIDE_PAGES);
     assert_no_problems(&report, 1280);
+}
+
+/// On a phone the roadmap is a list of cards: every platform's current and future risks are on
+/// screen (a box of non-zero size, inside the viewport's width, with no sideways scrolling) and
+/// the table is not rendered. On a desktop the table is shown and the cards are not. At both
+/// widths each risk is rendered exactly as often as the roadmap lists it, so nothing is shown
+/// (or read out) twice.
+#[test]
+fn roadmap_shows_every_risk_on_a_phone_and_the_table_on_a_desktop() {
+    let tools = Tools::find();
+    let (site, server) = serve_guide(&tools);
+    let risks = roadmap_risks(&site.html("roadmap/index.html"));
+    assert!(
+        risks.len() >= 10,
+        "the guide's roadmap lists many risks, found {risks:?}"
+    );
+    let probe = Some("main table, main li");
+
+    let phone = run_harness_probing(&tools, &server, 320, &["/roadmap/"], probe);
+    let page = page_report(&phone, "/roadmap/");
+    assert!(
+        page_problems(page, 320).is_empty(),
+        "{:#?}",
+        page_problems(page, 320)
+    );
+    let probed = probed_elements(page);
+    assert!(
+        probed.iter().any(|e| e["tag"] == "table"),
+        "the table is still in the page at 320 px (hidden, not removed): {probed:#?}"
+    );
+    assert_no_visible_table(&probed, 320);
+    assert_each_risk_shown_once(&risks, &probed, page, false, 320);
+
+    let desktop = run_harness_probing(&tools, &server, 1280, &["/roadmap/"], probe);
+    let page = page_report(&desktop, "/roadmap/");
+    assert!(
+        page_problems(page, 1280).is_empty(),
+        "{:#?}",
+        page_problems(page, 1280)
+    );
+    let probed = probed_elements(page);
+    let table = probed
+        .iter()
+        .find(|e| e["tag"] == "table")
+        .expect("a table on the roadmap");
+    assert!(
+        table["visible"] == true && table["width"].as_f64().unwrap_or(0.0) > 0.0,
+        "the roadmap table is shown at 1280 px: {table}"
+    );
+    assert_each_risk_shown_once(&risks, &probed, page, true, 1280);
+}
+
+/// Every current and future risk in the built roadmap table, in order (a risk that two
+/// platforms share is listed twice).
+fn roadmap_risks(html: &Html) -> Vec<String> {
+    let selector = |s: &str| Selector::parse(s).expect("selector");
+    let table = html
+        .select(&selector("main table"))
+        .next()
+        .expect("a roadmap table in the built page");
+    let headers: Vec<String> = table
+        .select(&selector("thead th"))
+        .map(|th| th.text().collect::<String>().trim().to_lowercase())
+        .collect();
+    let columns: Vec<usize> = ["current risks", "future risks"]
+        .iter()
+        .map(|name| {
+            headers
+                .iter()
+                .position(|h| h == name)
+                .unwrap_or_else(|| panic!("no {name:?} column in {headers:?}"))
+        })
+        .collect();
+    let mut risks = Vec::new();
+    for row in table.select(&selector("tbody tr")) {
+        let cells: Vec<ElementRef<'_>> = row
+            .children()
+            .filter_map(ElementRef::wrap)
+            .filter(|c| matches!(c.value().name(), "th" | "td"))
+            .collect();
+        for &column in &columns {
+            let cell = cells.get(column).expect("a cell for each column");
+            risks.extend(cell.select(&selector("li")).map(|li| {
+                li.text()
+                    .collect::<String>()
+                    .split_whitespace()
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            }));
+        }
+    }
+    risks
+}
+
+fn probed_elements(page: &Value) -> Vec<Value> {
+    page["probed"]
+        .as_array()
+        .unwrap_or_else(|| panic!("the harness measured nothing: {page:#}"))
+        .clone()
+}
+
+fn assert_no_visible_table(probed: &[Value], width: u32) {
+    for element in probed.iter().filter(|e| e["tag"] == "table") {
+        assert!(
+            element["visible"] == false,
+            "a table is rendered at {width} px, where the roadmap should be cards: {element}"
+        );
+    }
+}
+
+/// Each risk is rendered as often as `risks` lists it, inside a table (`in_table`) or outside
+/// one, with a box of non-zero size inside the viewport's width; never in the other view.
+fn assert_each_risk_shown_once(
+    risks: &[String],
+    probed: &[Value],
+    page: &Value,
+    in_table: bool,
+    width: u32,
+) {
+    let viewport = page["clientWidth"].as_f64().expect("clientWidth");
+    for risk in risks {
+        let expected = risks.iter().filter(|r| *r == risk).count();
+        let shown: Vec<&Value> = probed
+            .iter()
+            .filter(|e| e["tag"] == "li" && e["text"] == risk.as_str() && e["visible"] == true)
+            .collect();
+        assert_eq!(
+            shown.len(),
+            expected,
+            "at {width} px {risk:?} should be rendered {expected} time(s): {shown:#?}"
+        );
+        for element in shown {
+            let number = |key: &str| element[key].as_f64().unwrap_or(f64::NAN);
+            assert_eq!(
+                element["inTable"] == true,
+                in_table,
+                "at {width} px {risk:?} is shown in the wrong view: {element}"
+            );
+            assert!(
+                number("width") > 0.0
+                    && number("height") > 0.0
+                    && number("left") >= 0.0
+                    && number("right") <= viewport + 0.5,
+                "at {width} px {risk:?} is not fully on screen (viewport {viewport} px): {element}"
+            );
+        }
+    }
 }
 
 /// The negative control: a page template with an image without alt text and an element 3000 px
@@ -261,7 +409,25 @@ fn build_and_serve(site: &TestSite, tools: &Tools) -> Server {
 
 /// Runs Chromium on the harness for `pages` at `width` px and returns the harness's JSON report.
 fn run_harness(tools: &Tools, server: &Server, width: u32, pages: &[&str]) -> Value {
+    run_harness_probing(tools, server, width, pages, None)
+}
+
+/// [`run_harness`], and on each page also measures the elements that match the CSS selector
+/// `probe`: each page's report then has `probed`, one entry per element with its `tag`,
+/// whitespace-collapsed `text`, `inTable`, `visible` (rendered, not inside `display:none`) and
+/// its box (`left`, `right`, `width`, `height`, in px from the viewport's left edge).
+fn run_harness_probing(
+    tools: &Tools,
+    server: &Server,
+    width: u32,
+    pages: &[&str],
+    probe: Option<&str>,
+) -> Value {
     let mut url = format!("http://127.0.0.1:{}/__harness?width={width}", server.port);
+    if let Some(selector) = probe {
+        url.push_str("&probe=");
+        url.push_str(&percent_encode(selector));
+    }
     for page in pages {
         assert!(
             page.starts_with('/')
@@ -476,6 +642,7 @@ const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
 const params = new URLSearchParams(location.search);
 const width = Number(params.get("width"));
 const pages = params.getAll("page");
+const probe = params.get("probe");
 const out = document.getElementById("result");
 const report = { done: false, error: null, current: null, width, pages: [] };
 const show = () => { out.textContent = JSON.stringify(report); };
@@ -524,6 +691,18 @@ function overflowing(doc, limit) {
   return found;
 }
 
+// What a person sees of one element: its box, and whether it is rendered at all.
+function measure(el) {
+  const r = el.getBoundingClientRect();
+  return {
+    tag: el.tagName.toLowerCase(),
+    text: el.textContent.replace(/\s+/g, " ").trim(),
+    inTable: el.closest("table") !== null,
+    visible: el.checkVisibility(),
+    left: r.left, right: r.right, width: r.width, height: r.height,
+  };
+}
+
 async function check(page) {
   const entry = { page, error: null, violations: [], applied: [] };
   report.pages.push(entry);
@@ -545,6 +724,7 @@ async function check(page) {
     entry.scrollWidth = doc.documentElement.scrollWidth;
     entry.clientWidth = doc.documentElement.clientWidth;
     entry.overflowing = entry.scrollWidth > entry.clientWidth ? overflowing(doc, entry.clientWidth) : [];
+    if (probe) entry.probed = [...doc.querySelectorAll(probe)].map(measure);
     await loadAxe(doc);
     const results = await win.axe.run(doc, {
       runOnly: { type: "tag", values: TAGS },
@@ -709,6 +889,19 @@ fn resolve(root: &Path, path: &str) -> Option<PathBuf> {
     }
     let file = file.canonicalize().ok()?;
     (file.starts_with(root) && file.is_file()).then_some(file)
+}
+
+/// A query-string value: every byte but ASCII letters and digits as `%XX`.
+fn percent_encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
 }
 
 fn percent_decode(text: &str) -> Option<String> {

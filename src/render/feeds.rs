@@ -33,13 +33,28 @@ pub struct FeedTarget {
     pub pages: Vec<PageId>,
 }
 
-/// A feed as templates list it (`feeds`) for `<link rel="alternate">` and footer links.
+/// A feed as templates list it (`feeds`) for `<link rel="alternate">` and the "Get updates" page.
 #[derive(Debug, Clone, Serialize)]
 pub struct FeedLink {
     pub title: String,
     pub url: String,
     pub mime: &'static str,
     pub kind: &'static str,
+    /// The format's name for people: `Atom`, `RSS` or `JSON Feed`.
+    pub format: &'static str,
+}
+
+/// One subject's feeds, as the "Get updates" page lists them.
+#[derive(Debug, Clone, Serialize)]
+pub struct FeedGroup {
+    /// What the feeds bring, in words: "Everything new on this site", "New in Tips".
+    pub name: String,
+    /// `site`, `section` or `tag`.
+    pub scope: &'static str,
+    /// The HTML page the feeds follow.
+    pub page_url: String,
+    /// One link per configured format, in the configured order.
+    pub links: Vec<FeedLink>,
 }
 
 impl FeedKind {
@@ -180,6 +195,31 @@ pub fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
             url: format!("{}{}{}", config.base_url, target.dir, kind.file_name()),
             mime: kind.mime(),
             kind: kind.file_name(),
+            format: kind.label(),
+        })
+        .collect()
+}
+
+/// Every feed the site has, grouped by subject and named in plain words, for the "Get updates"
+/// page: the site's first, then the sections', then the tags' (the order of `targets`).
+pub fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<FeedGroup> {
+    targets
+        .iter()
+        .map(|target| {
+            let (name, scope) = match target.scope {
+                FeedScope::Site => ("Everything new on this site".to_string(), "site"),
+                FeedScope::Section(id) => (
+                    format!("New in “{}”", site.sections[id].source.title),
+                    "section",
+                ),
+                FeedScope::Tag(id) => (format!("New pages tagged “{}”", site.tags[id].name), "tag"),
+            };
+            FeedGroup {
+                name,
+                scope,
+                page_url: target.html_url.clone(),
+                links: feed_links(target, config),
+            }
         })
         .collect()
 }

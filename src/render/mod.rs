@@ -150,6 +150,8 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
     let feed_targets = feeds::feed_targets(&site, config, |feed| scope.wants_feed(feed));
     let feed_index = FeedIndex::new(&feed_targets, config);
     base.insert("feeds", &feed_index.for_scope(None));
+    let updates = UpdatesPage::of(&site, config, &feed_targets);
+    base.insert("updates_url", &updates.url(config));
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
@@ -181,8 +183,18 @@ pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagno
         &base,
         &config.base_url,
         scope.includes_sitemap(),
+        &updates,
     ) {
         match file {
+            Ok(file) => files.add(file, &mut problems),
+            Err(d) => problems.push(d),
+        }
+    }
+    // Always rendered, like the feeds: it lists them, and which feeds exist changes with
+    // any page's date or tags.
+    if updates == UpdatesPage::Generated {
+        let groups = feeds::feed_groups(&site, &feed_targets, config);
+        match render_updates_page(&templates, &base, config, &groups) {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
         }
@@ -260,14 +272,26 @@ impl OutputSet {
     /// robots.txt is the exception: a site may write its own.
     fn add_static(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) && file.path != "robots.txt" {
-            problems.push(
+            let d = if file.path == index_file(UPDATES_PATH) {
+                Diagnostic::new(
+                    file.content.origin_hint(),
+                    format!(
+                        "this static file would replace hub's \"Get updates\" page ({})",
+                        file.path
+                    ),
+                )
+                .hint(
+                    "rename or move the file in static/, or set `updates_page = false` under \
+                     [feeds] in site.toml to leave /updates/ to it",
+                )
+            } else {
                 Diagnostic::new(
                     file.content.origin_hint(),
                     format!("this static file would replace the generated {}", file.path),
                 )
-                .rule("links/duplicate-url")
-                .hint("rename or move the file in static/"),
-            );
+                .hint("rename or move the file in static/")
+            };
+            problems.push(d.rule("links/duplicate-url"));
             return;
         }
         self.files.insert(file.path.clone(), file);
@@ -322,6 +346,75 @@ impl FeedIndex {
         }
         links
     }
+}
+
+/// Where hub writes its "Get updates" page, which explains feeds and lists them.
+pub const UPDATES_PATH: &str = "/updates/";
+
+/// The "Get updates" page (docs/templates.md): written by hub from `updates.html`, left to the
+/// site's own page at the same address, or not there at all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum UpdatesPage {
+    Generated,
+    /// A page, section or alias of the site's content is at [`UPDATES_PATH`]: the site's own
+    /// files win over what hub would make, as `templates/` and `static/` win over the theme.
+    SiteOwn,
+    /// Feeds are off (`[feeds] formats = []` or `updates_page = false`), or there is no feed
+    /// to list because nothing is dated.
+    None,
+}
+
+impl UpdatesPage {
+    fn of(site: &Site, config: &Config, feed_targets: &[feeds::FeedTarget]) -> UpdatesPage {
+        if !config.feeds.updates_page || feed_targets.is_empty() {
+            return UpdatesPage::None;
+        }
+        let taken = site.pages.iter().any(|p| p.path == UPDATES_PATH)
+            || site.sections.iter().any(|s| s.path == UPDATES_PATH)
+            || site
+                .aliases
+                .iter()
+                .any(|a| a.output == index_file(UPDATES_PATH));
+        if taken {
+            UpdatesPage::SiteOwn
+        } else {
+            UpdatesPage::Generated
+        }
+    }
+
+    /// The page's absolute URL for the footer link, or "" when there is no page.
+    fn url(self, config: &Config) -> String {
+        match self {
+            UpdatesPage::None => String::new(),
+            _ => format!("{}{UPDATES_PATH}", config.base_url),
+        }
+    }
+}
+
+/// Renders `updates.html` with `feed_groups`: the site's theme has one, else the built-in one.
+fn render_updates_page(
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+    groups: &[feeds::FeedGroup],
+) -> Result<OutputFile, Diagnostic> {
+    let template = "updates.html";
+    let mut context = base.clone();
+    context.insert("feed_groups", groups);
+    context.insert("current_path", UPDATES_PATH);
+    context.insert("current_url", &format!("{}{UPDATES_PATH}", config.base_url));
+    let html = templates.tera.render(template, &context).map_err(|e| {
+        render_error(
+            &e,
+            template,
+            &templates.sources,
+            Path::new(crate::config::CONFIG_FILE),
+        )
+    })?;
+    Ok(OutputFile {
+        path: index_file(UPDATES_PATH),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
 }
 
 /// Output file for a site-relative URL path: `/tips/` → `tips/index.html`.
@@ -491,6 +584,7 @@ fn special_files(
     base: &Context,
     base_url: &str,
     with_sitemap: bool,
+    updates: &UpdatesPage,
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     let render = |name: &str, path: String, context: &Context| -> Result<OutputFile, Diagnostic> {
         let text = templates
@@ -505,7 +599,14 @@ fn special_files(
     let mut out = Vec::new();
     if with_sitemap {
         let mut sitemap = base.clone();
-        sitemap.insert("entries", &sitemap_entries(site, base_url));
+        let mut entries = sitemap_entries(site, base_url);
+        if *updates == UpdatesPage::Generated {
+            entries.push(SitemapEntry {
+                loc: format!("{base_url}{UPDATES_PATH}"),
+                lastmod: None,
+            });
+        }
+        sitemap.insert("entries", &entries);
         out.push(render("__hub/sitemap.xml", "sitemap.xml".into(), &sitemap));
     }
     out.push(render("__hub/robots.txt", "robots.txt".into(), base));
@@ -758,4 +859,129 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             )))
         },
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{ContentFiles, SourceFile};
+
+    fn file(content_path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: Path::new("content").join(content_path),
+            content_path: content_path.into(),
+            text: text.into(),
+        }
+    }
+
+    /// A site of `pages` (content path, front matter lines) under a home and a `tips` section.
+    fn site_of(pages: &[(&str, &str)]) -> Site {
+        let files = ContentFiles {
+            pages: pages
+                .iter()
+                .map(|(p, fm)| file(p, &format!("+++\n{fm}\n+++\nBody.\n")))
+                .collect(),
+            sections: vec![
+                file("_index.md", "+++\ntitle = \"Home\"\n+++\n"),
+                file("tips/_index.md", "+++\ntitle = \"Tips\"\n+++\n"),
+            ],
+            assets: Vec::new(),
+            dirs: vec![String::new(), "tips".into()],
+        };
+        crate::site::build(
+            files,
+            &crate::site::BuildOptions {
+                base_url: "https://e.org",
+                drafts: false,
+                smart_punctuation: true,
+                highlighting: &Highlighting::Classes,
+                previous: None,
+            },
+        )
+        .expect("the test site builds")
+    }
+
+    fn config(feeds: &str) -> Config {
+        Config::parse(&format!(
+            "title = \"T\"\nbase_url = \"https://e.org\"\n[feeds]\n{feeds}\n"
+        ))
+        .expect("valid site.toml")
+    }
+
+    fn updates_page(site: &Site, config: &Config) -> UpdatesPage {
+        let targets = feeds::feed_targets(site, config, |_| true);
+        UpdatesPage::of(site, config, &targets)
+    }
+
+    const DATED: (&str, &str) = (
+        "tips/one.md",
+        "title = \"One\"\ndate = 2026-01-02\ntags = [\"Safe Posting\"]",
+    );
+
+    #[test]
+    fn updates_page_is_written_when_there_are_feeds() {
+        let site = site_of(&[DATED]);
+        let on = config("formats = [\"rss\"]");
+        assert_eq!(updates_page(&site, &on), UpdatesPage::Generated);
+        assert_eq!(UpdatesPage::Generated.url(&on), "https://e.org/updates/");
+    }
+
+    #[test]
+    fn no_updates_page_without_feeds_or_when_turned_off() {
+        let site = site_of(&[DATED]);
+        for feeds in ["formats = []", "updates_page = false"] {
+            let config = config(feeds);
+            assert_eq!(updates_page(&site, &config), UpdatesPage::None, "{feeds}");
+            assert_eq!(UpdatesPage::None.url(&config), "");
+        }
+        let undated = site_of(&[("tips/one.md", "title = \"One\"")]);
+        assert_eq!(updates_page(&undated, &config("")), UpdatesPage::None);
+    }
+
+    #[test]
+    fn a_page_or_alias_at_updates_is_the_sites_own() {
+        let config = config("");
+        let page = site_of(&[DATED, ("updates.md", "title = \"News\"")]);
+        assert_eq!(updates_page(&page, &config), UpdatesPage::SiteOwn);
+        let alias = site_of(&[(
+            "tips/one.md",
+            "title = \"One\"\ndate = 2026-01-02\naliases = [\"/updates/\"]",
+        )]);
+        assert_eq!(updates_page(&alias, &config), UpdatesPage::SiteOwn);
+        assert_eq!(
+            UpdatesPage::SiteOwn.url(&config),
+            "https://e.org/updates/",
+            "the footer still links to the site's own page"
+        );
+    }
+
+    #[test]
+    fn feed_groups_name_each_feed_in_words_with_every_format() {
+        let site = site_of(&[DATED]);
+        let config = config("formats = [\"rss\", \"atom\"]");
+        let targets = feeds::feed_targets(&site, &config, |_| true);
+        let groups = feeds::feed_groups(&site, &targets, &config);
+        let names: Vec<(&str, &str)> = groups.iter().map(|g| (g.name.as_str(), g.scope)).collect();
+        assert_eq!(
+            names,
+            [
+                ("Everything new on this site", "site"),
+                ("New in “Tips”", "section"),
+                ("New pages tagged “Safe Posting”", "tag"),
+            ]
+        );
+        let tag_links: Vec<(&str, &str)> = groups[2]
+            .links
+            .iter()
+            .map(|l| (l.format, l.url.as_str()))
+            .collect();
+        assert_eq!(
+            tag_links,
+            [
+                ("RSS", "https://e.org/tags/safe-posting/rss.xml"),
+                ("Atom", "https://e.org/tags/safe-posting/atom.xml"),
+            ]
+        );
+        assert_eq!(groups[1].page_url, "https://e.org/tips/");
+    }
 }
