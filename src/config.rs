@@ -347,7 +347,7 @@ mod tests {
         assert_eq!(d[0].message, "unknown field `size`");
         assert_eq!(
             d[0].hint.as_deref(),
-            Some("the fields allowed here are `formats`, `limit`")
+            Some("the fields allowed here are `formats`, `limit`, `updates_page`")
         );
         assert_eq!((d[0].line, d[0].column), (Some(4), Some(1)));
     }
