@@ -207,7 +207,15 @@ fn render_site_with(
         statics: &assets.statics,
         scope: &scope,
     })
-    .map_err(Error::Site)?;
+    .map_err(|problems| {
+        // Files copied from disk are named by their full path; people know them by the
+        // site's folders (`static/updates/index.html`).
+        let relative = |mut d: Diagnostic| {
+            d.path = crate::content::site_relative(root, &d.path);
+            d
+        };
+        Error::Site(problems.into_iter().map(relative).collect())
+    })?;
     timer.lap("templates and feeds");
     let (full, rendered_pages) = match &scope {
         RenderScope::Everything => (true, site.pages.len()),

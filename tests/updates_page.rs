@@ -342,7 +342,7 @@ fn a_static_file_at_updates_is_an_error() {
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     let err = stderr(&out);
     assert!(
-        err.contains("static/updates/index.html")
+        err.starts_with("error: static/updates/index.html: ")
             && err.contains("\"Get updates\" page")
             && err.contains("updates_page = false"),
         "the error names the static file and the page, and says what to do: {err}"
