@@ -117,6 +117,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// What to type after `hub init`, for the `hub` this shell would run.
+fn init_next_steps(dir: &std::path::Path) -> Vec<String> {
+    let running = std::env::current_exe().unwrap_or_else(|_| PathBuf::from("hub"));
+    let on_path = std::env::var_os("PATH").and_then(|path| hub::scaffold::find_on_path(&path));
+    // The folder this program was built from, while it is still there to install from.
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let source = source.join("Cargo.toml").is_file().then_some(source);
+    hub::scaffold::next_steps(dir, &running, on_path.as_deref(), source)
+}
+
 fn run(cli: Cli) -> Result<ExitCode, Error> {
     let start = cli.root.clone().unwrap_or_else(|| PathBuf::from("."));
     match cli.command {
@@ -128,7 +138,9 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
                 written.len(),
                 dir.display()
             );
-            println!("next: cd {} && hub build", dir.display());
+            for line in init_next_steps(&dir) {
+                println!("{line}");
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::New { path, title } => {

@@ -49,6 +49,79 @@ fn write_dir(source: &Dir<'static>, target: &Path, written: &mut Vec<PathBuf>) -
     Ok(())
 }
 
+/// What to type after `hub init DIR`: `cd DIR && hub serve` when the `hub` on the PATH is the
+/// program running now. Otherwise (`cargo run -- init`, or an older `hub` installed) a
+/// command that works, this program by its full path, and how to install it as `hub`.
+/// `hub_on_path` is what the shell would run for `hub`; `source` the folder it was built from.
+pub fn next_steps(
+    dir: &Path,
+    running: &Path,
+    hub_on_path: Option<&Path>,
+    source: Option<&Path>,
+) -> Vec<String> {
+    let cd = if dir == Path::new(".") || dir.as_os_str().is_empty() {
+        String::new()
+    } else {
+        format!("cd {} && ", shell_word(&dir.display().to_string()))
+    };
+    let same =
+        |found: &Path| std::fs::canonicalize(found).ok() == std::fs::canonicalize(running).ok();
+    if hub_on_path.is_some_and(same) {
+        return vec![format!("next: {cd}hub serve")];
+    }
+    let install = match source {
+        Some(source) => format!(
+            "cargo install --path {} --locked",
+            shell_word(&source.display().to_string())
+        ),
+        None => "cargo install --path PATH/TO/hub --locked (the folder with hub's Cargo.toml)"
+            .to_string(),
+    };
+    let why = match hub_on_path {
+        Some(other) => format!(
+            "the `hub` on your PATH ({}) is another build; to update it: {install}",
+            other.display()
+        ),
+        None => format!("to type just `hub`, install it: {install}"),
+    };
+    vec![
+        format!(
+            "next: {cd}{} serve",
+            shell_word(&running.display().to_string())
+        ),
+        why,
+    ]
+}
+
+/// Where the shell finds `hub` in `path` (the PATH variable's value), if anywhere.
+pub fn find_on_path(path: &std::ffi::OsStr) -> Option<PathBuf> {
+    let name = format!("hub{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(path)
+        .map(|folder| folder.join(&name))
+        .find(|candidate| is_executable(candidate))
+}
+
+#[cfg(unix)]
+fn is_executable(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+}
+
+#[cfg(not(unix))]
+fn is_executable(path: &Path) -> bool {
+    path.is_file()
+}
+
+/// `word` as the shell reads it: quoted when it holds anything but plain path characters.
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "/._-+:@%,".contains(c);
+    if !word.is_empty() && word.chars().all(plain) {
+        word.to_string()
+    } else {
+        format!("'{}'", word.replace('\'', "'\\''"))
+    }
+}
+
 /// What `hub new` wrote.
 #[derive(Debug, Clone)]
 pub struct NewPage {
@@ -113,4 +186,28 @@ pub fn new_page(
         draft: page.draft,
         archetype: archetype.describe(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shell_words_are_quoted_only_when_needed() {
+        assert_eq!(shell_word("newsite"), "newsite");
+        assert_eq!(
+            shell_word("/home/sam/guides/our-site"),
+            "/home/sam/guides/our-site"
+        );
+        assert_eq!(shell_word("Our site"), "'Our site'");
+        assert_eq!(shell_word("Sam's site"), "'Sam'\\''s site'");
+    }
+
+    #[test]
+    fn next_steps_in_this_folder_need_no_cd() {
+        let running = Path::new("/nowhere/hub");
+        let lines = next_steps(Path::new("."), running, None, None);
+        assert_eq!(lines[0], "next: /nowhere/hub serve");
+        assert!(lines[1].contains("cargo install --path PATH/TO/hub --locked"));
+    }
 }

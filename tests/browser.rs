@@ -9,9 +9,8 @@
 //! the iframe, runs axe, and writes a JSON report into `<pre id="result">`, which the test reads
 //! back from the dumped DOM.
 //!
-//! Needs Chromium (`apt-get install chromium`) and axe-core
-//! (`npm install --prefix target/browser-deps axe-core@4`, or `HUB_AXE_CORE=/path/to/axe.min.js`);
-//! without them the tests fail and say so. A fixture that breaks WCAG on purpose proves the
+//! Needs Chromium and axe-core, which `./test` installs (or set HUB_CHROMIUM and
+//! HUB_AXE_CORE=/path/to/axe.min.js); without them the tests fail and say what to install. A fixture that breaks WCAG on purpose proves the
 //! harness reports failures, so the other tests cannot pass vacuously.
 
 mod common;
@@ -26,6 +25,7 @@ use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
 
+use common::browser_tools::{BrowserTool, BrowserTools};
 use common::*;
 use scraper::{ElementRef, Html, Selector};
 use serde_json::Value;
@@ -74,7 +74,7 @@ fn repo() -> &'static Path {
 
 #[test]
 fn guide_pages_pass_axe_and_fit_at_320px() {
-    let tools = Tools::find();
+    let tools = tools();
     let (_site, server) = serve_guide(&tools);
     let report = run_harness(&tools, &server, 320, GUIDE_PAGES);
     assert_no_problems(&report, 320);
@@ -82,7 +82,7 @@ fn guide_pages_pass_axe_and_fit_at_320px() {
 
 #[test]
 fn guide_pages_pass_axe_and_fit_at_1280px() {
-    let tools = Tools::find();
+    let tools = tools();
     let (_site, server) = serve_guide(&tools);
     let report = run_harness(&tools, &server, 1280, GUIDE_PAGES);
     assert_no_problems(&report, 1280);
@@ -95,7 +95,7 @@ fn guide_pages_pass_axe_and_fit_at_1280px() {
 /// (or read out) twice.
 #[test]
 fn roadmap_shows_every_risk_on_a_phone_and_the_table_on_a_desktop() {
-    let tools = Tools::find();
+    let tools = tools();
     let (site, server) = serve_guide(&tools);
     let risks = roadmap_risks(&site.html("roadmap/index.html"));
     assert!(
@@ -240,7 +240,7 @@ fn assert_each_risk_shown_once(
 /// and the same run must find nothing wrong with the fixture's (default theme) home page.
 #[test]
 fn harness_reports_a_page_that_breaks_wcag() {
-    let tools = Tools::find();
+    let tools = tools();
     let site = TestSite::fixture("browser-broken");
     let server = build_and_serve(&site, &tools);
     let report = run_harness(&tools, &server, 320, &["/", "/broken/"]);
@@ -345,46 +345,68 @@ fn test_server_serves_only_the_output_folder() {
     assert_eq!(http_get(server.port, "POST", "/").0, 405);
 }
 
+#[test]
+fn a_missing_tool_fails_the_browser_tests_saying_what_to_install() {
+    let present = std::env::current_exe()
+        .expect("the test's own path")
+        .into_os_string();
+    let missing = repo().join("target/no-such-folder/axe.min.js");
+    let axe_missing = |name: &str| match name {
+        "HUB_AXE_CORE" => Some(missing.clone().into_os_string()),
+        _ => Some(present.clone()),
+    };
+    let needed = [BrowserTool::Chromium, BrowserTool::AxeCore];
+    let message = BrowserTools::locate(&needed, repo(), axe_missing).unwrap_err();
+    let missing_path = missing.display().to_string();
+    for expected in [
+        "axe-core",
+        missing_path.as_str(),
+        "npm install --prefix target/browser-deps axe-core@4",
+        "HUB_AXE_CORE",
+        "`./test`",
+    ] {
+        assert!(message.contains(expected), "{expected:?} not in: {message}");
+    }
+    assert!(
+        !message.contains("Chromium ("),
+        "Chromium was there: {message}"
+    );
+
+    let driver_missing = |name: &str| match name {
+        "HUB_CHROMEDRIVER" => Some(missing.clone().into_os_string()),
+        _ => Some(present.clone()),
+    };
+    let needed = [BrowserTool::Chromium, BrowserTool::ChromeDriver];
+    let message = BrowserTools::locate(&needed, repo(), driver_missing).unwrap_err();
+    assert!(
+        message.contains("`chromium-driver`") && message.contains("`./test`"),
+        "{message}"
+    );
+
+    // Only what a test needs is required, and every tool found is used.
+    let tools = BrowserTools::locate(&[BrowserTool::Chromium], repo(), driver_missing).unwrap();
+    assert_eq!(tools.chromium.as_os_str(), present);
+    let all = [
+        BrowserTool::Chromium,
+        BrowserTool::ChromeDriver,
+        BrowserTool::AxeCore,
+    ];
+    let tools = BrowserTools::locate(&all, repo(), |_| Some(present.clone())).unwrap();
+    assert_eq!(tools.axe.as_os_str(), present);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Chromium, axe-core and the harness
 // ---------------------------------------------------------------------------------------------
 
-/// Where Chromium and axe.min.js are; fails the test with install instructions when missing.
-struct Tools {
-    chromium: PathBuf,
-    axe: PathBuf,
-}
-
-impl Tools {
-    fn find() -> Tools {
-        let chromium = match std::env::var_os("HUB_CHROMIUM") {
-            Some(path) => PathBuf::from(path),
-            None => PathBuf::from("/usr/bin/chromium"),
-        };
-        assert!(
-            chromium.is_file(),
-            "Chromium not found at {} (the browser tests need it). Install it with \
-             `apt-get install chromium` (Debian/Ubuntu), or set HUB_CHROMIUM to its path.",
-            chromium.display()
-        );
-        let axe = match std::env::var_os("HUB_AXE_CORE") {
-            Some(path) => PathBuf::from(path),
-            None => repo().join("target/browser-deps/node_modules/axe-core/axe.min.js"),
-        };
-        assert!(
-            axe.is_file(),
-            "axe-core not found at {} (the browser tests need it). Install it in the repository \
-             folder with `npm install --prefix target/browser-deps axe-core@4`, or set \
-             HUB_AXE_CORE to the path of an axe.min.js.",
-            axe.display()
-        );
-        Tools { chromium, axe }
-    }
+/// Where Chromium and axe.min.js are; fails the test with what to install when one is missing.
+fn tools() -> BrowserTools {
+    BrowserTools::find(&[BrowserTool::Chromium, BrowserTool::AxeCore])
 }
 
 /// Copies the repository's guide (site.toml, content/ and any data/, static/, templates/,
 /// themes/) to a temporary folder, builds it for the test server's address and serves it.
-fn serve_guide(tools: &Tools) -> (TestSite, Server) {
+fn serve_guide(tools: &BrowserTools) -> (TestSite, Server) {
     let site = TestSite::empty();
     fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
     for dir in ["content", "data", "static", "templates", "themes"] {
@@ -399,7 +421,7 @@ fn serve_guide(tools: &Tools) -> (TestSite, Server) {
 
 /// Picks a free port, builds `site` into its public/ with `--base-url http://127.0.0.1:<port>`
 /// (so every link the pages make points at the test server), then serves public/ on that port.
-fn build_and_serve(site: &TestSite, tools: &Tools) -> Server {
+fn build_and_serve(site: &TestSite, tools: &BrowserTools) -> Server {
     let listener = TcpListener::bind("127.0.0.1:0").expect("bind a free port on 127.0.0.1");
     let port = listener.local_addr().expect("local address").port();
     let base_url = format!("http://127.0.0.1:{port}");
@@ -408,7 +430,7 @@ fn build_and_serve(site: &TestSite, tools: &Tools) -> Server {
 }
 
 /// Runs Chromium on the harness for `pages` at `width` px and returns the harness's JSON report.
-fn run_harness(tools: &Tools, server: &Server, width: u32, pages: &[&str]) -> Value {
+fn run_harness(tools: &BrowserTools, server: &Server, width: u32, pages: &[&str]) -> Value {
     run_harness_probing(tools, server, width, pages, None)
 }
 
@@ -417,7 +439,7 @@ fn run_harness(tools: &Tools, server: &Server, width: u32, pages: &[&str]) -> Va
 /// whitespace-collapsed `text`, `inTable`, `visible` (rendered, not inside `display:none`) and
 /// its box (`left`, `right`, `width`, `height`, in px from the viewport's left edge).
 fn run_harness_probing(
-    tools: &Tools,
+    tools: &BrowserTools,
     server: &Server,
     width: u32,
     pages: &[&str],

@@ -125,6 +125,101 @@ fn initialised_site_builds_with_a_home_page() {
     );
 }
 
+/// Runs `hub init newsite` in a fresh folder with PATH set to `path` only.
+fn init_with_path(path: &Path) -> (TestSite, Vec<String>) {
+    let outer = TestSite::empty();
+    let out = assert_cmd::Command::cargo_bin("hub")
+        .expect("hub binary")
+        .current_dir(outer.root())
+        .env("PATH", path)
+        .args(["init", "newsite"])
+        .output()
+        .expect("run hub");
+    assert_success(&out);
+    let lines = stdout(&out).lines().map(str::to_string).collect();
+    (outer, lines)
+}
+
+/// The `next: cd newsite && PROGRAM serve` line, with PROGRAM returned.
+fn next_program(lines: &[String]) -> String {
+    let next = lines
+        .iter()
+        .find_map(|l| l.strip_prefix("next: cd newsite && "))
+        .unwrap_or_else(|| panic!("no `next: cd newsite && ...` line in {lines:?}"));
+    next.strip_suffix(" serve")
+        .unwrap_or_else(|| panic!("the next step should be `... serve`: {next}"))
+        .to_string()
+}
+
+#[test]
+fn init_says_hub_serve_next_when_this_hub_is_on_the_path() {
+    let hub = assert_cmd::cargo::cargo_bin("hub");
+    let (_outer, lines) = init_with_path(hub.parent().expect("the binary's folder"));
+    assert_eq!(next_program(&lines), "hub", "{lines:?}");
+    assert!(
+        !lines.iter().any(|l| l.contains("cargo install")),
+        "nothing to install: {lines:?}"
+    );
+}
+
+#[test]
+fn init_without_hub_on_the_path_gives_a_command_that_works_and_how_to_install() {
+    let empty = TestSite::empty();
+    let (outer, lines) = init_with_path(empty.root());
+    let program = next_program(&lines);
+    assert_ne!(program, "hub", "`hub` is not on this PATH: {lines:?}");
+    // The command given works as written: it is this very program.
+    assert_success(&hub_in_with(&outer.path("newsite"), &program, &["build"]));
+    assert!(outer.path("newsite/public/index.html").is_file());
+
+    let install = lines
+        .iter()
+        .find_map(|l| l.split_once("install it: cargo install --path "))
+        .unwrap_or_else(|| panic!("no `cargo install --path` hint in {lines:?}"))
+        .1;
+    let source = install
+        .strip_suffix(" --locked")
+        .unwrap_or_else(|| panic!("the install hint should end with --locked: {install}"));
+    assert_eq!(Path::new(source), repo(), "install from this repository");
+}
+
+#[test]
+fn init_with_another_hub_on_the_path_says_it_is_another_build() {
+    let other = TestSite::empty();
+    other.write(
+        "hub",
+        "#!/bin/sh
+echo an old hub
+",
+    );
+    make_executable(&other.path("hub"));
+    let (_outer, lines) = init_with_path(other.root());
+    assert_ne!(next_program(&lines), "hub", "{lines:?}");
+    let hint = lines
+        .iter()
+        .find(|l| l.contains("is another build"))
+        .unwrap_or_else(|| panic!("no hint about the other hub in {lines:?}"));
+    assert!(
+        hint.contains(&other.path("hub").display().to_string()) && hint.contains("--locked"),
+        "{hint}"
+    );
+}
+
+/// Runs `program` (a path) with `args` in `dir`.
+fn hub_in_with(dir: &Path, program: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(program)
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {program}: {e}"))
+}
+
+#[cfg(unix)]
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod");
+}
+
 #[test]
 fn init_refuses_folder_with_site_toml_and_leaves_it_unchanged() {
     let site = TestSite::empty();

@@ -10,21 +10,22 @@
 //! navigation gives `navigate`); and the live reload script tag carries a newer build
 //! generation.
 //!
-//! Needs Chromium and ChromeDriver (`apt-get install chromium chromium-driver`; or set
-//! HUB_CHROMIUM and HUB_CHROMEDRIVER to their paths). Where they are missing the tests print
-//! why and pass, but only outside CI: when the CI environment variable is set they fail.
+//! Needs Chromium and ChromeDriver, which `./test` installs (or set HUB_CHROMIUM and
+//! HUB_CHROMEDRIVER to their paths). Where one is missing the tests fail and say what to
+//! install: they never pass without having run.
 
 mod common;
 
 use std::fs;
 use std::io::{BufRead, BufReader, Read};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use common::browser_tools::{BrowserTool, BrowserTools};
 use common::*;
 use serde_json::{json, Value};
 
@@ -46,7 +47,7 @@ const FIRST_SENTENCE: &str =
 
 #[test]
 fn an_open_tab_shows_an_edit_without_being_reloaded_by_the_test() {
-    let Some(tools) = Tools::find() else { return };
+    let tools = tools();
     let site = TestSite::fixture("live-reload");
     let hub = Hub::serve(site.root());
     let driver = ChromeDriver::start(&tools);
@@ -83,7 +84,7 @@ fn an_open_tab_shows_an_edit_without_being_reloaded_by_the_test() {
 
 #[test]
 fn a_broken_edit_shows_the_overlay_and_a_fix_clears_it() {
-    let Some(tools) = Tools::find() else { return };
+    let tools = tools();
     let site = TestSite::fixture("live-reload");
     let hub = Hub::serve(site.root());
     let driver = ChromeDriver::start(&tools);
@@ -170,49 +171,9 @@ fn append(site: &TestSite, text: &str) {
 // Chromium and ChromeDriver
 // ---------------------------------------------------------------------------------------------
 
-struct Tools {
-    chromium: PathBuf,
-    chromedriver: PathBuf,
-}
-
-impl Tools {
-    /// Where Chromium and ChromeDriver are. When one is missing: outside CI, prints why and
-    /// returns None (the test then passes without running); in CI (CI set), fails.
-    fn find() -> Option<Tools> {
-        let path = |var: &str, default: &str| {
-            std::env::var_os(var).map_or_else(|| PathBuf::from(default), PathBuf::from)
-        };
-        let tools = Tools {
-            chromium: path("HUB_CHROMIUM", "/usr/bin/chromium"),
-            chromedriver: path("HUB_CHROMEDRIVER", "/usr/bin/chromedriver"),
-        };
-        let mut missing = Vec::new();
-        if !tools.chromium.is_file() {
-            missing.push(format!(
-                "Chromium (package chromium) not found at {} (or set HUB_CHROMIUM)",
-                tools.chromium.display()
-            ));
-        }
-        if !tools.chromedriver.is_file() {
-            missing.push(format!(
-                "ChromeDriver (package chromium-driver) not found at {} (or set HUB_CHROMEDRIVER)",
-                tools.chromedriver.display()
-            ));
-        }
-        if missing.is_empty() {
-            return Some(tools);
-        }
-        let message = format!(
-            "the live reload browser tests need Chromium and ChromeDriver: {}. Install them with \
-             `apt-get install chromium chromium-driver` (Debian/Ubuntu).",
-            missing.join("; ")
-        );
-        if std::env::var_os("CI").is_some() {
-            panic!("{message} (CI is set, so the tests cannot be skipped)");
-        }
-        eprintln!("SKIPPED (not in CI): {message}");
-        None
-    }
+/// Where Chromium and ChromeDriver are; fails the test with what to install when one is missing.
+fn tools() -> BrowserTools {
+    BrowserTools::find(&[BrowserTool::Chromium, BrowserTool::ChromeDriver])
 }
 
 /// A running chromedriver on a free port of 127.0.0.1, killed when dropped.
@@ -226,7 +187,7 @@ struct ChromeDriver {
 impl ChromeDriver {
     /// Starts chromedriver and waits until its /status says ready. The port was free a moment
     /// before; if chromedriver exits at once (someone took the port), it tries another.
-    fn start(tools: &Tools) -> ChromeDriver {
+    fn start(tools: &BrowserTools) -> ChromeDriver {
         const ATTEMPTS: u32 = 3;
         for attempt in 1..=ATTEMPTS {
             match ChromeDriver::try_start(tools) {
@@ -243,7 +204,7 @@ impl ChromeDriver {
     }
 
     /// Err only when chromedriver exited early; a slow start fails the test at once.
-    fn try_start(tools: &Tools) -> Result<ChromeDriver, String> {
+    fn try_start(tools: &BrowserTools) -> Result<ChromeDriver, String> {
         let port = free_port();
         let mut child = Command::new(&tools.chromedriver)
             .arg(format!("--port={port}"))
@@ -346,7 +307,7 @@ struct Browser<'a> {
 }
 
 impl<'a> Browser<'a> {
-    fn open(driver: &'a ChromeDriver, tools: &Tools) -> Browser<'a> {
+    fn open(driver: &'a ChromeDriver, tools: &BrowserTools) -> Browser<'a> {
         let profile = tempfile::tempdir().expect("temporary Chromium profile");
         let capabilities = json!({
             "capabilities": {

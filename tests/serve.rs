@@ -1490,6 +1490,121 @@ fn saves_that_rename_a_temporary_file_into_place_are_shown_and_nothing_else() {
     }
 }
 
+/// Saves `text` over `page` the way `sed -i` and many tools do: into a new file beside it
+/// (named `temporary`), then renamed over the page.
+fn save_through(site: &TestSite, temporary: &str, page: &str, text: &str) {
+    fs::write(site.path(temporary), text).unwrap();
+    fs::rename(site.path(temporary), site.path(page)).unwrap();
+}
+
+/// Fails when any line hub serve printed after the first `since` lines (stdout, stderr)
+/// mentions one of `names`, and unless every rebuild since names only `page`.
+fn assert_log_names_only(server: &Server, since: (usize, usize), names: &[&str], page: &str) {
+    let printed: Vec<String> = server
+        .stdout_lines()
+        .into_iter()
+        .skip(since.0)
+        .chain(server.stderr_lines().into_iter().skip(since.1))
+        .collect();
+    for name in names {
+        assert!(
+            printed.iter().all(|line| !line.contains(name)),
+            "the log mentions the temporary file {name}\n{}",
+            server.transcript()
+        );
+    }
+    let rebuilt = server.rebuilt_lines_since(since.0);
+    assert!(
+        !rebuilt.is_empty(),
+        "no rebuild was logged\n{}",
+        server.transcript()
+    );
+    for line in &rebuilt {
+        assert!(
+            line.ends_with(&format!("({page})")),
+            "a rebuild named another file than {page}: {line}\n{}",
+            server.transcript()
+        );
+    }
+}
+
+/// Waits until the page at `url` shows `sentence` in its main text, with no overlay.
+fn poll_main_text(server: &Server, url: &str, sentence: &str) {
+    let reply = server.poll(url, "show the save", |r| {
+        text_of(&r.html(), "main").contains(sentence)
+    });
+    assert!(!reply.has_overlay(), "{}", server.transcript());
+}
+
+#[test]
+fn a_sed_in_place_edit_is_logged_under_the_page_not_the_temporary_file() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
+    thread::sleep(Duration::from_millis(500));
+    let since = (server.stdout_lines().len(), server.stderr_lines().len());
+
+    let sentence = unique("sed-in-place");
+    let text = format!("{good}\n{sentence}\n");
+    save_through(
+        &site,
+        "content/tips/sedAbc123",
+        "content/tips/advice.md",
+        &text,
+    );
+    poll_main_text(&server, "/tips/advice/", &sentence);
+
+    // The page was saved once: any second rebuild or late log line would show by now.
+    thread::sleep(Duration::from_millis(500));
+    assert_log_names_only(&server, since, &["sedAbc123"], "content/tips/advice.md");
+}
+
+#[test]
+fn editors_temporary_and_lock_files_never_reach_the_log() {
+    let site = serve_site();
+    let server = Server::start(site.root(), &[]);
+    let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
+    thread::sleep(Duration::from_millis(500));
+    let since = (server.stdout_lines().len(), server.stderr_lines().len());
+
+    // Vim checks that it may write in the folder with a file named 4913; Emacs keeps
+    // `#page#` auto-saves and `.#page` locks; GNOME apps write `.goutputstream-*`.
+    let passing = [
+        "content/tips/4913",
+        "content/tips/#advice.md#",
+        "content/tips/.#advice.md",
+        "content/tips/.goutputstream-K2J4X8",
+        "content/tips/advice.md.tmp",
+    ];
+    for temporary in passing {
+        fs::write(site.path(temporary), "scratch").unwrap();
+    }
+    for temporary in passing {
+        fs::remove_file(site.path(temporary)).unwrap();
+    }
+    // Then the save itself, through a temporary file named as Python's tempfile names them.
+    let sentence = unique("tempfile-save");
+    let text = format!("{good}\n{sentence}\n");
+    save_through(
+        &site,
+        "content/tips/tmpk2j4x8",
+        "content/tips/advice.md",
+        &text,
+    );
+    poll_main_text(&server, "/tips/advice/", &sentence);
+
+    thread::sleep(Duration::from_millis(500));
+    let names = [
+        "4913",
+        "#advice",
+        ".#advice",
+        "goutputstream",
+        "advice.md.tmp",
+        "tmpk2j4x8",
+    ];
+    assert_log_names_only(&server, since, &names, "content/tips/advice.md");
+}
+
 #[test]
 fn a_burst_of_twenty_saves_gives_one_or_two_rebuilds() {
     let site = serve_site();

@@ -2,10 +2,18 @@
 //! with notify. An editor's burst of writes arrives as one batch; editors' temporary files
 //! and the output folder are ignored.
 //!
+//! Temporary files are recognised two ways. Well-known names (`.swp`, `~`, `#file#`,
+//! JetBrains' `___jb_tmp___`, ...) are dropped by name. Any other name counts as a temporary
+//! file when it is gone by the time its batch is handled and was never one of the site's
+//! files: that is what `sed -i` (`sedGRxvDb`), vim (`4913`) and most "write a temporary file,
+//! rename it over the real one" saves leave behind, whatever they call it. The real file they
+//! were saving still exists, so it is rebuilt and named.
+//!
 //! The batching is written here rather than taken from notify's debouncer crates because
 //! those report changes without their kind, and every build *reads* the sources: the
 //! resulting access events must not count as changes, or each build would start the next.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
@@ -51,6 +59,9 @@ pub struct SiteWatcher {
     events: Receiver<notify::Result<Event>>,
     /// When the last batch was handed out.
     last_batch: Option<Instant>,
+    /// Every source path that existed when watching started or in a batch since: a path that
+    /// vanished counts as a deletion only if it is one of these.
+    known: HashSet<PathBuf>,
 }
 
 impl SiteWatcher {
@@ -64,7 +75,9 @@ impl SiteWatcher {
             root: root.to_path_buf(),
             events,
             last_batch: None,
+            known: HashSet::new(),
         };
+        watcher.known.insert(root.join(crate::config::CONFIG_FILE));
         // The root itself (not recursively): site.toml, and folders created later.
         watcher
             .watcher
@@ -81,6 +94,7 @@ impl SiteWatcher {
         let path = self.root.join(folder);
         if path.is_dir() {
             let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
+            remember_tree(&path, &mut self.known);
         }
     }
 
@@ -103,8 +117,51 @@ impl SiteWatcher {
             }
         }
         self.last_batch = Some(Instant::now());
-        Some(paths)
+        Some(drop_vanished_strangers(paths, &mut self.known, exists))
     }
+}
+
+/// Whether anything (a file, a folder, a dangling symlink) is at `path` now.
+fn exists(path: &Path) -> bool {
+    path.symlink_metadata().is_ok()
+}
+
+/// Adds `folder` and everything under it to the known paths: files that arrive inside a
+/// folder (a copy, a checkout, a rename of the folder) are not reported one by one.
+fn remember_tree(folder: &Path, known: &mut HashSet<PathBuf>) {
+    let entries = walkdir::WalkDir::new(folder).follow_links(false);
+    known.extend(
+        entries
+            .into_iter()
+            .flatten()
+            .map(walkdir::DirEntry::into_path),
+    );
+}
+
+/// Drops the paths that no longer exist and were never known: temporary files an editor or
+/// tool wrote and renamed or removed within the batch. Remembers the paths that exist, and
+/// forgets the known ones that are gone (they stay in the batch: they were deleted or moved).
+fn drop_vanished_strangers(
+    paths: Vec<PathBuf>,
+    known: &mut HashSet<PathBuf>,
+    exists: impl Fn(&Path) -> bool,
+) -> Vec<PathBuf> {
+    let mut kept = Vec::with_capacity(paths.len());
+    // Known paths gone in this batch, which may name them more than once.
+    let mut gone = HashSet::new();
+    for path in paths {
+        if exists(&path) {
+            if !known.contains(&path) && path.is_dir() {
+                remember_tree(&path, known);
+            }
+            known.insert(path.clone());
+            kept.push(path);
+        } else if known.remove(&path) || gone.contains(&path) {
+            gone.insert(path.clone());
+            kept.push(path);
+        }
+    }
+    kept
 }
 
 /// How long to wait for more events before handing out a batch.
@@ -133,11 +190,15 @@ fn collect(event: notify::Result<Event>, paths: &mut Vec<PathBuf>) -> bool {
     completes_save
 }
 
-/// An editor's temporary or backup file, or a hidden one: never the end of a save.
+/// An editor's temporary or backup file, or a hidden one: never the end of a save. Names
+/// without an extension (`sedGRxvDb`, `4913`, `tmpk2j4x8`) are usually a temporary file about
+/// to be renamed: closing one waits for the rename rather than ending the batch before it.
 fn is_temporary(path: &Path) -> bool {
-    path.file_name()
-        .map(|name| name.to_string_lossy())
-        .is_none_or(|name| is_editor_noise(&name))
+    path.extension().is_none()
+        || path
+            .file_name()
+            .map(|name| name.to_string_lossy())
+            .is_none_or(|name| is_editor_noise(&name))
 }
 
 /// Editors write temporary files next to the one being saved; none of them is content.
@@ -258,6 +319,72 @@ mod tests {
         assert!(!collect(event(read, "/site/content/a.md"), &mut paths));
         assert!(!collect(Err(notify::Error::generic("lost")), &mut paths));
         assert_eq!(paths.len(), 1, "reads and closes are not changes");
+    }
+
+    #[test]
+    fn closing_a_file_without_an_extension_waits_for_its_rename() {
+        let mut paths = Vec::new();
+        let closed = EventKind::Access(AccessKind::Close(AccessMode::Write));
+        assert!(!collect(
+            event(closed, "/site/content/tips/sedGRxvDb"),
+            &mut paths
+        ));
+        assert!(collect(
+            event(closed, "/site/content/tips/a.md"),
+            &mut paths
+        ));
+    }
+
+    /// Runs `drop_vanished_strangers` as if only `existing` were on disk.
+    fn keep_real(paths: &[&str], known: &mut HashSet<PathBuf>, existing: &[&str]) -> Vec<String> {
+        let paths = paths.iter().map(PathBuf::from).collect();
+        let on_disk = |path: &Path| existing.iter().any(|e| Path::new(e) == path);
+        drop_vanished_strangers(paths, known, on_disk)
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn temporary_files_gone_by_the_end_of_the_batch_are_dropped_whatever_their_name() {
+        let mut known = HashSet::from([PathBuf::from("/site/content/tips/a.md")]);
+        // `sed -i`: a temporary file written, then renamed over the page.
+        let kept = keep_real(
+            &[
+                "/site/content/tips/sedGRxvDb",
+                "/site/content/tips/sedGRxvDb",
+                "/site/content/tips/a.md",
+            ],
+            &mut known,
+            &["/site/content/tips/a.md"],
+        );
+        assert_eq!(kept, ["/site/content/tips/a.md"]);
+        assert!(!known.contains(Path::new("/site/content/tips/sedGRxvDb")));
+    }
+
+    #[test]
+    fn known_files_that_are_gone_are_deletions_and_new_files_are_remembered() {
+        let mut known = HashSet::from([PathBuf::from("/site/content/tips/a.md")]);
+        let kept = keep_real(
+            &[
+                "/site/content/tips/a.md",
+                "/site/content/tips/a.md",
+                "/site/content/tips/b.md",
+            ],
+            &mut known,
+            &["/site/content/tips/b.md"],
+        );
+        assert_eq!(
+            kept,
+            [
+                "/site/content/tips/a.md",
+                "/site/content/tips/a.md",
+                "/site/content/tips/b.md"
+            ]
+        );
+        // b.md is a site file now: deleting it later is a change too.
+        let kept = keep_real(&["/site/content/tips/b.md"], &mut known, &[]);
+        assert_eq!(kept, ["/site/content/tips/b.md"]);
     }
 
     #[test]

@@ -2,6 +2,8 @@
 //! the real `hub` binary on it, and read back what it wrote with real parsers.
 #![allow(dead_code)]
 
+pub mod browser_tools;
+
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
