@@ -33,6 +33,17 @@ pub struct SourceFile {
     pub text: String,
 }
 
+impl SourceFile {
+    /// The file `content/<content_path>` holding `text`: a page made in memory, for tests.
+    pub fn in_content(content_path: &str, text: &str) -> SourceFile {
+        SourceFile {
+            path: Path::new(CONTENT_DIR).join(content_path),
+            content_path: content_path.into(),
+            text: text.into(),
+        }
+    }
+}
+
 /// A file in `content/` that is not Markdown: copied next to the page or section it sits with.
 #[derive(Debug, Clone)]
 pub struct AssetFile {
@@ -563,11 +574,7 @@ mod tests {
     use super::*;
 
     fn source(content_path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: Path::new("content").join(content_path),
-            content_path: content_path.into(),
-            text: text.into(),
-        }
+        SourceFile::in_content(content_path, text)
     }
 
     #[test]

@@ -867,11 +867,7 @@ mod tests {
     use crate::content::{ContentFiles, SourceFile};
 
     fn file(content_path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: Path::new("content").join(content_path),
-            content_path: content_path.into(),
-            text: text.into(),
-        }
+        SourceFile::in_content(content_path, text)
     }
 
     /// A site of `pages` (content path, front matter lines) under a home and a `tips` section.

@@ -785,14 +785,9 @@ fn place_assets(
 mod tests {
     use super::*;
     use crate::content::SourceFile;
-    use std::path::Path;
 
     fn file(content_path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: Path::new("content").join(content_path),
-            content_path: content_path.into(),
-            text: text.into(),
-        }
+        SourceFile::in_content(content_path, text)
     }
 
     fn site_of(
