@@ -284,6 +284,21 @@ fn binary_file_named_md() {
     assert_rejected(&broken, "content/tips/x.md:1");
 }
 
+#[test]
+fn a_page_whose_name_ends_in_capital_md_is_neither_read_nor_copied() {
+    let broken = build_then_break(TestSite::fixture("bad-base"), |site| {
+        site.write(
+            "content/tips/Notes.MD",
+            "+++\ntitle = \"Notes\"\n+++\n\nJo's private notes.\n",
+        );
+    });
+    let line = assert_rejected(&broken, "content/tips/Notes.MD");
+    assert!(line.contains("Notes.MD ends in capital letters"), "{line}");
+    assert!(broken
+        .stderr()
+        .contains("hint: rename it Notes.md (small letters)"));
+}
+
 /// A 1×1 PNG.
 const PNG: &[u8] = &[
     0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,

@@ -93,6 +93,12 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
             files.dirs.push(content_path);
         } else if entry.path().extension().is_some_and(|e| e == "md") {
             markdown.push((entry.into_path(), content_path));
+        } else if entry
+            .path()
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        {
+            problems.push(capital_md_problem(root, entry.path()));
         } else {
             files.assets.push(AssetFile {
                 source: entry.into_path(),
@@ -115,6 +121,24 @@ pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
         }
     }
     (files, problems)
+}
+
+/// A Markdown file whose name ends in `.MD` (or `.Md`): neither a page nor a file to copy.
+/// Copied as it is, it would publish its source text; read as a page, its `@/` address
+/// (`@/tips/x.MD`) and its section's `_INDEX.MD` would need a second spelling of every rule,
+/// and would change meaning on a web host whose file names are case-sensitive. One spelling,
+/// asked for by name, is clearer.
+fn capital_md_problem(root: &Path, path: &Path) -> Diagnostic {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = &name[..name.len().saturating_sub(3)];
+    Diagnostic::new(
+        site_relative(root, path),
+        format!("{name} ends in capital letters, so hub does not read it as a page"),
+    )
+    .hint(format!("rename it {stem}.md (small letters)"))
 }
 
 /// Keeps symbolic links from bringing files from outside the site into it: a link that
