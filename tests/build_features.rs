@@ -13,10 +13,9 @@ use std::fs;
 use common::*;
 use scraper::{ElementRef, Html};
 
-fn features() -> TestSite {
-    let site = TestSite::fixture("features");
-    site.build_ok(&[]);
-    site
+/// The fixture, built once for all the tests that only read it.
+fn features() -> &'static TestSite {
+    TestSite::shared_build("features")
 }
 
 fn site_templates() -> TestSite {
@@ -317,7 +316,7 @@ fn first_paragraph_used_as_summary_without_description() {
 // ---------------------------------------------------------------------------------------------
 // Markdown extensions
 
-fn everything() -> (TestSite, Html) {
+fn everything() -> (&'static TestSite, Html) {
     let site = features();
     let html = site.html("markdown/everything/index.html");
     (site, html)

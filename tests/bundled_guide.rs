@@ -11,12 +11,14 @@ use std::path::{Path, PathBuf};
 use common::*;
 use scraper::{ElementRef, Html, Selector};
 
-/// A fresh copy of the guide, built; fails the calling test if the build did not succeed.
-/// (Each test builds its own copy, so every temporary folder is removed afterwards.)
-fn built() -> TestSite {
-    let site = copy_guide();
-    site.build_ok(&[]);
-    site
+/// The guide, built once for all the tests that only read it; fails the calling test if the
+/// build did not succeed.
+fn built() -> &'static TestSite {
+    TestSite::shared("guide", |site| {
+        let site = copy_guide_into(site);
+        site.build_ok(&[]);
+        site
+    })
 }
 
 fn text(el: &ElementRef<'_>) -> String {
@@ -334,7 +336,7 @@ fn at_least_two_posts_show_their_authors() {
 #[test]
 fn every_page_has_exactly_one_h1() {
     let site = built();
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         let count = html.select(&sel("h1")).count();
         assert_eq!(count, 1, "{rel} has {count} h1 elements");
     }
@@ -343,7 +345,7 @@ fn every_page_has_exactly_one_h1() {
 #[test]
 fn every_page_has_main_with_id_main() {
     let site = built();
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         assert_eq!(html.select(&sel("main")).count(), 1, "{rel} has one <main>");
         assert_eq!(
             html.select(&sel("main#main")).count(),
@@ -356,7 +358,7 @@ fn every_page_has_main_with_id_main() {
 #[test]
 fn every_page_starts_with_a_skip_link_to_main() {
     let site = built();
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         let first = html
             .select(&sel("body a[href]"))
             .next()
@@ -382,7 +384,7 @@ fn every_page_sets_html_lang() {
         .and_then(|l| l.as_str())
         .unwrap_or("en")
         .to_string();
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         let lang = html
             .select(&sel("html"))
             .next()
@@ -399,7 +401,7 @@ fn every_page_sets_html_lang() {
 #[test]
 fn every_image_has_an_alt_attribute() {
     let site = built();
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         for img in html.select(&sel("img")) {
             assert!(
                 img.value().attr("alt").is_some(),
@@ -414,7 +416,7 @@ fn every_image_has_an_alt_attribute() {
 fn heading_levels_inside_main_never_skip() {
     let site = built();
     let headings = sel("main h1, main h2, main h3, main h4, main h5, main h6");
-    for (rel, html) in content_pages(&site) {
+    for (rel, html) in content_pages(site) {
         let mut previous: Option<(u8, String)> = None;
         for h in html.select(&headings) {
             let level = h.value().name()[1..].parse::<u8>().expect("heading level");

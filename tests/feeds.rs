@@ -57,10 +57,9 @@ const POSTS_ORDER: [&str; 4] = [
 const ALL_FORMATS: [&str; 3] = ["atom.xml", "rss.xml", "feed.json"];
 const FEED_FILES: [&str; 3] = ALL_FORMATS;
 
-fn built() -> TestSite {
-    let site = TestSite::fixture("feeds");
-    site.build_ok(&[]);
-    site
+/// The fixture, built once for all the tests that only read it.
+fn built() -> &'static TestSite {
+    TestSite::shared_build("feeds")
 }
 
 /// The fixture with its `[feeds]` table replaced by `feeds` (the lines after `[feeds]`).
@@ -243,7 +242,7 @@ fn assert_links_include(page: &str, links: &[(String, String)], wanted: &[(Strin
 #[test]
 fn site_feeds_list_every_dated_page_newest_first_in_all_three_formats() {
     let site = built();
-    for (rel, feed) in feeds_in(&site, "") {
+    for (rel, feed) in feeds_in(site, "") {
         assert_eq!(entry_ids(&feed), urls(&SITE_ORDER), "{rel}");
         assert_eq!(
             feed.title.as_ref().map(|t| t.content.as_str()),
@@ -256,7 +255,7 @@ fn site_feeds_list_every_dated_page_newest_first_in_all_three_formats() {
 #[test]
 fn section_feeds_include_pages_of_subsections_newest_first() {
     let site = built();
-    for (rel, feed) in feeds_in(&site, "posts/") {
+    for (rel, feed) in feeds_in(site, "posts/") {
         assert_eq!(entry_ids(&feed), urls(&POSTS_ORDER), "{rel}");
         let title = feed
             .title
@@ -268,7 +267,7 @@ fn section_feeds_include_pages_of_subsections_newest_first() {
             "{rel}: feed title {title:?} names the section"
         );
     }
-    for (rel, feed) in feeds_in(&site, "posts/news/") {
+    for (rel, feed) in feeds_in(site, "posts/news/") {
         assert_eq!(entry_ids(&feed), urls(&["/posts/news/launch/"]), "{rel}");
     }
 }
@@ -276,7 +275,7 @@ fn section_feeds_include_pages_of_subsections_newest_first() {
 #[test]
 fn tag_feeds_list_the_tags_dated_pages_newest_first() {
     let site = built();
-    for (rel, feed) in feeds_in(&site, "tags/news/") {
+    for (rel, feed) in feeds_in(site, "tags/news/") {
         // posts/undated.md is tagged "News" too, but has no date.
         assert_eq!(
             entry_ids(&feed),
@@ -284,7 +283,7 @@ fn tag_feeds_list_the_tags_dated_pages_newest_first() {
             "{rel}"
         );
     }
-    for (rel, feed) in feeds_in(&site, "tags/food-drink/") {
+    for (rel, feed) in feeds_in(site, "tags/food-drink/") {
         assert_eq!(entry_ids(&feed), urls(&["/posts/fish/"]), "{rel}");
         let title = feed
             .title
@@ -301,10 +300,10 @@ fn tag_feeds_list_the_tags_dated_pages_newest_first() {
 #[test]
 fn undated_pages_are_in_no_feed() {
     let site = built();
-    let files = all_feed_files(&site);
+    let files = all_feed_files(site);
     assert!(!files.is_empty());
     for rel in files {
-        let feed = parse_feed(&site, &rel);
+        let feed = parse_feed(site, &rel);
         for id in entry_ids(&feed) {
             assert!(
                 id != url("/posts/undated/") && id != url("/tips/basics/"),
@@ -379,7 +378,7 @@ fn a_section_with_feed_false_has_no_feed_but_its_pages_are_in_the_site_feed() {
         // It still has the site feeds.
         assert_links_include(page, &alternates(&html), &feed_links_of("/", &ALL_FORMATS));
     }
-    for (rel, feed) in feeds_in(&site, "") {
+    for (rel, feed) in feeds_in(site, "") {
         entry(&feed, "/notes/memo/", &rel);
     }
 }
@@ -457,7 +456,7 @@ fn formats_empty_turns_feeds_off() {
 fn entry_ids_are_permalinks_and_links_are_absolute() {
     let site = built();
     for dir in ["", "posts/", "tags/news/"] {
-        for (rel, feed) in feeds_in(&site, dir) {
+        for (rel, feed) in feeds_in(site, dir) {
             for e in &feed.entries {
                 let hrefs: Vec<&str> = e.links.iter().map(|l| l.href.as_str()).collect();
                 assert!(
@@ -484,7 +483,7 @@ fn atom_feed_links_itself_and_its_html_page() {
         ("/tags/news/", "/tags/news/"),
     ] {
         let rel = format!("{}atom.xml", &dir[1..]);
-        let feed = parse_feed(&site, &rel);
+        let feed = parse_feed(site, &rel);
         let link = |rel_name: &str| {
             feed.links
                 .iter()
@@ -501,7 +500,7 @@ fn updated_uses_the_pages_updated_date() {
     let site = built();
     // Atom and JSON Feed carry both dates; RSS only pubDate.
     for rel in ["atom.xml", "feed.json", "posts/atom.xml", "posts/feed.json"] {
-        let feed = parse_feed(&site, rel);
+        let feed = parse_feed(site, rel);
         let bundle = entry(&feed, "/posts/bundle/", rel);
         assert_eq!(
             bundle.published,
@@ -526,7 +525,7 @@ fn updated_uses_the_pages_updated_date() {
         );
     }
     for rel in ["rss.xml", "posts/rss.xml"] {
-        let feed = parse_feed(&site, rel);
+        let feed = parse_feed(site, rel);
         let fish = entry(&feed, "/posts/fish/", rel);
         assert_eq!(
             fish.published,
@@ -541,14 +540,14 @@ fn updated_uses_the_pages_updated_date() {
         );
     }
     // The Atom feed's own `updated` is its newest change: the bundle's `updated`.
-    let feed = parse_feed(&site, "atom.xml");
+    let feed = parse_feed(site, "atom.xml");
     assert_eq!(feed.updated, Some(utc(2026, 4, 1, 0, 0)));
 }
 
 #[test]
 fn authors_come_from_the_page_else_the_sites_author() {
     let site = built();
-    for (rel, feed) in feeds_in(&site, "") {
+    for (rel, feed) in feeds_in(site, "") {
         assert_eq!(
             author_names(entry(&feed, "/posts/fish/", &rel)),
             ["Ada Lovelace", "Grace Hopper"],
@@ -563,7 +562,7 @@ fn authors_come_from_the_page_else_the_sites_author() {
         }
     }
     // Atom requires an author for the feed (or every entry).
-    let atom = parse_feed(&site, "atom.xml");
+    let atom = parse_feed(site, "atom.xml");
     assert!(
         !atom.authors.is_empty(),
         "atom.xml has no feed-level author"
@@ -574,7 +573,7 @@ fn authors_come_from_the_page_else_the_sites_author() {
 fn atom_and_rss_summaries_are_the_text_before_more() {
     let site = built();
     for rel in ["atom.xml", "rss.xml", "posts/atom.xml", "posts/rss.xml"] {
-        let feed = parse_feed(&site, rel);
+        let feed = parse_feed(site, rel);
         let fish = entry(&feed, "/posts/fish/", rel);
         let summary = fish
             .summary
@@ -598,7 +597,7 @@ fn atom_and_rss_summaries_are_the_text_before_more() {
 fn json_feed_summary_is_the_text_before_more() {
     let site = built();
     for rel in ["feed.json", "posts/feed.json"] {
-        let feed = parse_feed(&site, rel);
+        let feed = parse_feed(site, rel);
         let fish = entry(&feed, "/posts/fish/", rel);
         let summary = fish.summary.as_ref().map(|s| fragment_text(&s.content));
         assert_eq!(
@@ -613,7 +612,7 @@ fn json_feed_summary_is_the_text_before_more() {
 fn full_content_has_absolute_links_and_image_sources() {
     let site = built();
     for dir in ["", "posts/"] {
-        for (rel, feed) in feeds_in(&site, dir) {
+        for (rel, feed) in feeds_in(site, dir) {
             for e in &feed.entries {
                 assert!(
                     !fragment_text(&content_html(e, &rel)).is_empty(),
@@ -651,7 +650,7 @@ fn full_content_has_absolute_links_and_image_sources() {
 fn titles_and_content_with_special_characters_round_trip_unchanged() {
     let site = built();
     for dir in ["", "posts/", "tags/food-drink/"] {
-        for (rel, feed) in feeds_in(&site, dir) {
+        for (rel, feed) in feeds_in(site, dir) {
             let fish = entry(&feed, "/posts/fish/", &rel);
             assert_eq!(title_text(fish), FISH_TITLE, "{rel}: title");
             let html = Html::parse_fragment(&content_html(fish, &rel));
@@ -705,7 +704,7 @@ const ATOM_NS: &str = "http://www.w3.org/2005/Atom";
 #[test]
 fn rss_dates_are_rfc_822_and_the_channel_links_itself() {
     let site = built();
-    let rss_files: Vec<String> = all_feed_files(&site)
+    let rss_files: Vec<String> = all_feed_files(site)
         .into_iter()
         .filter(|f| f.ends_with("rss.xml"))
         .collect();
@@ -789,7 +788,7 @@ fn rss_dates_are_rfc_822_and_the_channel_links_itself() {
 #[test]
 fn atom_feeds_have_the_required_elements_and_rfc_3339_dates() {
     let site = built();
-    let atom_files: Vec<String> = all_feed_files(&site)
+    let atom_files: Vec<String> = all_feed_files(site)
         .into_iter()
         .filter(|f| f.ends_with("atom.xml"))
         .collect();
@@ -861,7 +860,7 @@ fn atom_feeds_have_the_required_elements_and_rfc_3339_dates() {
 #[test]
 fn json_feeds_have_every_required_field() {
     let site = built();
-    let json_files: Vec<String> = all_feed_files(&site)
+    let json_files: Vec<String> = all_feed_files(site)
         .into_iter()
         .filter(|f| f.ends_with("feed.json"))
         .collect();
@@ -890,7 +889,7 @@ fn json_feeds_have_every_required_field() {
             "{rel}: home_page_url {home} is not absolute"
         );
         assert!(
-            output_file(&site, home).join("index.html").exists(),
+            output_file(site, home).join("index.html").exists(),
             "{rel}: home_page_url {home} is not a page of the site"
         );
         let items = feed["items"]
@@ -929,7 +928,7 @@ fn json_feeds_have_every_required_field() {
 #[test]
 fn every_html_page_links_the_site_feeds_and_the_files_exist() {
     let site = built();
-    let pages = all_html_files(&site);
+    let pages = all_html_files(site);
     for page in [
         "index.html",
         "posts/index.html",
@@ -949,7 +948,7 @@ fn every_html_page_links_the_site_feeds_and_the_files_exist() {
         let links = alternates(&site.html(&page));
         assert_links_include(&page, &links, &feed_links_of("/", &ALL_FORMATS));
         for (kind, href) in links {
-            let file = output_file(&site, &href);
+            let file = output_file(site, &href);
             assert!(file.is_file(), "{page}: {href} ({kind}) points at no file");
             let rel = file
                 .strip_prefix(site.path("public"))
@@ -961,7 +960,7 @@ fn every_html_page_links_the_site_feeds_and_the_files_exist() {
                 mime(Path::new(&rel).file_name().unwrap().to_str().unwrap()),
                 "{page}: type of {href}"
             );
-            parse_feed(&site, &rel);
+            parse_feed(site, &rel);
         }
     }
 }

@@ -46,10 +46,9 @@ const PROFILES: [&str; 4] = [
     "https://social.example.net/@northshire",
 ];
 
-fn built() -> TestSite {
-    let site = TestSite::fixture("social");
-    site.build_ok(&[]);
-    site
+/// The fixture, built once for all the tests that only read it.
+fn built() -> &'static TestSite {
+    TestSite::shared_build("social")
 }
 
 fn url(path: &str) -> String {
@@ -234,7 +233,7 @@ fn every_page_gets_its_own_share_links() {
 #[test]
 fn no_page_has_a_script_an_iframe_or_a_third_party_image() {
     let site = built();
-    let files = all_html_files(&site);
+    let files = all_html_files(site);
     assert!(files.len() >= 5, "{files:?}");
     for file in files {
         let html = site.html(&file);

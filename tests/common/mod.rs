@@ -4,10 +4,11 @@
 
 pub mod browser_tools;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Output;
+use std::sync::{Mutex, OnceLock};
 
 use assert_cmd::Command;
 use scraper::{Html, Selector};
@@ -25,11 +26,43 @@ impl TestSite {
         site
     }
 
+    /// The fixture `name`, built once per test program for the tests that only read what it
+    /// wrote (see [`TestSite::shared`]).
+    pub fn shared_build(name: &'static str) -> &'static TestSite {
+        TestSite::shared(name, |site| {
+            copy_dir(&fixtures_dir().join(name), site.root());
+            site.build_ok(&[]);
+            site
+        })
+    }
+
     /// An empty temporary folder.
     pub fn empty() -> TestSite {
         TestSite {
             dir: tempfile::tempdir().expect("temporary folder"),
         }
+    }
+
+    /// A site made by `make` once per test program and shared by every test that calls this
+    /// with the same `key`: for tests that only read what a build wrote, so that one build
+    /// serves them all. Such a site is never removed by the test (a static is never dropped),
+    /// so it lives in cargo's folder for test files, under target/, not in the system's
+    /// temporary folder. Tests that change the site must make their own.
+    /// `make` is given the empty site to fill.
+    pub fn shared(key: &'static str, make: impl FnOnce(TestSite) -> TestSite) -> &'static TestSite {
+        static SITES: OnceLock<Mutex<HashMap<&'static str, &'static TestSite>>> = OnceLock::new();
+        let mut sites = SITES
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        sites.entry(key).or_insert_with(|| {
+            let folder = Path::new(env!("CARGO_TARGET_TMPDIR")).join("shared-sites");
+            fs::create_dir_all(&folder).expect("folder for shared test sites");
+            let empty = TestSite {
+                dir: tempfile::tempdir_in(&folder).expect("temporary folder"),
+            };
+            Box::leak(Box::new(make(empty)))
+        })
     }
 
     /// A minimal valid site: site.toml plus the given files (path → text).
@@ -256,7 +289,11 @@ pub fn repo() -> &'static Path {
 /// A copy of the repository's bundled guide (site.toml, content/, and whichever of data/,
 /// static/, templates/ and themes/ the repository has), so tests never touch its public/.
 pub fn copy_guide() -> TestSite {
-    let site = TestSite::empty();
+    copy_guide_into(TestSite::empty())
+}
+
+/// [`copy_guide`] into `site`'s folder.
+pub fn copy_guide_into(site: TestSite) -> TestSite {
     fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
     for dir in ["content", "data", "static", "templates", "themes"] {
         let from = repo().join(dir);
