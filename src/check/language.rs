@@ -45,13 +45,15 @@ use std::sync::OnceLock;
 use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use super::{PageText, RawFinding, Severity};
+use super::rules::{self, Rule};
+use super::{PageText, RawFinding};
 
-pub const LONG_SENTENCE: &str = "language/long-sentence";
-pub const AVERAGE_SENTENCE: &str = "language/average-sentence";
-pub const READABILITY: &str = "language/readability";
-pub const OFFICIALESE_RULE: &str = "language/officialese";
-pub const WALL_OF_TEXT: &str = "language/wall-of-text";
+// The family's rule names, short for the code and tests of this family.
+pub const LONG_SENTENCE: &str = rules::LANGUAGE_LONG_SENTENCE.id;
+pub const AVERAGE_SENTENCE: &str = rules::LANGUAGE_AVERAGE_SENTENCE.id;
+pub const READABILITY: &str = rules::LANGUAGE_READABILITY.id;
+pub const OFFICIALESE_RULE: &str = rules::LANGUAGE_OFFICIALESE.id;
+pub const WALL_OF_TEXT: &str = rules::LANGUAGE_WALL_OF_TEXT.id;
 
 /// A sentence longer than this many words is reported.
 pub const LONG_SENTENCE_WORDS: usize = 40;
@@ -181,12 +183,12 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
         if sentence.words > LONG_SENTENCE_WORDS {
             findings.push(warning(
                 base + sentence.start,
-                LONG_SENTENCE,
+                &rules::LANGUAGE_LONG_SENTENCE,
                 format!(
                     "This sentence is {} words long, and a sentence of more than {LONG_SENTENCE_WORDS} words is hard to follow, especially on a phone.",
                     sentence.words
                 ),
-                "Split it into two or three shorter sentences with one idea each.".to_string(),
+                rules::LANGUAGE_LONG_SENTENCE.fixed_fix().to_string(),
             ));
         }
     }
@@ -195,12 +197,12 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
     if stats.sentences >= AVERAGE_MIN_SENTENCES && stats.average() > AVERAGE_SENTENCE_WORDS {
         findings.push(warning(
             base,
-            AVERAGE_SENTENCE,
+            &rules::LANGUAGE_AVERAGE_SENTENCE,
             format!(
                 "Sentences on this page average {:.1} words, more than the {AVERAGE_SENTENCE_WORDS} that most readers manage comfortably.",
                 stats.average()
             ),
-            "Break up the longest sentences so that most are under 20 words.".to_string(),
+            rules::LANGUAGE_AVERAGE_SENTENCE.fixed_fix().to_string(),
         ));
     }
     if stats.words > READABILITY_MIN_WORDS {
@@ -208,11 +210,11 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
         if score < READABILITY_FLOOR {
             findings.push(warning(
                 base,
-                READABILITY,
+                &rules::LANGUAGE_READABILITY,
                 format!(
                     "This page scores {score:.0} for reading ease (Flesch), below {READABILITY_FLOOR}, so many readers will find it hard going."
                 ),
-                "Use shorter sentences and everyday words with fewer syllables, aiming for a score of 60 or more.".to_string(),
+                rules::LANGUAGE_READABILITY.fixed_fix().to_string(),
             ));
         }
     }
@@ -225,7 +227,7 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
                 .join(" ");
             findings.push(warning(
                 base + unit.source(hit.range.start),
-                OFFICIALESE_RULE,
+                &rules::LANGUAGE_OFFICIALESE,
                 format!("“{found}” sounds like an official memo rather than a person talking."),
                 format!("Try {} instead.", hit.suggestion),
             ));
@@ -235,11 +237,11 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
     for (start, count) in walls(&prose.blocks) {
         findings.push(warning(
             base + start,
-            WALL_OF_TEXT,
+            &rules::LANGUAGE_WALL_OF_TEXT,
             format!(
                 "{count} paragraphs in a row with no heading, list or picture between them make a wall of text that readers skip."
             ),
-            "Break it up with a subheading, a bulleted list or an image, or cut what readers do not need.".to_string(),
+            rules::LANGUAGE_WALL_OF_TEXT.fixed_fix().to_string(),
         ));
     }
 
@@ -247,11 +249,11 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
     findings
 }
 
-fn warning(offset: usize, rule: &'static str, message: String, fix: String) -> RawFinding {
+fn warning(offset: usize, rule: &Rule, message: String, fix: String) -> RawFinding {
     RawFinding {
         offset,
-        rule,
-        severity: Severity::Warning,
+        rule: rule.id,
+        severity: rule.severity,
         message,
         fix,
     }
@@ -1093,6 +1095,7 @@ fn walls(blocks: &[Block]) -> Vec<(usize, usize)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Severity;
     use std::path::Path;
 
     const FRONT: &str = "+++\ntitle = \"Test\"\n+++\n";
