@@ -23,28 +23,11 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd
 use regex::Regex;
 
 use super::rules::{self, Rule};
+use super::words::a11y::{UNHELPFUL_ALT_WORDS, VAGUE_LINK_TEXTS};
 use super::{PageText, RawFinding};
 
 /// Alt text longer than this belongs in the text around the image.
 pub const ALT_MAX_CHARS: usize = 150;
-
-/// Link texts that say nothing about where the link goes, after [`normalize`].
-const VAGUE_LINK_TEXTS: &[&str] = &[
-    "click here",
-    "click",
-    "here",
-    "read more",
-    "more",
-    "this link",
-    "link",
-    "this",
-    "this page",
-    "go",
-    "find out more",
-    "learn more",
-    "more info",
-    "continue reading",
-];
 
 /// The options `hub` renders Markdown with (see `crate::markdown`).
 fn parser_options() -> Options {
@@ -389,24 +372,7 @@ fn is_unhelpful_alt(alt: &str) -> bool {
         words.pop();
     }
     match words.as_slice() {
-        [word] => matches!(
-            *word,
-            "image"
-                | "images"
-                | "picture"
-                | "pictures"
-                | "pic"
-                | "photo"
-                | "photos"
-                | "photograph"
-                | "graphic"
-                | "graphics"
-                | "icon"
-                | "icons"
-                | "screenshot"
-                | "screenshots"
-                | "img"
-        ),
+        [word] => UNHELPFUL_ALT_WORDS.contains(word),
         ["screen", "shot"] => true,
         _ => false,
     }

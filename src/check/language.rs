@@ -46,6 +46,7 @@ use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
 use super::rules::{self, Rule};
+use super::words::language::{ABBREVIATIONS, OFFICIALESE, SYLLABLE_EXCEPTIONS};
 use super::{PageText, RawFinding};
 
 // The family's rule names, short for the code and tests of this family.
@@ -67,109 +68,6 @@ pub const READABILITY_FLOOR: f64 = 50.0;
 pub const READABILITY_MIN_WORDS: usize = 150;
 /// This many paragraphs in a row, or more, make a wall of text.
 pub const WALL_PARAGRAPHS: usize = 5;
-
-/// Memo words and phrases, each with a plainer way to say it.
-///
-/// The phrase is matched case-insensitively, on word boundaries, anywhere in the prose;
-/// words in a phrase may be separated by spaces, line breaks or hyphens. A small notation
-/// keeps the table short:
-///
-/// * `word*` also matches the word's inflections (`ensure*`: ensures, ensured, ensuring;
-///   `stakeholder*`: stakeholders; `reach* out`: reached out, reaching out). Inflections
-///   count because "we facilitated" sounds just as much like a memo as "we facilitate";
-///   word boundaries still hold, so `ensure*` does not match "reassure" or "insurance".
-///   A word without `*` matches only as written (`additional` does not match
-///   "additionally", which has an entry of its own).
-/// * `a/an` matches either word.
-/// * `…` stands for one to three words (`in a/an … capacity`: "in a voluntary capacity").
-/// * A leading `~` marks a word that is jargon as a verb but plain as a noun: it is not
-///   reported right after "a", "an" or "the" unless it ends in -ing or -ed ("a signpost" is
-///   a sign; "we signpost people" and "the signposting service" are jargon).
-///
-/// The suggestion completes the sentence "Try … instead."
-pub const OFFICIALESE: &[(&str, &str)] = &[
-    ("facilitate*", "“help”, “run” or “lead”"),
-    ("facilitator*", "“organiser” or “leader”"),
-    ("going forward/forwards", "“from now on” or “in future”"),
-    ("in accordance with", "“under”, “as” or “following”"),
-    ("utilise*", "“use”"),
-    ("utilize*", "“use”"),
-    ("utilisation", "“use”"),
-    ("utilization", "“use”"),
-    ("stakeholder*", "naming the people involved"),
-    ("commence*", "“start” or “begin”"),
-    ("commencement", "“start”"),
-    ("in order to", "“to”"),
-    ("at this moment/point in time", "“now”"),
-    ("at the present time", "“now”"),
-    ("~leverage*", "“use” or “make the most of”"),
-    ("prior to", "“before”"),
-    ("subsequent to", "“after”"),
-    ("subsequently", "“later” or “then”"),
-    ("endeavour*", "“try”"),
-    ("endeavor*", "“try”"),
-    ("ascertain*", "“find out”"),
-    ("in receipt of", "“have” or “got”"),
-    ("with regard/regards to", "“about”"),
-    ("in relation to", "“about”"),
-    ("in respect of", "“about” or “for”"),
-    ("pertaining to", "“about”"),
-    ("regarding", "“about”"),
-    ("deliverable*", "saying what you will actually do or make"),
-    ("service user*", "“people” or “people who use our services”"),
-    ("~signpost*", "“point people to” or “tell people about”"),
-    ("~cascade*", "“share” or “pass on”"),
-    ("disseminate*", "“share” or “spread the word”"),
-    ("robust", "“strong” or “thorough”"),
-    ("holistic", "“whole” or “rounded”"),
-    ("holistically", "“as a whole”"),
-    ("synergy*", "saying how you work together"),
-    ("best practice", "“what works” or “a good way to do it”"),
-    ("touch* base", "“catch up” or “talk”"),
-    ("reach* out", "“contact” or “get in touch”"),
-    (
-        "in a/an … capacity",
-        "“as a …”, for example “as a volunteer”",
-    ),
-    ("empower*", "saying what people can now do"),
-    ("empowerment", "saying what people can now do"),
-    ("enable*", "“let” or “help”"),
-    ("~implement*", "“carry out” or “do”"),
-    ("implementation", "“doing” or “carrying out”"),
-    ("ensure*", "“make sure”"),
-    ("additional", "“more” or “extra”"),
-    ("additionally", "“also”"),
-    ("assistance", "“help”"),
-    ("in the event of", "“if”"),
-    ("in the event that", "“if”"),
-    ("notwithstanding", "“despite” or “even though”"),
-    ("herewith", "“here is” or “with this”"),
-    ("hereby", "leaving it out"),
-    ("as per", "“as”"),
-    ("therefore", "“so”"),
-    ("thereby", "“so” or “by doing this”"),
-    ("furthermore", "“also”"),
-    ("whilst", "“while”"),
-    ("in terms of", "“about” or “for”"),
-    ("a number of", "“some”, “many” or the actual number"),
-    ("on a daily basis", "“every day”"),
-    ("on a regular basis", "“regularly” or “often”"),
-    ("in conjunction with", "“with”"),
-    ("with a view to", "“to”"),
-    ("due to the fact that", "“because”"),
-    ("owing to the fact that", "“because”"),
-    ("with immediate effect", "“now” or “from today”"),
-    ("in the near future", "“soon”"),
-    ("optimise*", "“improve” or “make the most of”"),
-    ("optimize*", "“improve” or “make the most of”"),
-    ("obtain*", "“get”"),
-    ("~purchase*", "“buy”"),
-    ("require*", "“need”"),
-    ("liaise*", "“work with” or “talk to”"),
-    ("individuals", "“people”"),
-    ("learnings", "“lessons” or “what we learned”"),
-    ("upskill*", "“train” or “learn”"),
-];
 
 /// Reports the page's plain-language problems, in the order they appear.
 pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
@@ -610,21 +508,6 @@ fn is_vowel(c: char) -> bool {
     )
 }
 
-/// Common words the rules below get wrong.
-const SYLLABLE_EXCEPTIONS: &[(&str, usize)] = &[
-    ("maybe", 2),
-    ("recipe", 3),
-    ("idea", 3),
-    ("ideas", 3),
-    ("area", 3),
-    ("areas", 3),
-    ("video", 3),
-    ("videos", 3),
-    ("create", 2),
-    ("creates", 2),
-    ("created", 3),
-];
-
 /// An estimate of the syllables in an English word, good enough for a reading-ease score.
 ///
 /// Counts groups of vowels (`y` is a vowel except at the start), then: a silent final `e`
@@ -737,12 +620,6 @@ pub fn syllables(word: &str) -> usize {
     }
     count.max(1)
 }
-
-/// Abbreviations whose full stop does not end a sentence (written without the stop).
-const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "mx", "dr", "prof", "rev", "st", "cllr", "sr", "jr", "etc", "eg", "ie",
-    "vs", "cf", "approx", "incl", "dept", "tel", "ref", "fig", "nb",
-];
 
 /// Whether the word before a full stop is an abbreviation: one in [`ABBREVIATIONS`], a single
 /// letter (an initial), or letters with stops between them (e.g, i.e, a.m, U.K).

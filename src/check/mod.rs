@@ -10,6 +10,7 @@ pub mod language;
 pub mod links;
 pub mod privacy;
 pub mod rules;
+pub mod words;
 
 use std::path::Path;
 
