@@ -1,6 +1,6 @@
 //! Bad input: every broken file a user can write must give exit status 1 (2 for usage errors),
 //! a message that names the file and line (`content/tips/x.md:4:8`), no panic, and must leave
-//! the last good build in the output folder byte for byte (SPEC §2, §3, §5, §11).
+//! the last good build in the output folder byte for byte.
 //!
 //! Each case has its own fixture under `tests/fixtures/bad-<defect>/`: a complete small site
 //! with the bad file in place. The test first builds the site without the bad file, snapshots

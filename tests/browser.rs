@@ -1,4 +1,4 @@
-//! Browser tests (SPEC §8): the bundled guide, built by the real binary and served over HTTP,
+//! Browser tests: the bundled guide, built by the real binary and served over HTTP,
 //! is loaded in headless Chromium at 320 px and 1280 px wide and checked with axe-core for
 //! WCAG 2.0, 2.1 and 2.2 A and AA failures, and for sideways scrolling of the whole page.
 //!

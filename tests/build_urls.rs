@@ -1,4 +1,4 @@
-//! Where `hub build` writes things: every row of the URL table (SPEC §5), slugs, nested
+//! Where `hub build` writes things: every row of the URL table in docs/content.md, slugs, nested
 //! sections, page bundles, drafts, the summary line, sitemap.xml, robots.txt, 404.html, alias
 //! redirects, static files, `--base-url` and `-o`.
 //!

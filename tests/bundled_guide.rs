@@ -1,5 +1,5 @@
-//! The repository's own site (site.toml + content/) builds, shows what SPEC §1 and §8 promise,
-//! and every page it writes meets the accessibility basics. The site is copied to a temporary
+//! The repository's own site (site.toml + content/) builds, shows the sections, roadmap, policies and
+//! authors a guide needs, and every page it writes meets the accessibility basics. The site is copied to a temporary
 //! folder first, so the real public/ is never touched.
 
 mod common;

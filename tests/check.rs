@@ -1,4 +1,4 @@
-//! `hub check` (SPEC §10): the rule families (privacy, accessibility, plain language, links,
+//! `hub check`: the rule families (privacy, accessibility, plain language, links,
 //! currency) over a fixture seeded with every rule's positives and near misses, the text and
 //! JSON output formats, exit statuses, `--strict`, the bundled guide passing clean, and
 //! `hub build` refusing to publish personal data.

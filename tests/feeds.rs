@@ -1,4 +1,4 @@
-//! Feeds (SPEC §6): Atom 1.0, RSS 2.0 and JSON Feed 1.1 for the whole site, for each section
+//! Feeds: Atom 1.0, RSS 2.0 and JSON Feed 1.1 for the whole site, for each section
 //! with dated pages (pages of subsections included) and for each tag; `[feeds] formats` and
 //! `limit`; `feed = false`; content, summaries, authors, dates and absolute links; special
 //! characters; autodiscovery `<link rel="alternate">` on every HTML page; a bad format name.
@@ -327,7 +327,7 @@ fn drafts_are_in_no_feed_even_when_built_with_drafts() {
         let feed = parse_feed(&site, &rel);
         assert!(
             !entry_ids(&feed).contains(&url("/posts/draft/")),
-            "{rel} lists the draft: feeds hold dated, non-draft pages (SPEC §6)"
+            "{rel} lists the draft: feeds hold dated, non-draft pages"
         );
     }
     // And the feeds are what they are without drafts.

@@ -1,4 +1,4 @@
-//! The output folder (SPEC §5): `hub build` refuses dangerous `output_dir`s, only cleans folders
+//! The output folder: `hub build` refuses dangerous `output_dir`s, only cleans folders
 //! it created (marker file `.hub-output`), never writes through symlinks or outside the output
 //! folder, removes stale files, leaves unchanged files alone, and keeps the last good site when
 //! a build fails.

@@ -1,4 +1,4 @@
-//! The default theme's roadmap (SPEC §8) in both of its views: one card per platform (shown on
+//! The default theme's roadmap in both of its views: one card per platform (shown on
 //! small screens) and one table row per platform (shown on wider ones). Each must hold every
 //! platform's link, status, benefits, current risks and future risks, under the right label or
 //! column. Which view shows at which width is tested in tests/browser.rs.

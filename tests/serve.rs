@@ -1,4 +1,4 @@
-//! `hub serve` (SPEC §9): the real binary, started on an ephemeral port (`-p 0`), spoken to
+//! `hub serve`: the real binary, started on an ephemeral port (`-p 0`), spoken to
 //! with a small raw HTTP/1.1 client written here (so request targets such as
 //! `/../etc/passwd` reach the server exactly as written, with no client-side normalisation).
 //!

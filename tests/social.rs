@@ -1,5 +1,5 @@
-//! Share links and social metadata (SPEC §7): the seven platforms' share links exactly as the
-//! spec's table, percent-encoded, in the configured order, as `page.share` and as plain links
+//! Share links and social metadata: the seven platforms' share links with exactly each
+//! platform's own share address and parameters (see `assert_share_link`), percent-encoded, in the configured order, as `page.share` and as plain links
 //! in the default theme; no scripts, iframes or tracking; `<head>` metadata (title,
 //! description, canonical, Open Graph, Twitter card, JSON-LD); the organisation's profiles in
 //! the footer with rel="me"; share configuration errors.
@@ -105,7 +105,7 @@ fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
-/// Checks one share link against the spec's table for a page at `permalink` titled `title`.
+/// Checks one share link against each platform's share address and parameters, for a page at `permalink` titled `title`.
 fn assert_share_link(platform: &str, href: &str, permalink: &str, title: &str) {
     let parsed = url::Url::parse(href).unwrap_or_else(|e| panic!("{platform}: {href}: {e}"));
     assert!(

@@ -22,28 +22,12 @@ use std::sync::OnceLock;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 use regex::Regex;
 
-use super::{PageText, RawFinding, Severity};
+use super::rules::{self, Rule};
+use super::words::a11y::{UNHELPFUL_ALT_WORDS, VAGUE_LINK_TEXTS};
+use super::{PageText, RawFinding};
 
 /// Alt text longer than this belongs in the text around the image.
 pub const ALT_MAX_CHARS: usize = 150;
-
-/// Link texts that say nothing about where the link goes, after [`normalize`].
-const VAGUE_LINK_TEXTS: &[&str] = &[
-    "click here",
-    "click",
-    "here",
-    "read more",
-    "more",
-    "this link",
-    "link",
-    "this",
-    "this page",
-    "go",
-    "find out more",
-    "learn more",
-    "more info",
-    "continue reading",
-];
 
 /// The options `hub` renders Markdown with (see `crate::markdown`).
 fn parser_options() -> Options {
@@ -119,11 +103,11 @@ struct Findings {
 }
 
 impl Findings {
-    fn add(&mut self, body_offset: usize, rule: &'static str, message: String, fix: &str) {
+    fn add(&mut self, body_offset: usize, rule: &Rule, message: String, fix: &str) {
         self.out.push(RawFinding {
             offset: self.base + body_offset,
-            rule,
-            severity: Severity::Warning,
+            rule: rule.id,
+            severity: rule.severity,
             message,
             fix: fix.to_string(),
         });
@@ -211,11 +195,11 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
                     if !table.head_has_content {
                         findings.add(
                             table.start,
-                            "a11y/table-header",
+                            &rules::A11Y_TABLE_HEADER,
                             "This table's header row is empty, so screen readers cannot say what \
                              each column holds."
                                 .to_string(),
-                            "Give every column a short header naming what is in it.",
+                            rules::A11Y_TABLE_HEADER.fixed_fix(),
                         );
                     }
                 }
@@ -288,17 +272,17 @@ fn check_heading(findings: &mut Findings, at: usize, previous: u8, level: u8) {
     if level == 1 {
         findings.add(
             at,
-            "a11y/heading-h1",
+            &rules::A11Y_HEADING_H1,
             "This is a level-1 heading, but the theme already prints the page title as the \
              page's only h1."
                 .to_string(),
-            "Start body headings at `##`, and put the page's title in the front matter.",
+            rules::A11Y_HEADING_H1.fixed_fix(),
         );
     } else if level > previous + 1 {
         let expected = previous + 1;
         findings.add(
             at,
-            "a11y/heading-skip",
+            &rules::A11Y_HEADING_SKIP,
             format!(
                 "This heading jumps from level {previous} to level {level}, so readers \
                  navigating by headings lose the page's structure."
@@ -324,7 +308,7 @@ fn check_markdown_alt(findings: &mut Findings, at: usize, alt: &str) {
     if alt.trim().is_empty() {
         findings.add(
             at,
-            "a11y/img-alt-missing",
+            &rules::A11Y_IMG_ALT_MISSING,
             "This image has no alt text, so screen readers announce only its file name or \
              nothing at all."
                 .to_string(),
@@ -341,16 +325,16 @@ fn check_alt_text(findings: &mut Findings, at: usize, alt: &str) {
     if is_unhelpful_alt(alt) {
         findings.add(
             at,
-            "a11y/img-alt-unhelpful",
+            &rules::A11Y_IMG_ALT_UNHELPFUL,
             format!("The alt text \"{alt}\" does not say what the image shows."),
-            "Describe what the image shows or why it is there, e.g. \"Bar chart: sign-ups doubled in May\".",
+            rules::A11Y_IMG_ALT_UNHELPFUL.fixed_fix(),
         );
     }
     let chars = alt.chars().count();
     if chars > ALT_MAX_CHARS {
         findings.add(
             at,
-            "a11y/img-alt-long",
+            &rules::A11Y_IMG_ALT_LONG,
             format!(
                 "The alt text is {chars} characters long; screen readers read it in one breath \
                  and cannot pause or skim it."
@@ -388,24 +372,7 @@ fn is_unhelpful_alt(alt: &str) -> bool {
         words.pop();
     }
     match words.as_slice() {
-        [word] => matches!(
-            *word,
-            "image"
-                | "images"
-                | "picture"
-                | "pictures"
-                | "pic"
-                | "photo"
-                | "photos"
-                | "photograph"
-                | "graphic"
-                | "graphics"
-                | "icon"
-                | "icons"
-                | "screenshot"
-                | "screenshots"
-                | "img"
-        ),
+        [word] => UNHELPFUL_ALT_WORDS.contains(word),
         ["screen", "shot"] => true,
         _ => false,
     }
@@ -431,15 +398,15 @@ fn check_link(findings: &mut Findings, at: usize, text: &str, autolink: bool) {
     if text.is_empty() {
         findings.add(
             at,
-            "a11y/link-empty",
+            &rules::A11Y_LINK_EMPTY,
             "This link has no text, so screen readers announce only its address or nothing."
                 .to_string(),
-            "Put words saying where the link goes between the brackets, or give the image inside it alt text.",
+            rules::A11Y_LINK_EMPTY.fixed_fix(),
         );
     } else if autolink || is_bare_url(text) {
         findings.add(
             at,
-            "a11y/link-text",
+            &rules::A11Y_LINK_TEXT,
             "This link's text is a bare URL, which screen readers spell out character by \
              character."
                 .to_string(),
@@ -448,7 +415,7 @@ fn check_link(findings: &mut Findings, at: usize, text: &str, autolink: bool) {
     } else if VAGUE_LINK_TEXTS.contains(&normalize(text).as_str()) {
         findings.add(
             at,
-            "a11y/link-text",
+            &rules::A11Y_LINK_TEXT,
             format!(
                 "The link text \"{text}\" does not say where the link goes, and lists of links \
                  read out of context become a row of \"{text}\"."
@@ -519,7 +486,7 @@ fn check_html_img(findings: &mut Findings, at: usize, tag: &HtmlImg) {
     match tag.alt.as_deref() {
         None => findings.add(
             at,
-            "a11y/img-alt-missing",
+            &rules::A11Y_IMG_ALT_MISSING,
             "This `<img>` has no alt attribute, so screen readers announce its file name."
                 .to_string(),
             "Add `alt=\"…\"` saying what the image shows, or `alt=\"\"` if it is only decoration.",
@@ -532,6 +499,7 @@ fn check_html_img(findings: &mut Findings, at: usize, tag: &HtmlImg) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Severity;
     use std::path::Path;
 
     fn run_with(text: &str, body_start: usize) -> Vec<RawFinding> {

@@ -7,7 +7,8 @@ use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::{PageText, RawFinding, Severity};
+use super::rules;
+use super::{PageText, RawFinding};
 use crate::content::PageSource;
 use crate::error::find_key;
 
@@ -74,8 +75,8 @@ fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> Raw
     };
     RawFinding {
         offset: offset_of_key(page.text, "date"),
-        rule: "currency/future-date",
-        severity: Severity::Warning,
+        rule: rules::CURRENCY_FUTURE_DATE.id,
+        severity: rules::CURRENCY_FUTURE_DATE.severity,
         message,
         fix,
     }
@@ -88,15 +89,13 @@ pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<
         if review_by.date_naive() < today {
             findings.push(RawFinding {
                 offset: offset_of_key(page.text, "review_by"),
-                rule: "currency/review-overdue",
-                severity: Severity::Warning,
+                rule: rules::CURRENCY_REVIEW_OVERDUE.id,
+                severity: rules::CURRENCY_REVIEW_OVERDUE.severity,
                 message: format!(
                     "this page was due for review on {}",
                     review_by.date_naive().format("%-d %B %Y")
                 ),
-                fix:
-                    "review it, then set `updated` to today and `review_by` to the next review date"
-                        .into(),
+                fix: rules::CURRENCY_REVIEW_OVERDUE.fixed_fix().into(),
             });
         }
     }
@@ -109,13 +108,13 @@ pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<
         if let Some(found) = PLACEHOLDER.find(page.body()) {
             findings.push(RawFinding {
                 offset: page.body_start + found.start(),
-                rule: "currency/unfinished",
-                severity: Severity::Warning,
+                rule: rules::CURRENCY_UNFINISHED.id,
+                severity: rules::CURRENCY_UNFINISHED.severity,
                 message: format!(
                     "\"{}\" suggests this page is not finished, but it is not a draft",
                     found.as_str()
                 ),
-                fix: "finish the text, or set `draft = true` so it is not published yet".into(),
+                fix: rules::CURRENCY_UNFINISHED.fixed_fix().into(),
             });
         }
     }

@@ -7,7 +7,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Finding, Severity};
+use super::rules::{self, Rule};
+use super::Finding;
 use crate::markdown::WrittenLink;
 use crate::output::{OutputContent, OutputFile};
 use crate::site::Site;
@@ -141,13 +142,13 @@ impl<'a> Targets<'a> {
         url: &str,
         page_url: &str,
         is_image: bool,
-    ) -> Option<(&'static str, String, String)> {
+    ) -> Option<(&'static Rule, String, String)> {
         match self.destination(url, page_url) {
             Destination::Elsewhere => None,
             Destination::Malformed => Some((
-                "links/malformed",
+                &rules::LINKS_MALFORMED,
                 format!("\"{url}\" is not a valid web address"),
-                "write the full address, starting with https://".into(),
+                rules::LINKS_MALFORMED.fixed_fix().into(),
             )),
             Destination::Internal(path, fragment) => {
                 let Some(file) = self.file_for(&path) else {
@@ -157,11 +158,11 @@ impl<'a> Targets<'a> {
                             .next()
                             .is_some_and(|last| last.contains('.'))
                     {
-                        "links/missing-file"
+                        &rules::LINKS_MISSING_FILE
                     } else {
-                        "links/broken"
+                        &rules::LINKS_BROKEN
                     };
-                    let fix = if rule == "links/missing-file" {
+                    let fix = if *rule == rules::LINKS_MISSING_FILE {
                         "check the file name, and put the file in static/ or next to the page's index.md"
                     } else {
                         "correct the address, or link to the page with @/ and its file name so hub checks it"
@@ -175,7 +176,7 @@ impl<'a> Targets<'a> {
                 let fragment = fragment.filter(|f| !f.is_empty())?;
                 (file.path.ends_with(".html") && !self.has_id(file, &fragment)).then(|| {
                     (
-                        "links/anchor",
+                        &rules::LINKS_ANCHOR,
                         format!("\"{url}\" points at #{fragment}, but that page has no such heading"),
                         "use the id of a heading on that page (its text in lower case, with - for spaces)".into(),
                     )
@@ -198,7 +199,7 @@ fn attribute_urls(html: &str) -> impl Iterator<Item = String> + '_ {
 pub struct ContentLinkProblem {
     /// Byte offset in the file's whole text.
     pub offset: usize,
-    pub rule: &'static str,
+    pub rule: &'static Rule,
     pub message: String,
     pub fix: String,
     /// Only `hub check` reports it: an external address that is badly written. Everything
@@ -308,8 +309,8 @@ pub fn site_link_findings(
                 .map(|p| {
                     let raw = super::RawFinding {
                         offset: p.offset,
-                        rule: p.rule,
-                        severity: Severity::Error,
+                        rule: p.rule.id,
+                        severity: p.rule.severity,
                         message: p.message,
                         fix: p.fix,
                     };
@@ -365,23 +366,25 @@ impl Targets<'_> {
         };
         let (rule, message, fix) =
             self.problem(&link.published, source.permalink, link.is_image)?;
-        let fix = match rule {
-            "links/missing-file" => self.missing_file_fix(link, &path.0, source),
-            "links/broken" => self.missing_page_fix(&path.0),
-            "links/anchor" => self
+        let fix = match *rule {
+            rules::LINKS_MISSING_FILE => self.missing_file_fix(link, &path.0, source),
+            rules::LINKS_BROKEN => self.missing_page_fix(&path.0),
+            rules::LINKS_ANCHOR => self
                 .missing_id_fix(&path.0, path.1.as_deref())
                 .unwrap_or(fix),
             _ => fix,
         };
-        let message = match rule {
-            "links/missing-file" if link.is_image => {
+        let message = match *rule {
+            rules::LINKS_MISSING_FILE if link.is_image => {
                 format!("image {} is not in the site", link.written)
             }
-            "links/missing-file" => {
+            rules::LINKS_MISSING_FILE => {
                 format!("link to {}, a file the site does not have", link.written)
             }
-            "links/broken" => format!("link to {}, a page the site does not have", link.written),
-            "links/anchor" => format!(
+            rules::LINKS_BROKEN => {
+                format!("link to {}, a page the site does not have", link.written)
+            }
+            rules::LINKS_ANCHOR => format!(
                 "link to {}: that page has no heading #{}",
                 link.written,
                 path.1.as_deref().unwrap_or_default()
@@ -532,8 +535,8 @@ pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>)
                         file: crate::error::display_path(source_file),
                         line: 1,
                         column: 1,
-                        rule,
-                        severity: Severity::Error,
+                        rule: rule.id,
+                        severity: rule.severity,
                         message: format!("{message} (a link made by the template)"),
                         fix: format!(
                             "{fix} (in the template, or the site.toml setting it comes from)"
@@ -575,7 +578,7 @@ mod tests {
         let targets = Targets::new("https://e.org", &files);
         targets
             .problem(url, "https://e.org/tips/a/", is_image)
-            .map(|p| p.0)
+            .map(|p| p.0.id)
     }
 
     #[test]

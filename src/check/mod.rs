@@ -9,6 +9,8 @@ pub mod currency;
 pub mod language;
 pub mod links;
 pub mod privacy;
+pub mod rules;
+pub mod words;
 
 use std::path::Path;
 
@@ -209,7 +211,7 @@ fn page_texts(files: &[crate::content::SourceFile]) -> Vec<PageText<'_>> {
 
 /// A build problem (a broken `@/` link, a bad date...) as a finding.
 fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
-    let rule = d.rule.unwrap_or("build/error");
+    let rule = d.rule.unwrap_or(rules::BUILD_ERROR.id);
     Finding {
         file: crate::error::display_path(&d.path),
         line: d.line.unwrap_or(1),

@@ -18,7 +18,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{PageText, RawFinding, Severity};
+use super::rules::{self, Rule};
+use super::words::privacy::{NOT_NAME_WORDS, PLACE_WORDS, TITLES};
+use super::{PageText, RawFinding};
 
 /// How many words may stand between a name and a postcode for the pair to read as an address.
 const POSTCODE_NAME_WORDS: usize = 6;
@@ -26,13 +28,12 @@ const POSTCODE_NAME_WORDS: usize = 6;
 /// A match before the allow list is applied.
 struct Hit {
     offset: usize,
-    rule: &'static str,
+    rule: &'static Rule,
     /// The text found, as written in the page: what the allow list is compared with.
     matched: String,
     /// Other text the allow list may name to silence the hit (the name near a postcode).
     related: Option<String>,
     message: String,
-    fix: &'static str,
 }
 
 /// The privacy findings of one page. Offsets are into the whole file, `page.text`.
@@ -50,10 +51,10 @@ pub fn check(page: &PageText<'_>, allow: &[String]) -> Vec<RawFinding> {
         .filter(|hit| !is_allowed(hit, &allow))
         .map(|hit| RawFinding {
             offset: hit.offset,
-            rule: hit.rule,
-            severity: Severity::Error,
+            rule: hit.rule.id,
+            severity: hit.rule.severity,
             message: hit.message,
-            fix: hit.fix.to_string(),
+            fix: hit.rule.fixed_fix().to_string(),
         })
         .collect();
     findings.sort_by(|a, b| (a.offset, a.rule).cmp(&(b.offset, b.rule)));
@@ -174,14 +175,13 @@ fn emails(text: &str) -> Vec<Hit> {
             let found = caps.get(0).expect("group 0 always matches");
             Hit {
                 offset: found.start(),
-                rule: "privacy/email",
+                rule: &rules::PRIVACY_EMAIL,
                 matched: found.as_str().to_string(),
                 related: None,
                 message: format!(
                     "The email address \"{}\" may be someone's personal contact detail.",
                     found.as_str()
                 ),
-                fix: "Remove it or use a shared team address; if it is meant to be public, add it to `allow` under `[check]` in site.toml.",
             }
         })
         .collect()
@@ -253,20 +253,23 @@ fn phone_at(text: &str, start: usize) -> Option<usize> {
 }
 
 fn phones(text: &str) -> Vec<Hit> {
-    scan(text, |b| matches!(b, b'+' | b'(' | b'0'), |start| phone_at(text, start))
-        .into_iter()
-        .map(|(start, end)| {
-            let found = &text[start..end];
-            Hit {
-                offset: start,
-                rule: "privacy/phone",
-                matched: found.to_string(),
-                related: None,
-                message: format!("The phone number \"{found}\" may be someone's personal number."),
-                fix: "Remove it; if it is a public switchboard or helpline number, add it to `allow` under `[check]` in site.toml.",
-            }
-        })
-        .collect()
+    scan(
+        text,
+        |b| matches!(b, b'+' | b'(' | b'0'),
+        |start| phone_at(text, start),
+    )
+    .into_iter()
+    .map(|(start, end)| {
+        let found = &text[start..end];
+        Hit {
+            offset: start,
+            rule: &rules::PRIVACY_PHONE,
+            matched: found.to_string(),
+            related: None,
+            message: format!("The phone number \"{found}\" may be someone's personal number."),
+        }
+    })
+    .collect()
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -321,13 +324,12 @@ fn nhs_numbers(text: &str) -> Vec<Hit> {
             let found = &text[start..end];
             Hit {
                 offset: start,
-                rule: "privacy/nhs-number",
+                rule: &rules::PRIVACY_NHS_NUMBER,
                 matched: found.to_string(),
                 related: None,
                 message: format!(
                     "\"{found}\" looks like an NHS number (it passes the NHS check digit)."
                 ),
-                fix: "Remove it: an NHS number identifies a person and must never be published.",
             }
         })
         .collect()
@@ -357,14 +359,13 @@ fn ni_numbers(text: &str) -> Vec<Hit> {
             let found = caps.get(0).expect("group 0 always matches");
             Hit {
                 offset: found.start(),
-                rule: "privacy/ni-number",
+                rule: &rules::PRIVACY_NI_NUMBER,
                 matched: found.as_str().to_string(),
                 related: None,
                 message: format!(
                     "\"{}\" looks like a National Insurance number.",
                     found.as_str()
                 ),
-                fix: "Remove it: a National Insurance number identifies a person and must never be published.",
             }
         })
         .collect()
@@ -387,186 +388,6 @@ static POSTCODE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?-u:\b)[A-Z]{1,2}\d[A-Z\d]? ?\d[ABD-HJLNP-UW-Z]{2}(?-u:\b)")
         .expect("the postcode pattern is valid")
 });
-
-/// Titles that start a name; they may carry a full stop without ending it.
-const TITLES: &[&str] = &[
-    "Mr", "Mrs", "Ms", "Mx", "Miss", "Dr", "Prof", "Rev", "Revd", "Sir", "Dame", "Lady", "Lord",
-];
-
-/// Capitalised words that are never part of a person's name: they split a run of capitals,
-/// so "Contact Us" or "Write To The Office" is not a name.
-const NOT_NAME_WORDS: &[&str] = &[
-    "A",
-    "An",
-    "The",
-    "And",
-    "Or",
-    "But",
-    "Of",
-    "For",
-    "To",
-    "In",
-    "On",
-    "At",
-    "By",
-    "With",
-    "From",
-    "Into",
-    "Our",
-    "Your",
-    "Their",
-    "His",
-    "Her",
-    "My",
-    "We",
-    "Us",
-    "You",
-    "They",
-    "He",
-    "She",
-    "It",
-    "I",
-    "This",
-    "That",
-    "These",
-    "Those",
-    "If",
-    "When",
-    "Where",
-    "Who",
-    "What",
-    "How",
-    "Why",
-    "Is",
-    "Are",
-    "Was",
-    "Be",
-    "Has",
-    "Have",
-    "Do",
-    "Not",
-    "No",
-    "Yes",
-    "All",
-    "Any",
-    "Here",
-    "There",
-    "Please",
-    "Dear",
-    "Hello",
-    "Hi",
-    "Thanks",
-    "Welcome",
-    "Contact",
-    "Call",
-    "Phone",
-    "Ring",
-    "Email",
-    "Write",
-    "Visit",
-    "Send",
-    "Post",
-    "Find",
-    "See",
-    "Ask",
-    "Meet",
-    "Join",
-    "Read",
-    "Note",
-    "Address",
-    "Tel",
-    "Telephone",
-    "Fax",
-    "Website",
-];
-
-/// Words that make a run of capitals an organisation, a building, a street or a place rather
-/// than a person: "Northshire County Council", "County Hall", "12 High Street".
-const PLACE_WORDS: &[&str] = &[
-    "Council",
-    "Hall",
-    "Office",
-    "Offices",
-    "Centre",
-    "Center",
-    "House",
-    "Street",
-    "Road",
-    "Lane",
-    "Avenue",
-    "Close",
-    "Drive",
-    "Way",
-    "Court",
-    "Place",
-    "Square",
-    "Gardens",
-    "Park",
-    "Terrace",
-    "Crescent",
-    "Grove",
-    "Row",
-    "Walk",
-    "Hill",
-    "Building",
-    "Buildings",
-    "Floor",
-    "Suite",
-    "Unit",
-    "Estate",
-    "Hospital",
-    "Surgery",
-    "Clinic",
-    "School",
-    "College",
-    "University",
-    "Library",
-    "Church",
-    "Trust",
-    "Team",
-    "Service",
-    "Services",
-    "Department",
-    "Hub",
-    "Ltd",
-    "Limited",
-    "Group",
-    "County",
-    "City",
-    "Borough",
-    "District",
-    "Town",
-    "Village",
-    "Station",
-    "Care",
-    "Foundation",
-    "Charity",
-    "Society",
-    "Association",
-    "Partnership",
-    "Board",
-    "Authority",
-    "Agency",
-    "Reception",
-    "Headquarters",
-    "North",
-    "South",
-    "East",
-    "West",
-    "Upper",
-    "Lower",
-    "Great",
-    "Little",
-    "Opening",
-    "Hours",
-    "Monday",
-    "Tuesday",
-    "Wednesday",
-    "Thursday",
-    "Friday",
-    "Saturday",
-    "Sunday",
-];
 
 /// Characters around a word that are not part of it: Markdown and punctuation.
 const LEADING_MARKS: &[char] = &['*', '_', '[', '(', '"', '\'', '“', '‘', '#', '>', '|'];
@@ -746,7 +567,7 @@ fn postcodes_near_names(text: &str) -> Vec<Hit> {
             let name = name_near(text, found.start(), found.end())?;
             Some(Hit {
                 offset: found.start(),
-                rule: "privacy/postcode",
+                rule: &rules::PRIVACY_POSTCODE,
                 matched: found.as_str().to_string(),
                 message: format!(
                     "The postcode \"{}\" is near the name \"{}\", which could show where someone lives.",
@@ -754,7 +575,6 @@ fn postcodes_near_names(text: &str) -> Vec<Hit> {
                     quote(&name)
                 ),
                 related: Some(name),
-                fix: "Remove the postcode or the name; if it is an office address, add the postcode to `allow` under `[check]` in site.toml.",
             })
         })
         .collect()
@@ -789,14 +609,13 @@ fn dates_of_birth(text: &str) -> Vec<Hit> {
         .find_iter(text)
         .map(|found| Hit {
             offset: found.start(),
-            rule: "privacy/date-of-birth",
+            rule: &rules::PRIVACY_DATE_OF_BIRTH,
             matched: found.as_str().to_string(),
             related: None,
             message: format!(
                 "\"{}\" looks like someone's date of birth.",
                 quote(found.as_str())
             ),
-            fix: "Remove the date of birth; if an age matters to the story, give an age range instead.",
         })
         .collect()
 }
@@ -804,6 +623,7 @@ fn dates_of_birth(text: &str) -> Vec<Hit> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::check::Severity;
     use std::path::Path;
 
     fn run_allow(text: &str, allow: &[&str]) -> Vec<RawFinding> {

@@ -272,7 +272,7 @@ pub const SECTION_FIELDS: &[&str] = &[
     "extra",
 ];
 
-/// Fields of a page's front matter (SPEC §4).
+/// Fields of a page's front matter; unknown keys are errors, so a misspelt field is caught.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageFrontMatter {

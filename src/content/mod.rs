@@ -182,9 +182,15 @@ impl InsideSite {
             .borrow()
             .iter()
             .map(|(link, target)| {
-                Diagnostic::new(site_relative(root, link), format!("this is a link to {}, which is outside the site folder", target.display()))
-                    .rule("privacy/outside-link")
-                    .hint("hub only publishes files inside the site folder: copy the file in instead of linking to it")
+                Diagnostic::new(
+                    site_relative(root, link),
+                    format!(
+                        "this is a link to {}, which is outside the site folder",
+                        target.display()
+                    ),
+                )
+                .rule(crate::check::rules::PRIVACY_OUTSIDE_LINK.id)
+                .hint(crate::check::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())
             })
             .collect()
     }
@@ -530,7 +536,7 @@ fn fields_in_extra(
         .into_iter()
         .map(|(key, message)| {
             let warning = Diagnostic::new(path, message)
-                .rule("content/extra-field")
+                .rule(crate::check::rules::CONTENT_EXTRA_FIELD.id)
                 .hint(format!("move the `{key}` line above the [extra] line"));
             at_extra_key(warning, parts, &key, true)
         })

@@ -1,4 +1,4 @@
-//! Atom 1.0, RSS 2.0 and JSON Feed 1.1 (SPEC §6): one set for the whole site, one for each
+//! Atom 1.0, RSS 2.0 and JSON Feed 1.1: one set for the whole site, one for each
 //! section with dated pages (unless `feed = false`) and one for each tag. Atom and RSS are
 //! written with the `atom_syndication` and `rss` crates, which escape correctly; JSON Feed is
 //! plain serde, its format being JSON.

@@ -1,4 +1,4 @@
-//! What goes in each page's `<head>` for search engines and social platforms (SPEC §7):
+//! What goes in each page's `<head>` for search engines and social platforms:
 //! the meta description, the absolute image for Open Graph cards, and JSON-LD.
 
 use serde_json::{json, Value};

@@ -1,4 +1,4 @@
-//! Share links (SPEC §7): plain links to each platform's own share page, with the page's
+//! Share links: plain links to each platform's own share page, with the page's
 //! address and title percent-encoded. No scripts, no iframes, no tracking parameters.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
