@@ -19,7 +19,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use regex::Regex;
 
 use super::rules::{self, Rule};
@@ -28,16 +28,6 @@ use super::{PageText, RawFinding};
 
 /// Alt text longer than this belongs in the text around the image.
 pub const ALT_MAX_CHARS: usize = 150;
-
-/// The options `hub` renders Markdown with (see `crate::markdown`).
-fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_SMART_PUNCTUATION
-}
 
 /// An image or link whose text is still being collected.
 enum Open {
@@ -115,8 +105,7 @@ impl Findings {
 }
 
 /// Runs the accessibility rules over one page's Markdown body.
-pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
-    let body = page.body();
+pub fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let mut findings = Findings {
         base: page.body_start,
         out: Vec::new(),
@@ -128,7 +117,7 @@ pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
     // The theme prints the page title as the one h1.
     let mut previous_level = 1u8;
 
-    for (event, range) in Parser::new_ext(body, parser_options()).into_offset_iter() {
+    for (event, range) in events.iter().cloned() {
         if in_code_block {
             if matches!(event, Event::End(TagEnd::CodeBlock)) {
                 in_code_block = false;
@@ -508,7 +497,7 @@ mod tests {
             text,
             body_start,
         };
-        check(&page)
+        check(&page, &super::super::parse_body(&page, true))
     }
 
     fn run(text: &str) -> Vec<RawFinding> {

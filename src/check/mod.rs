@@ -86,12 +86,30 @@ impl Finding {
     }
 }
 
+/// A page's Markdown body as parser events with their byte ranges in the body: parsed once,
+/// and read by every rule that reads Markdown.
+pub type BodyEvents<'a> = Vec<(pulldown_cmark::Event<'a>, std::ops::Range<usize>)>;
+
+/// Parses the page's body as the site renders it.
+pub fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvents<'a> {
+    let options = crate::markdown::parser_options(smart_punctuation);
+    let body: &'a str = &page.text[page.body_start..];
+    pulldown_cmark::Parser::new_ext(body, options)
+        .into_offset_iter()
+        .collect()
+}
+
 /// Runs the rules that read one page's source: privacy, accessibility and plain language.
 /// Findings silenced by a `<!-- hub:allow FAMILY -->` comment on the line before are dropped.
-pub fn check_page_source(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
+pub fn check_page_source(
+    page: &PageText<'_>,
+    allow: &[String],
+    smart_punctuation: bool,
+) -> Vec<Finding> {
+    let events = parse_body(page, smart_punctuation);
     let mut raw = privacy::check(page, allow);
-    raw.extend(a11y::check(page));
-    raw.extend(language::check(page));
+    raw.extend(a11y::check(page, &events));
+    raw.extend(language::check(page, &events));
     let lines: Vec<&str> = page.text.lines().collect();
     let mut findings: Vec<Finding> = raw
         .into_iter()
@@ -245,7 +263,9 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
     let pages = page_texts(&sources);
     let mut findings: Vec<Finding> = pages
         .par_iter()
-        .flat_map_iter(|page| check_page_source(page, &config.check.allow))
+        .flat_map_iter(|page| {
+            check_page_source(page, &config.check.allow, config.markdown.smart_punctuation)
+        })
         .collect();
     findings.extend(load_problems.iter().map(from_diagnostic));
 

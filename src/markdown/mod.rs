@@ -102,7 +102,8 @@ fn is_more_marker(html: &str) -> bool {
     compact == "<!--more-->"
 }
 
-fn parser_options(smart_punctuation: bool) -> Options {
+/// The Markdown extensions of the site, for rendering and for every rule that reads Markdown.
+pub fn parser_options(smart_punctuation: bool) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

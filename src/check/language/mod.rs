@@ -51,6 +51,10 @@ mod prose;
 mod readability;
 mod sentences;
 
+use std::ops::Range;
+
+use pulldown_cmark::Event;
+
 use super::rules::{self, Rule};
 #[cfg(test)]
 use super::words::language::OFFICIALESE;
@@ -83,9 +87,9 @@ pub const READABILITY_MIN_WORDS: usize = 150;
 pub const WALL_PARAGRAPHS: usize = 5;
 
 /// Reports the page's plain-language problems, in the order they appear.
-pub fn check(page: &PageText<'_>) -> Vec<RawFinding> {
+pub fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let body = page.body();
-    let prose = Prose::read(body);
+    let prose = Prose::read(body, events);
     let base = page.body_start;
     let mut findings = Vec::new();
 

@@ -6,7 +6,7 @@
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{Event, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{Event, LinkType, Tag, TagEnd};
 use regex::Regex;
 
 /// Where a piece of a unit's text came from in the body.
@@ -133,13 +133,7 @@ pub(super) fn only_comments(html: &str) -> bool {
 
 impl Prose {
     /// Parses the body the way hub renders it (same extensions, smart punctuation on).
-    pub(super) fn read(body: &str) -> Prose {
-        let options = Options::ENABLE_TABLES
-            | Options::ENABLE_FOOTNOTES
-            | Options::ENABLE_STRIKETHROUGH
-            | Options::ENABLE_TASKLISTS
-            | Options::ENABLE_HEADING_ATTRIBUTES
-            | Options::ENABLE_SMART_PUNCTUATION;
+    pub(super) fn read(body: &str, events: &[(Event<'_>, Range<usize>)]) -> Prose {
         let mut prose = Prose::default();
         let mut unit = Unit::default();
         // Inside something whose text is not prose (code block, table, image, autolink).
@@ -149,7 +143,7 @@ impl Prose {
         let mut depth = 0usize;
         let mut html: Option<String> = None;
 
-        for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        for (event, range) in events.iter().cloned() {
             match event {
                 Event::Start(tag) => {
                     if !is_inline(&tag) {

@@ -14,7 +14,7 @@ fn run(body: &str) -> (String, Vec<RawFinding>) {
         text: &text,
         body_start: FRONT.len(),
     };
-    let findings = check(&page);
+    let findings = check(&page, &crate::check::parse_body(&page, true));
     (text, findings)
 }
 
@@ -280,7 +280,12 @@ const HARD: &str = "Organisational transformation necessitates comprehensive \
     governance structures determine resource allocation priorities. ";
 
 fn score(body: &str) -> f64 {
-    let prose = Prose::read(body);
+    let page = PageText {
+        path: Path::new("content/x.md"),
+        text: body,
+        body_start: 0,
+    };
+    let prose = Prose::read(body, &crate::check::parse_body(&page, true));
     let sentences: Vec<Sentence> = prose.units.iter().flat_map(sentences_of).collect();
     Stats::of(&sentences).reading_ease()
 }
