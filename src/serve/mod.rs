@@ -14,8 +14,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::build::BuildSettings;
 use crate::error::{report_lines, Error, Result};
+use crate::pipeline::BuildSettings;
 use live::{Change, Live};
 use session::{Session, SiteFiles};
 

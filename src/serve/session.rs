@@ -9,13 +9,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::build::{
-    broken_content_links, load_config, render_site_with, BuildSettings, Model, SiteAssets,
-};
 use crate::config::Config;
-use crate::error::{Diagnostic, Error, Result};
+use crate::error::{Diagnostic, Result};
 use crate::markdown::Highlighting;
 use crate::output::OutputFile;
+use crate::pipeline::{link_gate, load_config, render_site_with, BuildSettings, Model, SiteAssets};
 use crate::render::RenderScope;
 use crate::site::{Page, Site};
 
@@ -159,15 +157,12 @@ impl Session {
                 .filter_map(|path| rendered.site.page_by_content_path.get(path).copied())
                 .collect()
         });
-        let broken = broken_content_links(
+        link_gate(
             &rendered.site,
             &base_url,
             files.values().map(|f| f.as_ref()),
             edited.as_ref(),
-        );
-        if !broken.is_empty() {
-            return Err(Error::Site(broken));
-        }
+        )?;
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
         let warnings = rendered.site.warnings();

@@ -1,18 +1,29 @@
-//! `hub build`: the whole pipeline, from the site folder to a written output folder.
+//! The build pipeline that `hub build`, `hub check` and `hub serve` all run: load (site.toml,
+//! content/, templates, data/, static files) → model ([`crate::site`]) → render
+//! ([`crate::render`], in memory) → gate (the checks that stop a publish) → write
+//! ([`crate::output`], done by the build command alone).
+//!
+//! Data flows one way: the pipeline calls into `check` for the gate ([`crate::check::gate`]),
+//! and `check` never imports the pipeline. `hub check` gets the rendered site handed in by
+//! its command instead of rendering it itself, so that the rules stay pure functions of what
+//! they are given and there is no import circle between building and checking. This module
+//! writes nothing and prints nothing (beyond `HUB_TIMINGS`): the commands decide that.
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
+use crate::check::gate;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Highlighting;
-use crate::output::{self, OutputFile, WriteStats};
+use crate::output::OutputFile;
+pub use crate::render::RenderedSite;
 use crate::render::{self, templates, templates::Templates, RenderInput, RenderScope};
 use crate::site::{self, BuildOptions, Site};
 
-/// What the command line asked for.
+/// What the command line asked for (`hub build`; the preview sets the same fields).
 #[derive(Debug, Clone, Default)]
 pub struct BuildSettings {
     /// The site root (the folder with site.toml).
@@ -25,33 +36,6 @@ pub struct BuildSettings {
     pub drafts: bool,
     /// `--allow-privacy`: publish even with privacy findings.
     pub allow_privacy: bool,
-}
-
-/// A rendered site, not yet written.
-pub struct RenderedSite {
-    pub site: Arc<Site>,
-    pub files: Vec<OutputFile>,
-    /// The data files, when a template reads `data` (and so publishes some of it); else None.
-    pub shown_data: Option<Arc<crate::data::Data>>,
-    /// False when only part of the site was rendered (see [`RenderScope`]).
-    pub full: bool,
-    /// How many pages' HTML was rendered.
-    pub rendered_pages: usize,
-}
-
-/// What a build did, for the summary line.
-#[derive(Debug, Clone)]
-pub struct BuildReport {
-    pub pages: usize,
-    pub sections: usize,
-    pub tags: usize,
-    pub elapsed: Duration,
-    pub output_dir: PathBuf,
-    pub stats: WriteStats,
-    /// Privacy findings published anyway (with `--allow-privacy`).
-    pub privacy_findings: usize,
-    /// Problems that did not stop the build, for the command line to print.
-    pub warnings: Vec<Diagnostic>,
 }
 
 /// Loads the configuration, applying command-line overrides.
@@ -80,7 +64,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
 }
 
 /// Where a build's site model comes from.
-pub(crate) enum Model<'a> {
+pub enum Model<'a> {
     /// Made from the content (read now, or as given), reusing what `previous` rendered.
     Build {
         content: Option<crate::content::ContentFiles>,
@@ -93,7 +77,7 @@ pub(crate) enum Model<'a> {
 /// What a build reads besides content: the templates, data/ and the static files. Only
 /// changes outside content/ touch them, so the preview server keeps them between builds.
 #[derive(Clone)]
-pub(crate) struct SiteAssets {
+pub struct SiteAssets {
     /// Parsed, with no site functions registered (each build registers its own).
     templates: Templates,
     data: Arc<crate::data::Data>,
@@ -146,7 +130,7 @@ fn highlighting_of(root: &Path, config: &Config) -> Result<Highlighting> {
 /// [`render_site`], reusing what an earlier build of the same site and settings rendered
 /// (its model, or its `assets` when only content changed since), and rendering only the
 /// files that `scope` picks once the new model is known. Returns the assets it used.
-pub(crate) fn render_site_with(
+pub fn render_site_with(
     root: &Path,
     config: Config,
     drafts: bool,
@@ -235,49 +219,43 @@ pub(crate) fn render_site_with(
     Ok((rendered, assets))
 }
 
-/// `hub build`: render everything, then, only if that succeeded, update the output folder.
-pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
-    let started = Instant::now();
-    let config = load_config(settings)?;
-    let output_dir = match &settings.output_dir {
-        Some(dir) => output::check_output_dir(&settings.root, &absolute(dir)?, false)?,
-        None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)?,
-    };
-    let allow = config.check.allow.clone();
-    let base_url = config.base_url.clone();
-    let rendered = render_site(&settings.root, config, settings.drafts)?;
-    let mut problems = broken_content_links(&rendered.site, &base_url, &rendered.files, None);
-    let settings_and_data = published_texts(&settings.root, rendered.shown_data.as_deref());
-    let privacy_findings = personal_data(&rendered.site, &settings_and_data, &allow);
-    if !settings.allow_privacy {
-        problems.extend(privacy_findings.iter().map(privacy_problem));
+/// The gate: the checks that stop a publish, run on the rendered site before anything is
+/// written. Links that lead nowhere always stop it; personal data does unless
+/// `allow_privacy`. Returns how many privacy findings were let through.
+pub fn gate(
+    root: &Path,
+    rendered: &RenderedSite,
+    base_url: &str,
+    allow: &[String],
+    allow_privacy: bool,
+) -> Result<usize> {
+    let mut problems = gate::broken_content_links(&rendered.site, base_url, &rendered.files, None);
+    let settings_and_data = gate::published_texts(root, rendered.shown_data.as_deref());
+    let privacy_findings = gate::personal_data(&rendered.site, &settings_and_data, allow);
+    if !allow_privacy {
+        problems.extend(privacy_findings.iter().map(gate::privacy_problem));
     }
     if !problems.is_empty() {
         problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         return Err(Error::Site(problems));
     }
-    let rendered_at = started.elapsed();
-    let stats = output::write(&output_dir, &rendered.files)?;
-    if std::env::var_os("HUB_TIMINGS").is_some() {
-        eprintln!(
-            "timings: render {rendered_at:?}, write {:?}",
-            started.elapsed() - rendered_at
-        );
-    }
-    Ok(BuildReport {
-        pages: rendered.site.pages.len(),
-        sections: rendered.site.sections.len(),
-        tags: rendered.site.tags.len(),
-        elapsed: started.elapsed(),
-        output_dir,
-        stats,
-        privacy_findings: privacy_findings.len(),
-        warnings: rendered.site.warnings(),
-    })
+    Ok(privacy_findings.len())
 }
 
-fn absolute(path: &Path) -> Result<PathBuf> {
-    std::path::absolute(path).map_err(|e| Error::io(path, e))
+/// The link half of the gate, for the preview: links in the content that lead to none of
+/// `files`. `only`: check these pages' links alone (the ones an edit changed).
+pub fn link_gate<'a>(
+    site: &Site,
+    base_url: &'a str,
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    only: Option<&HashSet<crate::site::PageId>>,
+) -> Result<()> {
+    let broken = gate::broken_content_links(site, base_url, files, only);
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(broken))
+    }
 }
 
 /// Prints how long each stage took when `HUB_TIMINGS` is set, for benchmarking.
@@ -300,98 +278,4 @@ impl PhaseTimer {
             self.last.set(Instant::now());
         }
     }
-}
-
-/// The settings and data files whose values templates may show, for the privacy rules:
-/// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
-pub fn published_texts(
-    root: &Path,
-    shown_data: Option<&crate::data::Data>,
-) -> Vec<crate::data::TextFile> {
-    let settings = crate::data::TextFile {
-        path: PathBuf::from(crate::config::CONFIG_FILE),
-        text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-    };
-    let data = shown_data.into_iter().flat_map(|data| &data.files);
-    std::iter::once(settings).chain(data.cloned()).collect()
-}
-
-/// The privacy rules of `hub check`, run on every published page (and on site.toml and the
-/// data files that templates show) before anything is written: personal data must not reach the public
-/// because someone forgot to run the check. With `--allow-privacy` the site is published all
-/// the same, and the count is reported.
-fn personal_data(
-    site: &Site,
-    settings_and_data: &[crate::data::TextFile],
-    allow: &[String],
-) -> Vec<crate::check::Finding> {
-    use crate::check::{check_page_privacy, PageText};
-    use rayon::prelude::*;
-    let texts: Vec<(&Path, &str, usize)> = site
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                p.source.file.as_path(),
-                p.source.text.as_str(),
-                p.source.body_start,
-            )
-        })
-        .chain(site.sections.iter().map(|s| {
-            (
-                s.source.file.as_path(),
-                s.source.text.as_str(),
-                s.source.body_start,
-            )
-        }))
-        .chain(
-            settings_and_data
-                .iter()
-                .map(|d| (d.path.as_path(), d.text.as_str(), 0)),
-        )
-        .collect();
-    texts
-        .par_iter()
-        .flat_map_iter(|&(path, text, body_start)| {
-            check_page_privacy(
-                &PageText {
-                    path,
-                    text,
-                    body_start,
-                },
-                allow,
-            )
-        })
-        .collect()
-}
-
-/// Links and images written in the content (and pages' `image`) that lead to no file the
-/// build made, or to a heading that does not exist: broken on the published site, so they
-/// stop the build as a broken `@/` link does. `only`: check these pages' links alone.
-pub fn broken_content_links<'a>(
-    site: &Site,
-    base_url: &'a str,
-    files: impl IntoIterator<Item = &'a OutputFile>,
-    only: Option<&HashSet<crate::site::PageId>>,
-) -> Vec<Diagnostic> {
-    let targets = crate::check::links::Targets::new(base_url, files);
-    crate::check::links::site_link_findings(site, &targets, only, true)
-        .into_iter()
-        .map(|f| {
-            Diagnostic::new(&f.file, f.message)
-                .rule(f.rule)
-                .at(f.line, Some(f.column))
-                .hint(f.fix)
-        })
-        .collect()
-}
-
-/// A privacy finding as a reason not to publish.
-fn privacy_problem(f: &crate::check::Finding) -> Diagnostic {
-    Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule))
-        .at(f.line, Some(f.column))
-        .hint(format!(
-            "{} (to publish anyway, once you are sure: hub build --allow-privacy)",
-            f.fix.trim_end_matches('.')
-        ))
 }
