@@ -109,24 +109,6 @@ impl SiteAssets {
     }
 }
 
-/// The highlighting mode named in site.toml, or an error pointing at the setting.
-fn highlighting_of(root: &Path, config: &Config) -> Result<Highlighting> {
-    Highlighting::from_setting(&config.markdown.highlight_theme).map_err(|hint| {
-        let mut d = Diagnostic::new(
-            crate::config::CONFIG_FILE,
-            format!(
-                "unknown highlight_theme {:?}",
-                config.markdown.highlight_theme
-            ),
-        )
-        .hint(hint);
-        if let Some((line, col)) = crate::config::locate_setting(root, "highlight_theme") {
-            d = d.at(line, Some(col));
-        }
-        Error::site(d)
-    })
-}
-
 /// [`render_site`], reusing what an earlier build of the same site and settings rendered
 /// (its model, or its `assets` when only content changed since), and rendering only the
 /// files that `scope` picks once the new model is known. Returns the assets it used.
@@ -138,7 +120,7 @@ pub fn render_site_with(
     assets: Option<SiteAssets>,
     scope: impl FnOnce(&Site) -> RenderScope,
 ) -> Result<(RenderedSite, SiteAssets)> {
-    let highlighting = highlighting_of(root, &config)?;
+    let highlighting = config.highlighting()?;
     let timer = PhaseTimer::start();
     let (content, previous, ready) = match model {
         Model::Build { content, previous } => (content, previous, None),
@@ -154,7 +136,8 @@ pub fn render_site_with(
         Some(assets) => Ok(assets),
         None => SiteAssets::load(
             root,
-            &templates::locate_theme(root, &config.theme)?,
+            &templates::locate_theme(root, &config.theme)
+                .map_err(|d| config.at_setting(d, "theme"))?,
             &highlighting,
         ),
     };

@@ -31,7 +31,16 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     let config = load_config(settings)?;
     let output_dir = match &settings.output_dir {
         Some(dir) => output::check_output_dir(&settings.root, &absolute(dir)?, false)?,
-        None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)?,
+        None => output::check_output_dir(&settings.root, Path::new(&config.output_dir), true)
+            .map_err(|e| match e {
+                Error::Site(problems) => Error::Site(
+                    problems
+                        .into_iter()
+                        .map(|d| config.at_setting(d, "output_dir"))
+                        .collect(),
+                ),
+                other => other,
+            })?,
     };
     let allow = config.check.allow.clone();
     let base_url = config.base_url.clone();

@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Result};
-use crate::markdown::Highlighting;
 use crate::output::OutputFile;
 use crate::pipeline::{link_gate, load_config, render_site_with, BuildSettings, Model, SiteAssets};
 use crate::render::RenderScope;
@@ -195,7 +194,7 @@ impl Session {
         config: &Config,
     ) -> Option<(Site, RenderScope)> {
         let content = self.content.as_ref()?;
-        let highlighting = Highlighting::from_setting(&config.markdown.highlight_theme).ok()?;
+        let highlighting = config.highlighting().ok()?;
         let no_drafts = HashSet::new();
         let mut site = previous.clone();
         let (mut pages, mut feed_sections, mut feed_tags) =
