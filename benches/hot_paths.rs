@@ -109,7 +109,7 @@ fn render_small_site(bencher: divan::Bencher) {
     let (dir, _) = bench_site(100);
     bencher.bench(|| {
         let config = hub::config::Config::load(dir.path()).expect("config");
-        hub::build::render_site(dir.path(), config, false).expect("the bench site builds")
+        hub::pipeline::render_site(dir.path(), config, false).expect("the bench site builds")
     });
 }
 
@@ -119,7 +119,7 @@ fn render_small_site(bencher: divan::Bencher) {
 #[divan::bench(sample_count = 20)]
 fn render_one_page_after_an_edit(bencher: divan::Bencher) {
     let (dir, page) = bench_site(1000);
-    let mut session = hub::build::Session::new(hub::build::BuildSettings {
+    let mut session = hub::serve::session::Session::new(hub::pipeline::BuildSettings {
         root: dir.path().to_path_buf(),
         ..Default::default()
     });

@@ -1,12 +1,16 @@
 //! `site.toml` → [`Config`]. Loading is strict: an unknown key is an error naming the key,
-//! because a typo in a setting must not pass silently.
+//! because a typo in a setting must not pass silently. Every setting is checked here, once,
+//! as far as its text alone allows; where a later stage can still refuse one (a theme folder
+//! that does not exist, an output folder on disk), the setting's place in site.toml is kept
+//! in the [`Config`], so that no stage reads the file again to point at it.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::error::{find_key, line_col, Diagnostic, Error, Result};
-use crate::fields::{unknown_field_from_serde, OwnFields};
+use crate::error::{find_key, toml_diagnostic, Diagnostic, Error, Result};
+use crate::markdown::Highlighting;
 
 /// The name of the configuration file at a site's root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -39,6 +43,29 @@ pub struct Config {
     pub check: CheckConfig,
     #[serde(default)]
     pub extra: toml::Table,
+    /// `[markdown] highlight_theme` read at load: the mode, or the problem (placed on the
+    /// setting) that the build reports when it comes to highlighting, as it always has, so
+    /// that `hub check` lists it beside the pages' findings. See [`Config::highlighting`].
+    #[serde(skip, default = "unread_highlighting")]
+    highlighting: std::result::Result<Highlighting, Diagnostic>,
+    /// Where the settings of [`PLACED_SETTINGS`] are written: (line, value column).
+    #[serde(skip)]
+    positions: BTreeMap<&'static str, (usize, usize)>,
+}
+
+/// The settings whose place in site.toml is kept at load, for problems found then or later.
+const PLACED_SETTINGS: &[&str] = &[
+    "title",
+    "base_url",
+    "platforms",
+    "theme",
+    "output_dir",
+    "highlight_theme",
+];
+
+/// Only until [`Config::parse`] reads the setting: every `Config` comes from there.
+fn unread_highlighting() -> std::result::Result<Highlighting, Diagnostic> {
+    Ok(Highlighting::Classes)
 }
 
 fn default_language() -> String {
@@ -204,18 +231,35 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config> {
         let mut config: Config =
             toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
-        config.validate(text)?;
+        config.positions = PLACED_SETTINGS
+            .iter()
+            .filter_map(|&key| Some((key, find_key(text, key)?)))
+            .collect();
+        config.validate()?;
         Ok(config)
     }
 
-    fn validate(&mut self, text: &str) -> Result<()> {
+    /// `problem`, placed on `key`'s line and value column in site.toml when it is written
+    /// there (a setting left to its default has no place).
+    pub fn at_setting(&self, problem: Diagnostic, key: &str) -> Diagnostic {
+        place(&self.positions, problem, key)
+    }
+
+    /// How fenced code is coloured, or the error for an unknown `highlight_theme`.
+    pub fn highlighting(&self) -> Result<Highlighting> {
+        self.highlighting.clone().map_err(Error::site)
+    }
+
+    fn validate(&mut self) -> Result<()> {
         let mut problems = Vec::new();
+        // A copy, so that the settings can be normalised while problems are placed.
+        let positions = self.positions.clone();
         let at_key = |key: &str, message: String, hint: &str| {
-            let mut d = Diagnostic::new(CONFIG_FILE, message).hint(hint);
-            if let Some((line, col)) = find_key(text, key) {
-                d = d.at(line, Some(col));
-            }
-            d
+            place(
+                &positions,
+                Diagnostic::new(CONFIG_FILE, message).hint(hint),
+                key,
+            )
         };
         if self.title.trim().is_empty() {
             problems.push(at_key(
@@ -246,6 +290,17 @@ impl Config {
                 "add mastodon_instance = \"mastodon.social\" (your server's name) under [share]",
             ));
         }
+        self.highlighting =
+            Highlighting::from_setting(&self.markdown.highlight_theme).map_err(|hint| {
+                at_key(
+                    "highlight_theme",
+                    format!(
+                        "unknown highlight_theme {:?}",
+                        self.markdown.highlight_theme
+                    ),
+                    &hint,
+                )
+            });
         if let Some(handle) = &mut self.share.x_handle {
             *handle = handle.trim().trim_start_matches('@').to_string();
         }
@@ -257,11 +312,16 @@ impl Config {
     }
 }
 
-/// Where `key` is set in the site's `site.toml` (line, value column), for problems found
-/// after it was parsed, such as a theme or highlight theme that does not exist.
-pub fn locate_setting(root: &Path, key: &str) -> Option<(usize, usize)> {
-    let text = std::fs::read_to_string(root.join(CONFIG_FILE)).ok()?;
-    find_key(&text, key)
+/// `problem` at `key`'s place, when the setting is written in site.toml.
+fn place(
+    positions: &BTreeMap<&'static str, (usize, usize)>,
+    problem: Diagnostic,
+    key: &str,
+) -> Diagnostic {
+    match positions.get(key) {
+        Some(&(line, col)) => problem.at(line, Some(col)),
+        None => problem,
+    }
 }
 
 /// An absolute http(s) address without its trailing slash, or `None` when `raw` is not one.
@@ -272,44 +332,6 @@ pub fn normalise_base_url(raw: &str) -> Option<String> {
         .strip_prefix("https://")
         .or_else(|| base.strip_prefix("http://"))?;
     (!host.is_empty() && !host.contains(char::is_whitespace)).then(|| base.to_string())
-}
-
-/// Turns a TOML parse error into a diagnostic; `line_offset` is the number of lines before the
-/// TOML text in its file (front matter starts after the `+++` line). The message is always
-/// one line: the parser's own text can run over several.
-pub fn toml_diagnostic(
-    path: impl Into<std::path::PathBuf>,
-    text: &str,
-    line_offset: usize,
-    e: &toml::de::Error,
-) -> Diagnostic {
-    let message = e.message().trim().lines().collect::<Vec<_>>().join(": ");
-    let (message, hint) = match unknown_field_from_serde(&message, OwnFields::TomlExtra) {
-        Some(unknown) => unknown,
-        None => {
-            let hint = toml_hint(&message);
-            (message, hint.to_string())
-        }
-    };
-    let mut d = Diagnostic::new(path, message).hint(hint);
-    if let Some(span) = e.span() {
-        let (line, col) = line_col(text, span.start);
-        d = d.at(line + line_offset, Some(col));
-    }
-    d
-}
-
-/// Advice for a TOML error other than an unknown field.
-fn toml_hint(message: &str) -> &'static str {
-    if message.starts_with("invalid date") {
-        "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
-    } else if message.starts_with("unknown variant") {
-        "use one of the values the message lists"
-    } else if message.contains("missing field") {
-        "add the missing key"
-    } else {
-        "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
-    }
 }
 
 #[cfg(test)]
@@ -381,5 +403,29 @@ mod tests {
         let text =
             "title = \"T\"\nbase_url = \"https://x.org\"\n[share]\nplatforms = [\"mastodon\"]\n";
         assert!(Config::parse(text).is_err());
+    }
+
+    #[test]
+    fn an_unknown_highlight_theme_is_found_at_load_with_its_place() {
+        let c = Config::parse(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[markdown]\nhighlight_theme = \"Nope\"\n",
+        )
+        .unwrap();
+        let Err(Error::Site(d)) = c.highlighting() else {
+            panic!("expected an error");
+        };
+        assert_eq!(d[0].message, "unknown highlight_theme \"Nope\"");
+        assert_eq!((d[0].line, d[0].column), (Some(4), Some(19)));
+    }
+
+    #[test]
+    fn later_problems_are_placed_on_the_setting_without_the_file() {
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://x.org\"\ntheme = \"mine\"\n")
+            .unwrap();
+        let d = c.at_setting(Diagnostic::new(CONFIG_FILE, "no such theme"), "theme");
+        assert_eq!((d.line, d.column), (Some(3), Some(9)));
+        // Left to its default, a setting has no place to point at.
+        let d = c.at_setting(Diagnostic::new(CONFIG_FILE, "refused"), "output_dir");
+        assert_eq!((d.line, d.column), (None, None));
     }
 }

@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::config::toml_diagnostic;
 use crate::content::site_relative;
+use crate::error::toml_diagnostic;
 use crate::error::Diagnostic;
 
 /// The folder, inside the site root, that holds data files.

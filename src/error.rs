@@ -166,6 +166,47 @@ pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     None
 }
 
+/// Turns a TOML parse error (site.toml, front matter, data files) into a diagnostic; `line_offset` is the number of lines before the
+/// TOML text in its file (front matter starts after the `+++` line). The message is always
+/// one line: the parser's own text can run over several.
+pub fn toml_diagnostic(
+    path: impl Into<std::path::PathBuf>,
+    text: &str,
+    line_offset: usize,
+    e: &toml::de::Error,
+) -> Diagnostic {
+    let message = e.message().trim().lines().collect::<Vec<_>>().join(": ");
+    let (message, hint) = match crate::fields::unknown_field_from_serde(
+        &message,
+        crate::fields::OwnFields::TomlExtra,
+    ) {
+        Some(unknown) => unknown,
+        None => {
+            let hint = toml_hint(&message);
+            (message, hint.to_string())
+        }
+    };
+    let mut d = Diagnostic::new(path, message).hint(hint);
+    if let Some(span) = e.span() {
+        let (line, col) = line_col(text, span.start);
+        d = d.at(line + line_offset, Some(col));
+    }
+    d
+}
+
+/// Advice for a TOML error other than an unknown field.
+fn toml_hint(message: &str) -> &'static str {
+    if message.starts_with("invalid date") {
+        "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
+    } else if message.starts_with("unknown variant") {
+        "use one of the values the message lists"
+    } else if message.contains("missing field") {
+        "add the missing key"
+    } else {
+        "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
+    }
+}
+
 /// The lines people see for a failed command: one `error: path:line:col: message` line per
 /// problem, each followed by its hint. Used by the terminal and by the preview's error overlay.
 pub fn report_lines(error: &Error) -> Vec<String> {

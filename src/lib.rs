@@ -1,9 +1,10 @@
 //! `hub`: a static-site generator for social care organisations' public social media guides.
-//! The build is a pipeline: load ([`config`], [`content`], [`data`]) → model ([`site`]) →
-//! render ([`render`]) → write ([`output`]). The commands live in [`build`] and [`scaffold`].
+//! The build is a pipeline ([`pipeline`]): load ([`config`], [`content`], [`data`]) → model
+//! ([`site`]) → render ([`render`]) → gate ([`check::gate`]) → write ([`output`]). The
+//! commands live in [`commands`] (build, check), [`serve`] and [`scaffold`] (init, new).
 
-pub mod build;
 pub mod check;
+pub mod commands;
 pub mod config;
 pub mod content;
 pub mod data;
@@ -11,6 +12,7 @@ pub mod error;
 pub mod fields;
 pub mod markdown;
 pub mod output;
+pub mod pipeline;
 pub mod render;
 pub mod scaffold;
 pub mod serve;

@@ -10,8 +10,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hub::build::{BuildReport, BuildSettings};
 use hub::check::Severity;
+use hub::commands::build::{BuildReport, BuildSettings};
 use hub::Error;
 
 #[derive(Parser)]
@@ -167,7 +167,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
             allow_privacy,
         } => {
             let root = hub::find_root(&start)?;
-            let report = hub::build::build(&BuildSettings {
+            let report = hub::commands::build::build(&BuildSettings {
                 root: root.clone(),
                 output_dir,
                 base_url,
@@ -206,7 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check { strict, format } => {
             let root = hub::find_root(&start)?;
             let started = std::time::Instant::now();
-            let report = hub::check::run(&root, chrono::Local::now().date_naive())?;
+            let report = hub::commands::check::check(&root, chrono::Local::now().date_naive())?;
             print_check(&report, format, started.elapsed());
             let errors = report.count(Severity::Error);
             let failed = errors > 0 || (strict && report.count(Severity::Warning) > 0);

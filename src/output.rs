@@ -106,22 +106,20 @@ fn real_path(path: &Path) -> PathBuf {
 pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<PathBuf> {
     let root = real_path(&normalise(root));
     let dir = real_path(&normalise(&root.join(dir)));
+    // A refusal of `output_dir` names site.toml; the caller, which holds the Config, puts it
+    // on the setting's line (this module never reads site.toml).
     let refuse = |message: String, hint: &str| -> Error {
-        let mut d = Diagnostic::new(
-            if from_config {
-                crate::config::CONFIG_FILE
-            } else {
-                "-o"
-            },
-            message,
+        Error::site(
+            Diagnostic::new(
+                if from_config {
+                    crate::config::CONFIG_FILE
+                } else {
+                    "-o"
+                },
+                message,
+            )
+            .hint(hint),
         )
-        .hint(hint);
-        if from_config {
-            if let Some((line, col)) = crate::config::locate_setting(&root, "output_dir") {
-                d = d.at(line, Some(col));
-            }
-        }
-        Error::site(d)
     };
     if root.starts_with(&dir) {
         return Err(refuse(

@@ -6,6 +6,7 @@
 
 pub mod a11y;
 pub mod currency;
+pub mod gate;
 pub mod language;
 pub mod links;
 pub mod privacy;
@@ -249,11 +250,19 @@ fn from_warning(d: &crate::error::Diagnostic) -> Finding {
     }
 }
 
-/// `hub check`: builds in memory (writing nothing) and runs every rule, as of `today`.
-pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> {
+/// `hub check`'s rules, as of `today`, over the site's sources (`content`, and the problems
+/// found loading it) and what the pipeline rendered of them in memory, or the problems that
+/// stopped it. The caller renders: check never calls the pipeline, which calls check for
+/// its gate, so the two cannot form an import circle.
+pub fn run(
+    root: &Path,
+    config: &crate::config::Config,
+    content: &crate::content::ContentFiles,
+    load_problems: &[crate::error::Diagnostic],
+    rendered: std::result::Result<&crate::render::RenderedSite, &[crate::error::Diagnostic]>,
+    today: chrono::NaiveDate,
+) -> CheckReport {
     use rayon::prelude::*;
-    let config = crate::config::Config::load(root)?;
-    let (content, load_problems) = crate::content::load(root);
     let sources: Vec<crate::content::SourceFile> = content
         .pages
         .iter()
@@ -270,7 +279,7 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
     findings.extend(load_problems.iter().map(from_diagnostic));
 
     let mut shown_data = None;
-    match crate::build::render_site(root, config.clone(), false) {
+    match rendered {
         Ok(rendered) => {
             shown_data = rendered.shown_data.clone();
             let targets = links::Targets::new(&config.base_url, &rendered.files);
@@ -297,12 +306,11 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
             findings.extend(site.warnings().iter().map(from_warning));
             findings.extend(links::check_templates(site, &rendered.files, &targets));
         }
-        Err(crate::Error::Site(problems)) => findings.extend(problems.iter().map(from_diagnostic)),
-        Err(other) => return Err(other),
+        Err(problems) => findings.extend(problems.iter().map(from_diagnostic)),
     }
     // What templates show of site.toml and data/ is published: the privacy rules read
     // those files too (site.toml even when the build failed).
-    let settings_and_data = crate::build::published_texts(root, shown_data.as_deref());
+    let settings_and_data = gate::published_texts(root, shown_data.as_deref());
     for file in &settings_and_data {
         let page = PageText {
             path: &file.path,
@@ -315,8 +323,8 @@ pub fn run(root: &Path, today: chrono::NaiveDate) -> crate::Result<CheckReport> 
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
     });
     findings.dedup();
-    Ok(CheckReport {
+    CheckReport {
         findings,
         files: sources.len() + settings_and_data.len(),
-    })
+    }
 }

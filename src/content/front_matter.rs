@@ -7,7 +7,7 @@ use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::date::{diagnose, spoken, ContentDate, DateMistake};
-use crate::config::toml_diagnostic;
+use crate::error::toml_diagnostic;
 use crate::error::{find_key, line_col, Diagnostic};
 use crate::fields::{unknown_field_from_serde, OwnFields};
 

@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::content::ContentDate;
 use crate::markdown::Heading;
-use crate::render::{metadata, share};
+use crate::render::metadata;
+use crate::render::share::{self, ShareLink};
 use crate::site::{Page, PageId, Section, SectionId, Site, Tag, HOME};
 
 /// Words per minute used for `reading_time`.
@@ -31,14 +32,6 @@ pub struct Crumb<'a> {
     pub title: &'a str,
     pub permalink: &'a str,
     pub path: &'a str,
-}
-
-/// A share link (filled in when share links are configured).
-#[derive(Serialize, Clone)]
-pub struct ShareLink {
-    pub platform: String,
-    pub label: String,
-    pub url: String,
 }
 
 /// `page` in templates.

@@ -48,6 +48,19 @@ pub struct RenderInput<'a> {
     pub scope: &'a RenderScope,
 }
 
+/// A rendered site, not yet written: what the pipeline hands to its gate, to `hub check`
+/// and to the writer.
+pub struct RenderedSite {
+    pub site: Arc<Site>,
+    pub files: Vec<OutputFile>,
+    /// The data files, when a template reads `data` (and so publishes some of it); else None.
+    pub shown_data: Option<Arc<crate::data::Data>>,
+    /// False when only part of the site was rendered (see [`RenderScope`]).
+    pub full: bool,
+    /// How many pages' HTML was rendered.
+    pub rendered_pages: usize,
+}
+
 /// Which files to render. The preview server re-renders only what a page edit touches;
 /// feeds, the sitemap and redirects are always rendered (they are quick).
 // One value per build: the size of the larger variant costs nothing worth boxing for.

@@ -2,9 +2,9 @@
 //! address and title percent-encoded. No scripts, no iframes, no tracking parameters.
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use serde::Serialize;
 
 use crate::config::{ShareConfig, SharePlatform};
-use crate::render::context::ShareLink;
 
 /// Everything but RFC 3986's unreserved characters is encoded, as for a URL component
 /// (what JavaScript's encodeURIComponent does, less its few extra exceptions).
@@ -80,6 +80,15 @@ pub fn share_url(platform: SharePlatform, config: &ShareConfig, url: &str, title
         SharePlatform::Whatsapp => format!("https://wa.me/?text={t}%20{u}"),
         SharePlatform::Email => format!("mailto:?subject={t}&body={u}"),
     }
+}
+
+/// A share link as templates see it (`page.share`): it lives here, with the code that makes
+/// it, so that the template context only imports it.
+#[derive(Serialize, Clone)]
+pub struct ShareLink {
+    pub platform: String,
+    pub label: String,
+    pub url: String,
 }
 
 /// Share links in the configured order.

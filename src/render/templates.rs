@@ -145,7 +145,8 @@ pub enum ThemeLocation {
     BuiltIn,
 }
 
-/// Finds the theme named in site.toml.
+/// Finds the theme named in site.toml. The problem names site.toml but no line: the caller
+/// holds the [`crate::config::Config`] that knows where `theme` is written.
 pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic> {
     let folder = root.join("themes").join(name);
     if folder.is_dir() {
@@ -153,15 +154,11 @@ pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic
     } else if name == DEFAULT_THEME_NAME {
         Ok(ThemeLocation::BuiltIn)
     } else {
-        let mut d = Diagnostic::new(
+        Err(Diagnostic::new(
             crate::config::CONFIG_FILE,
             format!("there is no theme called {name:?} (no folder themes/{name}/)"),
         )
-        .hint("use theme = \"default\", or put the theme in themes/<name>/");
-        if let Some((line, col)) = crate::config::locate_setting(root, "theme") {
-            d = d.at(line, Some(col));
-        }
-        Err(d)
+        .hint("use theme = \"default\", or put the theme in themes/<name>/"))
     }
 }
 

@@ -5,7 +5,7 @@
 use std::hash::{Hash, Hasher};
 use std::path::Path;
 
-use crate::build::SiteFiles;
+use super::session::SiteFiles;
 use crate::output::{OutputContent, OutputFile};
 
 /// What the server sends back.

@@ -5,6 +5,7 @@
 
 pub mod http;
 pub mod live;
+pub mod session;
 pub mod watch;
 
 use std::net::{IpAddr, SocketAddr};
@@ -13,9 +14,10 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::Instant;
 
-use crate::build::{BuildSettings, Session, SiteFiles};
 use crate::error::{report_lines, Error, Result};
+use crate::pipeline::BuildSettings;
 use live::{Change, Live};
+use session::{Session, SiteFiles};
 
 /// What `hub serve` was asked for.
 #[derive(Debug, Clone)]

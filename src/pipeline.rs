@@ -1,0 +1,264 @@
+//! The build pipeline that `hub build`, `hub check` and `hub serve` all run: load (site.toml,
+//! content/, templates, data/, static files) → model ([`crate::site`]) → render
+//! ([`crate::render`], in memory) → gate (the checks that stop a publish) → write
+//! ([`crate::output`], done by the build command alone).
+//!
+//! Data flows one way: the pipeline calls into `check` for the gate ([`crate::check::gate`]),
+//! and `check` never imports the pipeline. `hub check` gets the rendered site handed in by
+//! its command instead of rendering it itself, so that the rules stay pure functions of what
+//! they are given and there is no import circle between building and checking. This module
+//! writes nothing and prints nothing (beyond `HUB_TIMINGS`): the commands decide that.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::check::gate;
+use crate::config::Config;
+use crate::error::{Diagnostic, Error, Result};
+use crate::markdown::Highlighting;
+use crate::output::OutputFile;
+pub use crate::render::RenderedSite;
+use crate::render::{self, templates, templates::Templates, RenderInput, RenderScope};
+use crate::site::{self, BuildOptions, Site};
+
+/// What the command line asked for (`hub build`; the preview sets the same fields).
+#[derive(Debug, Clone, Default)]
+pub struct BuildSettings {
+    /// The site root (the folder with site.toml).
+    pub root: PathBuf,
+    /// `-o DIR`: build somewhere other than `output_dir`.
+    pub output_dir: Option<PathBuf>,
+    /// `--base-url`: publish under another address (a staging host, say).
+    pub base_url: Option<String>,
+    /// `--drafts`: include draft pages.
+    pub drafts: bool,
+    /// `--allow-privacy`: publish even with privacy findings.
+    pub allow_privacy: bool,
+}
+
+/// Loads the configuration, applying command-line overrides.
+pub fn load_config(settings: &BuildSettings) -> Result<Config> {
+    let mut config = Config::load(&settings.root)?;
+    if let Some(base_url) = &settings.base_url {
+        config.base_url = crate::config::normalise_base_url(base_url).ok_or_else(|| {
+            Error::Usage(format!(
+                "--base-url must be an absolute http(s) address such as https://hub.example.org, not {base_url:?}"
+            ))
+        })?;
+    }
+    Ok(config)
+}
+
+/// Renders the site in memory. Every problem found is returned together.
+pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<RenderedSite> {
+    let model = Model::Build {
+        content: None,
+        previous: None,
+    };
+    render_site_with(root, config, drafts, model, None, |_| {
+        RenderScope::Everything
+    })
+    .map(|(rendered, _)| rendered)
+}
+
+/// Where a build's site model comes from.
+pub enum Model<'a> {
+    /// Made from the content (read now, or as given), reusing what `previous` rendered.
+    Build {
+        content: Option<crate::content::ContentFiles>,
+        previous: Option<&'a Site>,
+    },
+    /// Already made: the last build with edited pages patched in.
+    Ready(Site),
+}
+
+/// What a build reads besides content: the templates, data/ and the static files. Only
+/// changes outside content/ touch them, so the preview server keeps them between builds.
+#[derive(Clone)]
+pub struct SiteAssets {
+    /// Parsed, with no site functions registered (each build registers its own).
+    templates: Templates,
+    data: Arc<crate::data::Data>,
+    statics: Arc<Vec<OutputFile>>,
+}
+
+impl SiteAssets {
+    /// Reads them all, every problem found together.
+    fn load(
+        root: &Path,
+        theme: &templates::ThemeLocation,
+        highlighting: &Highlighting,
+    ) -> std::result::Result<SiteAssets, Vec<Diagnostic>> {
+        let templates = templates::load(root, theme);
+        let data = crate::data::load(root);
+        let statics = render::static_files(root, theme, highlighting);
+        match (templates, data, statics) {
+            (Ok(templates), Ok(data), Ok(statics)) => Ok(SiteAssets {
+                templates,
+                data: Arc::new(data),
+                statics: Arc::new(statics),
+            }),
+            (templates, data, statics) => Err([templates.err(), data.err(), statics.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect()),
+        }
+    }
+}
+
+/// [`render_site`], reusing what an earlier build of the same site and settings rendered
+/// (its model, or its `assets` when only content changed since), and rendering only the
+/// files that `scope` picks once the new model is known. Returns the assets it used.
+pub fn render_site_with(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    model: Model<'_>,
+    assets: Option<SiteAssets>,
+    scope: impl FnOnce(&Site) -> RenderScope,
+) -> Result<(RenderedSite, SiteAssets)> {
+    let highlighting = config.highlighting()?;
+    let timer = PhaseTimer::start();
+    let (content, previous, ready) = match model {
+        Model::Build { content, previous } => (content, previous, None),
+        Model::Ready(site) => (None, None, Some(site)),
+    };
+    let (content, mut problems) = match (content, &ready) {
+        (Some(content), _) => (content, Vec::new()),
+        (None, Some(_)) => (Default::default(), Vec::new()),
+        (None, None) => crate::content::load(root),
+    };
+    timer.lap("load content");
+    let assets = match assets {
+        Some(assets) => Ok(assets),
+        None => SiteAssets::load(
+            root,
+            &templates::locate_theme(root, &config.theme)
+                .map_err(|d| config.at_setting(d, "theme"))?,
+            &highlighting,
+        ),
+    };
+    timer.lap("templates, data and static files");
+    let site = match ready {
+        Some(site) => Ok(site),
+        None => site::build(
+            content,
+            &BuildOptions {
+                base_url: &config.base_url,
+                drafts,
+                smart_punctuation: config.markdown.smart_punctuation,
+                highlighting: &highlighting,
+                previous,
+            },
+        ),
+    };
+    timer.lap("site model and markdown");
+    let (site, assets) = match (site, assets) {
+        (Ok(site), Ok(assets)) if problems.is_empty() => (site, assets),
+        (site, assets) => {
+            problems.extend(site.err().into_iter().flatten());
+            problems.extend(assets.err().into_iter().flatten());
+            return Err(Error::Site(problems));
+        }
+    };
+    let site = Arc::new(site);
+    let scope = scope(&site);
+    let files = render::render_site(RenderInput {
+        config: &config,
+        site: Arc::clone(&site),
+        templates: assets.templates.clone(),
+        data: &assets.data.value,
+        statics: &assets.statics,
+        scope: &scope,
+    })
+    .map_err(|problems| {
+        // Files copied from disk are named by their full path; people know them by the
+        // site's folders (`static/updates/index.html`).
+        let relative = |mut d: Diagnostic| {
+            d.path = crate::content::site_relative(root, &d.path);
+            d
+        };
+        Error::Site(problems.into_iter().map(relative).collect())
+    })?;
+    timer.lap("templates and feeds");
+    let (full, rendered_pages) = match &scope {
+        RenderScope::Everything => (true, site.pages.len()),
+        RenderScope::Only { pages, .. } => (false, pages.len()),
+    };
+    let shown_data = assets
+        .templates
+        .any_read_data()
+        .then(|| Arc::clone(&assets.data));
+    let rendered = RenderedSite {
+        site,
+        files,
+        shown_data,
+        full,
+        rendered_pages,
+    };
+    Ok((rendered, assets))
+}
+
+/// The gate: the checks that stop a publish, run on the rendered site before anything is
+/// written. Links that lead nowhere always stop it; personal data does unless
+/// `allow_privacy`. Returns how many privacy findings were let through.
+pub fn gate(
+    root: &Path,
+    rendered: &RenderedSite,
+    base_url: &str,
+    allow: &[String],
+    allow_privacy: bool,
+) -> Result<usize> {
+    let mut problems = gate::broken_content_links(&rendered.site, base_url, &rendered.files, None);
+    let settings_and_data = gate::published_texts(root, rendered.shown_data.as_deref());
+    let privacy_findings = gate::personal_data(&rendered.site, &settings_and_data, allow);
+    if !allow_privacy {
+        problems.extend(privacy_findings.iter().map(gate::privacy_problem));
+    }
+    if !problems.is_empty() {
+        problems.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        return Err(Error::Site(problems));
+    }
+    Ok(privacy_findings.len())
+}
+
+/// The link half of the gate, for the preview: links in the content that lead to none of
+/// `files`. `only`: check these pages' links alone (the ones an edit changed).
+pub fn link_gate<'a>(
+    site: &Site,
+    base_url: &'a str,
+    files: impl IntoIterator<Item = &'a OutputFile>,
+    only: Option<&HashSet<crate::site::PageId>>,
+) -> Result<()> {
+    let broken = gate::broken_content_links(site, base_url, files, only);
+    if broken.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::Site(broken))
+    }
+}
+
+/// Prints how long each stage took when `HUB_TIMINGS` is set, for benchmarking.
+struct PhaseTimer {
+    last: std::cell::Cell<Instant>,
+    enabled: bool,
+}
+
+impl PhaseTimer {
+    fn start() -> PhaseTimer {
+        PhaseTimer {
+            last: std::cell::Cell::new(Instant::now()),
+            enabled: std::env::var_os("HUB_TIMINGS").is_some(),
+        }
+    }
+
+    fn lap(&self, stage: &str) {
+        if self.enabled {
+            eprintln!("timings: {stage} {:?}", self.last.get().elapsed());
+            self.last.set(Instant::now());
+        }
+    }
+}
