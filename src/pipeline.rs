@@ -63,6 +63,35 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
     .map(|(rendered, _)| rendered)
 }
 
+/// [`render_site`] from content already read (by `hub check`, which also reads every file's
+/// source), so that content/ is read once; `load_problems`, found while reading it, stop the
+/// render as they would have had it read the files itself.
+pub fn render_site_from(
+    root: &Path,
+    config: Config,
+    drafts: bool,
+    content: crate::content::ContentFiles,
+    load_problems: Vec<Diagnostic>,
+) -> Result<RenderedSite> {
+    let model = Model::Build {
+        content: Some(content),
+        previous: None,
+    };
+    let rendered = render_site_with(root, config, drafts, model, None, |_| {
+        RenderScope::Everything
+    });
+    match rendered {
+        Ok((rendered, _)) if load_problems.is_empty() => Ok(rendered),
+        Ok(_) => Err(Error::Site(load_problems)),
+        Err(Error::Site(mut found)) => {
+            let mut all = load_problems;
+            all.append(&mut found);
+            Err(Error::Site(all))
+        }
+        Err(other) => Err(other),
+    }
+}
+
 /// Where a build's site model comes from.
 pub enum Model<'a> {
     /// Made from the content (read now, or as given), reusing what `previous` rendered.

@@ -8,13 +8,20 @@ use std::path::Path;
 use crate::check::{self, CheckReport};
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::pipeline::render_site;
+use crate::pipeline::render_site_from;
 
 /// `hub check`: builds in memory (writing nothing) and runs every rule, as of `today`.
 pub fn check(root: &Path, today: chrono::NaiveDate) -> Result<CheckReport> {
     let config = Config::load(root)?;
     let (content, load_problems) = crate::content::load(root);
-    let rendered = match render_site(root, config.clone(), false) {
+    let rendered = render_site_from(
+        root,
+        config.clone(),
+        false,
+        content.clone(),
+        load_problems.clone(),
+    );
+    let rendered = match rendered {
         Ok(rendered) => Ok(rendered),
         // Problems the build found are findings; anything else (a folder that cannot be
         // read) stops the check as it stops the build.
