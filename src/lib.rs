@@ -14,6 +14,7 @@ pub mod markdown;
 pub mod output;
 pub mod pipeline;
 pub mod render;
+pub mod rules;
 pub mod scaffold;
 pub mod serve;
 pub mod site;

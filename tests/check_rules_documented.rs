@@ -1,4 +1,4 @@
-//! docs/check.md and the rule registry (`hub::check::rules`) describe the same rules: every
+//! docs/check.md and the rule registry (`hub::rules`) describe the same rules: every
 //! rule has a `#### \`family/rule\`: summary` heading with the registry's summary, every
 //! heading names a rule that exists, every family is in the table of families, and the
 //! severity that table gives each documented rule is the rule's severity. Users learn the
@@ -7,8 +7,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use hub::check::rules::{self, Family, Rule};
 use hub::check::Severity;
+use hub::rules::{self, Family, Rule};
 
 fn docs() -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/check.md");

@@ -22,9 +22,9 @@ use std::sync::OnceLock;
 use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use regex::Regex;
 
-use super::rules::{self, Rule};
 use super::words::a11y::{UNHELPFUL_ALT_WORDS, VAGUE_LINK_TEXTS};
 use super::{PageText, RawFinding};
+use crate::rules::{self, Rule};
 
 /// Alt text longer than this belongs in the text around the image.
 pub const ALT_MAX_CHARS: usize = 150;

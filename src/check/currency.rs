@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::rules;
 use super::{PageText, RawFinding};
 use crate::content::PageSource;
 use crate::error::find_key;
+use crate::rules;
 
 /// Words people leave in text they mean to finish later. Capitals only for the short ones:
 /// "a todo list" is ordinary English, "TODO" is a note to self.

@@ -7,10 +7,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{self, Rule};
 use super::Finding;
 use crate::markdown::WrittenLink;
 use crate::output::{OutputContent, OutputFile};
+use crate::rules::{self, Rule};
 use crate::site::Site;
 
 /// `href="…"` and `src="…"` in HTML that hub and its templates wrote. A full HTML parser is

@@ -10,21 +10,13 @@ pub mod gate;
 pub mod language;
 pub mod links;
 pub mod privacy;
-pub mod rules;
 pub mod words;
 
 use std::path::Path;
 
 use serde::Serialize;
 
-/// How serious a finding is: errors stop `check` (and privacy errors stop `build`);
-/// warnings do too with `--strict`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Warning,
-    Error,
-}
+pub use crate::rules::Severity;
 
 /// A page as the rules see it.
 #[derive(Debug, Clone, Copy)]
@@ -230,7 +222,7 @@ fn page_texts(files: &[crate::content::SourceFile]) -> Vec<PageText<'_>> {
 
 /// A build problem (a broken `@/` link, a bad date...) as a finding.
 fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
-    let rule = d.rule.unwrap_or(rules::BUILD_ERROR.id);
+    let rule = d.rule.unwrap_or(crate::rules::BUILD_ERROR.id);
     Finding {
         file: crate::error::display_path(&d.path),
         line: d.line.unwrap_or(1),

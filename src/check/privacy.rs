@@ -18,9 +18,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::rules::{self, Rule};
 use super::words::privacy::{NOT_NAME_WORDS, PLACE_WORDS, TITLES};
 use super::{PageText, RawFinding};
+use crate::rules::{self, Rule};
 
 /// How many words may stand between a name and a postcode for the pair to read as an address.
 const POSTCODE_NAME_WORDS: usize = 6;

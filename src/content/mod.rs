@@ -189,8 +189,8 @@ impl InsideSite {
                         target.display()
                     ),
                 )
-                .rule(crate::check::rules::PRIVACY_OUTSIDE_LINK.id)
-                .hint(crate::check::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())
+                .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
+                .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())
             })
             .collect()
     }
@@ -536,7 +536,7 @@ fn fields_in_extra(
         .into_iter()
         .map(|(key, message)| {
             let warning = Diagnostic::new(path, message)
-                .rule(crate::check::rules::CONTENT_EXTRA_FIELD.id)
+                .rule(crate::rules::CONTENT_EXTRA_FIELD.id)
                 .hint(format!("move the `{key}` line above the [extra] line"));
             at_extra_key(warning, parts, &key, true)
         })

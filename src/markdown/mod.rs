@@ -407,7 +407,7 @@ struct LinkProblem {
 fn link_problem(body: &str, offset: usize, ctx: &RenderContext<'_>, p: LinkProblem) -> Diagnostic {
     let (line, column) = line_col(body, offset);
     Diagnostic::new(ctx.file, p.message)
-        .rule(crate::check::rules::LINKS_BROKEN.id)
+        .rule(crate::rules::LINKS_BROKEN.id)
         .at(line + ctx.body_line_offset, Some(column))
         .hint(p.hint)
 }

@@ -271,7 +271,7 @@ impl OutputSet {
                     file.content.origin_hint(),
                     format!("two things would be written to {}", file.path),
                 )
-                .rule(crate::check::rules::LINKS_DUPLICATE_URL.id)
+                .rule(crate::rules::LINKS_DUPLICATE_URL.id)
                 .hint(
                     "rename the file in content/ so that it does not clash with a page's address",
                 ),
@@ -304,7 +304,7 @@ impl OutputSet {
                 )
                 .hint("rename or move the file in static/")
             };
-            problems.push(d.rule(crate::check::rules::LINKS_DUPLICATE_URL.id));
+            problems.push(d.rule(crate::rules::LINKS_DUPLICATE_URL.id));
             return;
         }
         self.files.insert(file.path.clone(), file);

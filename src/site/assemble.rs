@@ -194,7 +194,7 @@ impl UrlRegistry {
                     "{owner} would be published at {path}, but {first} is already published there"
                 ),
             )
-            .rule(crate::check::rules::LINKS_DUPLICATE_URL.id)
+            .rule(crate::rules::LINKS_DUPLICATE_URL.id)
             .hint("rename one of the files, or give one a different `slug`");
             if let Some((line, col)) = at() {
                 d = d.at(line, Some(col));
@@ -519,7 +519,7 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
                             link.target, link.anchor
                         ),
                     )
-                    .rule(crate::check::rules::LINKS_ANCHOR.id)
+                    .rule(crate::rules::LINKS_ANCHOR.id)
                     .at(link.line, Some(link.column))
                     .hint(hint),
                 );

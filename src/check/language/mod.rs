@@ -55,10 +55,10 @@ use std::ops::Range;
 
 use pulldown_cmark::Event;
 
-use super::rules::{self, Rule};
 #[cfg(test)]
 use super::words::language::OFFICIALESE;
 use super::{PageText, RawFinding};
+use crate::rules::{self, Rule};
 use officialese::officialese_in;
 use prose::{Block, Prose};
 pub use readability::syllables;

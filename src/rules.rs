@@ -5,7 +5,16 @@
 //! (`tests/check_rules_documented.rs`). It holds no logic: what a rule looks for stays in
 //! its family's file.
 
-use super::Severity;
+use serde::Serialize;
+
+/// How serious a finding is: errors stop `check` (and privacy errors stop `build`);
+/// warnings do too with `--strict`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Warning,
+    Error,
+}
 
 /// The family a rule belongs to: the part of its name before the `/`, which a
 /// `hub:allow` comment may name to silence the whole family.
