@@ -12,6 +12,7 @@ mod common;
 use std::fs;
 use std::path::Path;
 use std::process::Output;
+use std::sync::OnceLock;
 
 use common::*;
 use regex::Regex;
@@ -128,6 +129,14 @@ fn check_json(site: &TestSite, extra: &[&str]) -> (Output, Vec<Found>) {
         stderr(&out)
     );
     let found = parse_json(&out);
+    (out, found)
+}
+
+/// `hub check --format json` on the fixture, run once per test program and shared by the
+/// tests that only read its findings.
+fn fixture_check() -> (&'static Output, &'static [Found]) {
+    static RUN: OnceLock<(Output, Vec<Found>)> = OnceLock::new();
+    let (out, found) = RUN.get_or_init(|| check_json(&TestSite::fixture(FIXTURE), &[]));
     (out, found)
 }
 
@@ -336,8 +345,7 @@ fn expected_severity(rule: &str) -> &'static str {
 
 #[test]
 fn fixture_findings_are_exactly_the_seeded_file_line_rule_set() {
-    let site = TestSite::fixture(FIXTURE);
-    let (out, found) = check_json(&site, &[]);
+    let (out, found) = fixture_check();
     let mut expected: Vec<(String, usize, String)> = EXPECTED
         .iter()
         .map(|e| {
@@ -349,15 +357,15 @@ fn fixture_findings_are_exactly_the_seeded_file_line_rule_set() {
         })
         .collect();
     expected.sort();
-    let got = triples(&found);
+    let got = triples(found);
     let missing: Vec<_> = expected.iter().filter(|e| !got.contains(e)).collect();
     let unexpected: Vec<_> = got.iter().filter(|g| !expected.contains(g)).collect();
     assert_eq!(
         got,
         expected,
         "\nmissing (expected, not reported): {missing:#?}\nunexpected (reported, not expected): {unexpected:#?}\nall findings:\n{}\nstderr:\n{}",
-        show(&found),
-        stderr(&out)
+        show(found),
+        stderr(out)
     );
 }
 
@@ -423,15 +431,14 @@ fn fixture_sentences_have_the_lengths_they_claim() {
 
 #[test]
 fn findings_point_at_the_exact_column() {
-    let site = TestSite::fixture(FIXTURE);
-    let (_, found) = check_json(&site, &[]);
+    let (_, found) = fixture_check();
     let mut got: Vec<(String, usize, usize, String)> = found
         .iter()
         .map(|f| (f.file.clone(), f.line, f.column, f.rule.clone()))
         .collect();
     got.sort();
     let expected = expected_positions();
-    assert_eq!(got, expected, "all findings:\n{}", show(&found));
+    assert_eq!(got, expected, "all findings:\n{}", show(found));
 }
 
 #[test]
@@ -460,8 +467,7 @@ fn severities_messages_and_fixes() {
 
 #[test]
 fn privacy_messages_quote_what_was_found() {
-    let site = TestSite::fixture(FIXTURE);
-    let (_, found) = check_json(&site, &[]);
+    let (_, found) = fixture_check();
     for (needle, rule) in [
         ("jo.bloggs@example.net", "privacy/email"),
         ("07700 900123", "privacy/phone"),
@@ -472,15 +478,14 @@ fn privacy_messages_quote_what_was_found() {
         let f = found
             .iter()
             .find(|f| f.rule == rule && f.message.contains(needle))
-            .unwrap_or_else(|| panic!("no {rule} finding quoting {needle:?}:\n{}", show(&found)));
+            .unwrap_or_else(|| panic!("no {rule} finding quoting {needle:?}:\n{}", show(found)));
         assert_eq!(f.file, PRIVACY);
     }
 }
 
 #[test]
 fn findings_are_sorted_by_file_line_and_column() {
-    let site = TestSite::fixture(FIXTURE);
-    let (_, found) = check_json(&site, &[]);
+    let (_, found) = fixture_check();
     let keys: Vec<_> = found
         .iter()
         .map(|f| (f.file.clone(), f.line, f.column))
@@ -495,13 +500,12 @@ fn findings_are_sorted_by_file_line_and_column() {
 
 #[test]
 fn json_is_one_object_a_line_on_stdout_with_the_summary_on_stderr() {
-    let site = TestSite::fixture(FIXTURE);
-    let (out, found) = check_json(&site, &[]);
-    let text = stdout(&out);
+    let (out, found) = fixture_check();
+    let text = stdout(out);
     assert!(!text.contains("checked "), "summary on stdout:\n{text}");
     assert_eq!(text.lines().count(), found.len());
     assert_eq!(found.len(), EXPECTED.len());
-    let (files, errors, warnings) = summary_numbers(&stderr(&out));
+    let (files, errors, warnings) = summary_numbers(&stderr(out));
     assert_eq!(files, checked_files(&fixtures_dir().join(FIXTURE)));
     assert_eq!(
         errors,
