@@ -7,18 +7,18 @@ pub mod check;
 pub mod commands;
 pub mod config;
 pub mod content;
-pub mod data;
+mod data;
 pub mod error;
-pub mod fields;
+mod fields;
 pub mod markdown;
-pub mod output;
+mod output;
 pub mod pipeline;
-pub mod render;
+mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
-pub mod site;
-pub mod suggest;
+mod site;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 

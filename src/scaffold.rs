@@ -1,7 +1,7 @@
 //! `hub init` and `hub new`: writing starter files. Never overwrites a user's file unless
 //! asked to (`init --force`), and never deletes anything.
 
-pub mod archetype;
+mod archetype;
 
 use std::path::{Path, PathBuf};
 

@@ -3,10 +3,10 @@
 //! fails keeps the last good site on show, with the problems over every page. Nothing is
 //! written to the output folder: previewing never touches what will be published.
 
-pub mod http;
-pub mod live;
+mod http;
+mod live;
 pub mod session;
-pub mod watch;
+mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
