@@ -105,7 +105,7 @@ impl Findings {
 }
 
 /// Runs the accessibility rules over one page's Markdown body.
-pub(crate) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let mut findings = Findings {
         base: page.body_start,
         out: Vec::new(),

@@ -25,7 +25,7 @@ static ID_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What the build produced, to check links against.
-pub(crate) struct Targets<'a> {
+pub(super) struct Targets<'a> {
     base_url: &'a str,
     files: HashMap<&'a str, &'a OutputFile>,
     ids: std::sync::Mutex<HashMap<String, HashSet<String>>>,
@@ -43,7 +43,7 @@ enum Destination {
 
 impl<'a> Targets<'a> {
     /// Indexes the built files.
-    pub(crate) fn new(
+    pub(super) fn new(
         base_url: &'a str,
         files: impl IntoIterator<Item = &'a OutputFile>,
     ) -> Targets<'a> {
@@ -258,7 +258,7 @@ fn content_link_problems(
 
 /// The link findings of every page and section of `site` (of `only` these pages, when
 /// given), placed on their lines; `for_build` leaves out what only `hub check` reports.
-pub(crate) fn site_link_findings(
+pub(super) fn site_link_findings(
     site: &Site,
     targets: &Targets<'_>,
     only: Option<&HashSet<crate::site::PageId>>,
@@ -469,7 +469,7 @@ impl Targets<'_> {
 
 /// Links the templates add around the content (navigation, tags, feeds, share links), over
 /// every HTML file. Each broken one is reported once, on the first page it appears on.
-pub(crate) fn check_templates(
+pub(super) fn check_templates(
     site: &Site,
     files: &[OutputFile],
     targets: &Targets<'_>,

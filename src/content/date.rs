@@ -20,7 +20,7 @@ pub(crate) struct ContentDate {
 
 impl ContentDate {
     /// Parses one of the accepted forms, or returns `None`.
-    pub(crate) fn parse(text: &str) -> Option<ContentDate> {
+    pub(super) fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             if text.len() != 10 {
@@ -107,7 +107,7 @@ impl Ord for ContentDate {
 
 /// Why a date's text is not one hub reads, found so that the message can say what to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum DateMistake {
+pub(super) enum DateMistake {
     /// The parts of a real day, in another order or shape (`05/12/2026`, `2026/12/5`):
     /// the day meant, and whether the text could also be read as another day.
     OtherOrder {
@@ -138,7 +138,7 @@ static ISO_DAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Works out what is wrong with a date `ContentDate::parse` refused, and what was meant.
-pub(crate) fn diagnose(text: &str) -> DateMistake {
+pub(super) fn diagnose(text: &str) -> DateMistake {
     let text = text.trim();
     if let Some(parts) = DAY_FIRST.captures(text) {
         if parts[2] == parts[4] {
@@ -213,7 +213,7 @@ fn days_in_month(year: i32, month: u32) -> Option<u32> {
 }
 
 /// `5 December 2026`, as dates are said.
-pub(crate) fn spoken(date: NaiveDate) -> String {
+pub(super) fn spoken(date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), date.format("%B"), date.year())
 }
 

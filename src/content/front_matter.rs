@@ -13,7 +13,7 @@ use crate::fields::{unknown_field_from_serde, OwnFields};
 
 /// The two front matter languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum FrontMatterFormat {
+pub(super) enum FrontMatterFormat {
     Toml,
     Yaml,
 }
@@ -21,14 +21,14 @@ pub(crate) enum FrontMatterFormat {
 /// A file split into its front matter and Markdown body.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SplitFile<'a> {
-    pub(crate) format: Option<FrontMatterFormat>,
+    pub(super) format: Option<FrontMatterFormat>,
     /// The front matter text, without its fence lines (empty when there is none).
     front_matter: &'a str,
     /// Number of lines before the front matter text (1: the opening fence).
     front_matter_line_offset: usize,
     pub(crate) body: &'a str,
     /// Number of lines before the body in the file.
-    pub(crate) body_line_offset: usize,
+    pub(super) body_line_offset: usize,
 }
 
 /// Splits `text` into front matter and body. A file that opens a fence and never closes it
@@ -77,7 +77,7 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
 }
 
 /// Deserializes front matter of either format into `T`, with errors pointing at the line.
-pub(crate) fn parse<T: DeserializeOwned + Default>(
+pub(super) fn parse<T: DeserializeOwned + Default>(
     path: &Path,
     split: &SplitFile<'_>,
 ) -> Result<T, Diagnostic> {
@@ -186,7 +186,7 @@ fn yaml_message(e: &serde_norway::Error) -> String {
 }
 
 /// Locates `key` in the front matter and points `diagnostic` at it (line and value column).
-pub(crate) fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagnostic {
+pub(super) fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagnostic {
     match find_key(split.front_matter, key) {
         Some((line, col)) => diagnostic.at(line + split.front_matter_line_offset, Some(col)),
         None if split.format.is_some() => diagnostic.at(1, None),
@@ -197,7 +197,7 @@ pub(crate) fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -
 /// Where `key` of the `extra` table is written: the search starts at the `[extra]` (or
 /// `extra:`) line, so that a page field of the same name above it is not taken for it.
 /// Points at the key's name when `at_name`, else at its value.
-pub(crate) fn at_extra_key(
+pub(super) fn at_extra_key(
     diagnostic: Diagnostic,
     split: &SplitFile<'_>,
     key: &str,
@@ -219,7 +219,7 @@ pub(crate) fn at_extra_key(
 }
 
 /// True when `key` is set above the `extra` table (in its proper place), as well as in it.
-pub(crate) fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
+pub(super) fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
     let (_, extra_offset) = extra_table_start(split.front_matter);
     find_key(&split.front_matter[..extra_offset], key).is_some()
 }
@@ -242,7 +242,7 @@ fn extra_table_start(text: &str) -> (usize, usize) {
 }
 
 /// The fields of [`PageFrontMatter`], as written in front matter.
-pub(crate) const PAGE_FIELDS: &[&str] = &[
+pub(super) const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -260,7 +260,7 @@ pub(crate) const PAGE_FIELDS: &[&str] = &[
 ];
 
 /// The fields of [`SectionFrontMatter`], as written in front matter.
-pub(crate) const SECTION_FIELDS: &[&str] = &[
+pub(super) const SECTION_FIELDS: &[&str] = &[
     "title",
     "description",
     "sort_by",
@@ -275,49 +275,49 @@ pub(crate) const SECTION_FIELDS: &[&str] = &[
 /// Fields of a page's front matter; unknown keys are errors, so a misspelt field is caught.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct PageFrontMatter {
-    pub(crate) title: Option<String>,
-    pub(crate) description: Option<String>,
+pub(super) struct PageFrontMatter {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub(crate) date: Option<String>,
+    pub(super) date: Option<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub(crate) updated: Option<String>,
+    pub(super) updated: Option<String>,
     #[serde(default)]
-    pub(crate) draft: bool,
-    pub(crate) slug: Option<String>,
-    pub(crate) weight: Option<i64>,
+    pub(super) draft: bool,
+    pub(super) slug: Option<String>,
+    pub(super) weight: Option<i64>,
     #[serde(default)]
-    pub(crate) tags: Vec<String>,
+    pub(super) tags: Vec<String>,
     #[serde(default)]
-    pub(crate) authors: Vec<String>,
-    pub(crate) image: Option<String>,
-    pub(crate) template: Option<String>,
+    pub(super) authors: Vec<String>,
+    pub(super) image: Option<String>,
+    pub(super) template: Option<String>,
     #[serde(default)]
-    pub(crate) aliases: Vec<String>,
+    pub(super) aliases: Vec<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub(crate) review_by: Option<String>,
+    pub(super) review_by: Option<String>,
     #[serde(default)]
-    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Fields of a section's front matter (`_index.md`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct SectionFrontMatter {
-    pub(crate) title: Option<String>,
-    pub(crate) description: Option<String>,
-    pub(crate) sort_by: Option<String>,
-    pub(crate) paginate_by: Option<usize>,
-    pub(crate) template: Option<String>,
-    pub(crate) page_template: Option<String>,
-    pub(crate) feed: Option<bool>,
-    pub(crate) weight: Option<i64>,
+pub(super) struct SectionFrontMatter {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) sort_by: Option<String>,
+    pub(super) paginate_by: Option<usize>,
+    pub(super) template: Option<String>,
+    pub(super) page_template: Option<String>,
+    pub(super) feed: Option<bool>,
+    pub(super) weight: Option<i64>,
     #[serde(default)]
-    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Parses a date field's text, pointing an invalid one at its line.
-pub(crate) fn parse_date(
+pub(super) fn parse_date(
     path: &Path,
     split: &SplitFile<'_>,
     key: &str,

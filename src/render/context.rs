@@ -36,7 +36,7 @@ struct Crumb<'a> {
 
 /// `page` in templates.
 #[derive(Serialize)]
-pub(crate) struct PageView<'a> {
+pub(super) struct PageView<'a> {
     title: &'a str,
     description: &'a str,
     date: Option<ContentDate>,
@@ -83,20 +83,20 @@ struct SubsectionView<'a> {
 
 /// `paginator` in section templates.
 #[derive(Serialize)]
-pub(crate) struct PaginatorView<'a> {
-    pub(crate) current_index: usize,
-    pub(crate) number_pagers: usize,
-    pub(crate) total_pages: usize,
-    pub(crate) first: String,
-    pub(crate) last: String,
-    pub(crate) previous: Option<String>,
-    pub(crate) next: Option<String>,
-    pub(crate) pages: &'a [PageView<'a>],
+pub(super) struct PaginatorView<'a> {
+    pub(super) current_index: usize,
+    pub(super) number_pagers: usize,
+    pub(super) total_pages: usize,
+    pub(super) first: String,
+    pub(super) last: String,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    pub(super) pages: &'a [PageView<'a>],
 }
 
 /// `section` in templates.
 #[derive(Serialize)]
-pub(crate) struct SectionView<'a> {
+pub(super) struct SectionView<'a> {
     title: &'a str,
     description: &'a str,
     permalink: &'a str,
@@ -120,7 +120,7 @@ pub(crate) struct SectionView<'a> {
 
 /// A tag in `terms` and `term`.
 #[derive(Serialize)]
-pub(crate) struct TermView<'a> {
+pub(super) struct TermView<'a> {
     name: &'a str,
     slug: &'a str,
     permalink: &'a str,
@@ -132,7 +132,7 @@ pub(crate) struct TermView<'a> {
 
 /// Entry of `nav`.
 #[derive(Serialize)]
-pub(crate) struct NavItem<'a> {
+pub(super) struct NavItem<'a> {
     title: &'a str,
     permalink: &'a str,
     path: &'a str,
@@ -140,9 +140,9 @@ pub(crate) struct NavItem<'a> {
 }
 
 /// Builds views from the site model.
-pub(crate) struct Views<'a> {
-    pub(crate) site: &'a Site,
-    pub(crate) config: &'a Config,
+pub(super) struct Views<'a> {
+    pub(super) site: &'a Site,
+    pub(super) config: &'a Config,
 }
 
 impl<'a> Views<'a> {
@@ -165,7 +165,7 @@ impl<'a> Views<'a> {
     }
 
     /// A page; with its HTML content, share links and head metadata when `full`.
-    pub(crate) fn page(&self, id: PageId, full: bool) -> PageView<'a> {
+    pub(super) fn page(&self, id: PageId, full: bool) -> PageView<'a> {
         let page: &'a Page = &self.site.pages[id];
         let source = &page.source;
         let meta_description =
@@ -226,12 +226,12 @@ impl<'a> Views<'a> {
     }
 
     /// The pages of a list, without their content.
-    pub(crate) fn page_list(&self, ids: &[PageId]) -> Vec<PageView<'a>> {
+    pub(super) fn page_list(&self, ids: &[PageId]) -> Vec<PageView<'a>> {
         ids.iter().map(|&id| self.page(id, false)).collect()
     }
 
     /// A section with the given (already paginated) page views.
-    pub(crate) fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
+    pub(super) fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
         let section: &'a Section = &self.site.sections[id];
         let source = &section.source;
         let meta_description =
@@ -287,7 +287,7 @@ impl<'a> Views<'a> {
     }
 
     /// A tag, with its pages when `with_pages`.
-    pub(crate) fn term(&self, tag: &'a Tag, with_pages: bool) -> TermView<'a> {
+    pub(super) fn term(&self, tag: &'a Tag, with_pages: bool) -> TermView<'a> {
         TermView {
             name: &tag.name,
             slug: &tag.slug,
@@ -299,7 +299,7 @@ impl<'a> Views<'a> {
     }
 
     /// The top-level sections.
-    pub(crate) fn nav(&self) -> Vec<NavItem<'a>> {
+    pub(super) fn nav(&self) -> Vec<NavItem<'a>> {
         self.site
             .top_sections()
             .iter()

@@ -13,7 +13,7 @@ use crate::site::{Page, PageId, SectionId, Site, HOME};
 
 /// What a feed covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub(crate) enum FeedScope {
+pub(super) enum FeedScope {
     Site,
     Section(SectionId),
     Tag(usize),
@@ -21,8 +21,8 @@ pub(crate) enum FeedScope {
 
 /// One subject that gets a feed in each configured format.
 #[derive(Debug, Clone)]
-pub(crate) struct FeedTarget {
-    pub(crate) scope: FeedScope,
+pub(super) struct FeedTarget {
+    pub(super) scope: FeedScope,
     title: String,
     description: String,
     /// Site-relative folder the feed files go in: `/`, `/posts/`, `/tags/privacy/`.
@@ -30,31 +30,31 @@ pub(crate) struct FeedTarget {
     /// The HTML page the feed follows.
     html_url: String,
     /// Newest first, at most `limit`.
-    pub(crate) pages: Vec<PageId>,
+    pub(super) pages: Vec<PageId>,
 }
 
 /// A feed as templates list it (`feeds`) for `<link rel="alternate">` and the "Get updates" page.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct FeedLink {
+pub(super) struct FeedLink {
     title: String,
-    pub(crate) url: String,
+    pub(super) url: String,
     mime: &'static str,
     kind: &'static str,
     /// The format's name for people: `Atom`, `RSS` or `JSON Feed`.
-    pub(crate) format: &'static str,
+    pub(super) format: &'static str,
 }
 
 /// One subject's feeds, as the "Get updates" page lists them.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct FeedGroup {
+pub(super) struct FeedGroup {
     /// What the feeds bring, in words: "Everything new on this site", "New in Tips".
-    pub(crate) name: String,
+    pub(super) name: String,
     /// `site`, `section` or `tag`.
-    pub(crate) scope: &'static str,
+    pub(super) scope: &'static str,
     /// The HTML page the feeds follow.
-    pub(crate) page_url: String,
+    pub(super) page_url: String,
     /// One link per configured format, in the configured order.
-    pub(crate) links: Vec<FeedLink>,
+    pub(super) links: Vec<FeedLink>,
 }
 
 impl FeedKind {
@@ -120,7 +120,7 @@ fn section_tree_pages(site: &Site, id: SectionId, out: &mut Vec<PageId>) {
 /// Every feed the site has: only subjects with dated pages get one. The newest entries are
 /// picked only for the feeds `wanted` asks for (a preview rebuild renders a few); the others
 /// keep `pages` empty, which is enough to link to them.
-pub(crate) fn feed_targets(
+pub(super) fn feed_targets(
     site: &Site,
     config: &Config,
     wanted: impl Fn(FeedScope) -> bool,
@@ -185,7 +185,7 @@ pub(crate) fn feed_targets(
 }
 
 /// The links to one target's feeds, in the configured format order.
-pub(crate) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
+pub(super) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
     config
         .feeds
         .formats
@@ -202,7 +202,7 @@ pub(crate) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> 
 
 /// Every feed the site has, grouped by subject and named in plain words, for the "Get updates"
 /// page: the site's first, then the sections', then the tags' (the order of `targets`).
-pub(crate) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<FeedGroup> {
+pub(super) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<FeedGroup> {
     targets
         .iter()
         .map(|target| {
@@ -225,7 +225,7 @@ pub(crate) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) 
 }
 
 /// Writes every feed of every target.
-pub(crate) fn render_feeds<'a>(
+pub(super) fn render_feeds<'a>(
     site: &Site,
     config: &Config,
     targets: impl IntoIterator<Item = &'a FeedTarget>,

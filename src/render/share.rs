@@ -85,14 +85,14 @@ fn share_url(platform: SharePlatform, config: &ShareConfig, url: &str, title: &s
 /// A share link as templates see it (`page.share`): it lives here, with the code that makes
 /// it, so that the template context only imports it.
 #[derive(Serialize, Clone)]
-pub(crate) struct ShareLink {
+pub(super) struct ShareLink {
     platform: String,
     label: String,
     url: String,
 }
 
 /// Share links in the configured order.
-pub(crate) fn share_links(config: &ShareConfig, url: &str, title: &str) -> Vec<ShareLink> {
+pub(super) fn share_links(config: &ShareConfig, url: &str, title: &str) -> Vec<ShareLink> {
     config
         .platforms
         .iter()

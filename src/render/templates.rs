@@ -13,7 +13,7 @@ use tera::Tera;
 use crate::error::{display_path, Diagnostic};
 
 /// The default theme, compiled in so that a site without a `themes/` folder still builds.
-pub(crate) static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+pub(super) static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Name of the theme that is compiled into the binary.
 const DEFAULT_THEME_NAME: &str = "default";
@@ -27,7 +27,7 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
 
 /// Where a template's text came from, for error messages.
 #[derive(Debug, Clone)]
-pub(crate) struct TemplateSource {
+pub(super) struct TemplateSource {
     text: String,
     /// Site-relative path, or `(built-in default theme)/templates/x.html`.
     origin: PathBuf,
@@ -36,8 +36,8 @@ pub(crate) struct TemplateSource {
 /// The loaded templates with where each came from.
 #[derive(Clone)]
 pub(crate) struct Templates {
-    pub(crate) tera: Tera,
-    pub(crate) sources: BTreeMap<String, TemplateSource>,
+    pub(super) tera: Tera,
+    pub(super) sources: BTreeMap<String, TemplateSource>,
     /// Templates that may read the `data` variable, themselves or through a template they
     /// extend, import or include. Only their pages get `data` in their context: Tera copies
     /// the whole context for each page, and `data/` can be large.
@@ -46,7 +46,7 @@ pub(crate) struct Templates {
 
 impl Templates {
     /// Whether rendering `name` may read `data` (see [`Templates`]).
-    pub(crate) fn reads_data(&self, name: &str) -> bool {
+    pub(super) fn reads_data(&self, name: &str) -> bool {
         self.reads_data.contains(name)
     }
 
@@ -334,7 +334,7 @@ fn first_line_of_pest(detail: &str) -> String {
 }
 
 /// Turns a render error into a diagnostic naming the template file, the line and the variable.
-pub(crate) fn render_error(
+pub(super) fn render_error(
     e: &tera::Error,
     template: &str,
     sources: &BTreeMap<String, TemplateSource>,

@@ -32,7 +32,7 @@ const BUILT_IN_DEFAULT: &str = include_str!("archetypes/default.md");
 
 /// An archetype's text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Archetype {
+pub(super) struct Archetype {
     /// Site-relative path of the file (`archetypes/roadmap.md`), or `None` for a built-in one.
     file: Option<PathBuf>,
     /// The built-in archetype's name, or the file's stem.
@@ -43,7 +43,7 @@ pub(crate) struct Archetype {
 impl Archetype {
     /// How the archetype is named to people: `archetypes/roadmap.md`, or `the built-in
     /// roadmap archetype`.
-    pub(crate) fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match &self.file {
             Some(file) => crate::error::display_path(file),
             None => format!("the built-in {} archetype", self.name),
@@ -61,7 +61,7 @@ impl Archetype {
 /// The values an archetype can use: `{{ title }}`, `{{ slug }}`, `{{ section }}`,
 /// `{{ today }}` and `{{ year_ahead }}` (dates as 2026-11-24).
 #[derive(Debug, Clone, serde::Serialize)]
-pub(crate) struct Placeholders {
+pub(super) struct Placeholders {
     title: String,
     slug: String,
     /// The section's folder inside content/, `roadmap` or `policies/hr` (empty for the home).
@@ -72,7 +72,7 @@ pub(crate) struct Placeholders {
 
 impl Placeholders {
     /// The values for a page `slug` titled `title` in `section`, made on `today`.
-    pub(crate) fn new(
+    pub(super) fn new(
         title: &str,
         slug: &str,
         section: &str,
@@ -93,7 +93,7 @@ impl Placeholders {
 
 /// The archetype for a page in `section` (content-relative, `/`-separated) of the site at
 /// `root`, by the order in the module's documentation.
-pub(crate) fn find(root: &Path, section: &str) -> Result<Archetype, Diagnostic> {
+pub(super) fn find(root: &Path, section: &str) -> Result<Archetype, Diagnostic> {
     let top_level = section.split('/').next().unwrap_or_default();
     let mut candidates = Vec::new();
     if !section.is_empty() {
@@ -143,15 +143,15 @@ fn read_if_present(root: &Path, file: &Path) -> Result<Option<String>, Diagnosti
 
 /// A filled-in archetype: the new page's text, and whether it is a draft.
 #[derive(Debug, Clone)]
-pub(crate) struct FilledIn {
-    pub(crate) text: String,
-    pub(crate) draft: bool,
+pub(super) struct FilledIn {
+    pub(super) text: String,
+    pub(super) draft: bool,
 }
 
 /// Fills in the archetype, then reads the page it made as hub would build it, so that
 /// `hub new` never writes a page that cannot be built. `content_path` is the new page's
 /// path inside content/ (`roadmap/tiktok.md`).
-pub(crate) fn render(
+pub(super) fn render(
     archetype: &Archetype,
     values: &Placeholders,
     content_path: &str,

@@ -10,10 +10,10 @@ use crate::output::{OutputContent, OutputFile};
 
 /// What the server sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Reply {
-    pub(crate) status: u16,
-    pub(crate) headers: Vec<(&'static str, String)>,
-    pub(crate) body: Vec<u8>,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Vec<u8>,
 }
 
 impl Reply {
@@ -44,13 +44,13 @@ impl Reply {
 }
 
 /// What the page HTML gets before `</body>` while previewing.
-pub(crate) struct Injection<'a> {
+pub(super) struct Injection<'a> {
     /// The live reload script tag (and the build generation it was served at).
-    pub(crate) script: &'a str,
+    pub(super) script: &'a str,
     /// The error overlay, while the last build failed.
-    pub(crate) overlay: Option<&'a str>,
+    pub(super) overlay: Option<&'a str>,
     /// The site folder, resolved: files read from disk must lie inside it.
-    pub(crate) site_root: &'a Path,
+    pub(super) site_root: &'a Path,
 }
 
 /// The Content-Type for a file name.
@@ -159,7 +159,7 @@ fn inject(html: &[u8], injection: &Injection<'_>) -> Vec<u8> {
 
 /// Answers a GET or HEAD for `raw_path` from `files` (the caller handles `/__hub/` and the
 /// method check). `if_none_match` is the request's `If-None-Match` header.
-pub(crate) fn respond(
+pub(super) fn respond(
     files: &SiteFiles,
     raw_path: &str,
     if_none_match: Option<&str>,

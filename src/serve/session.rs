@@ -16,7 +16,7 @@ use crate::render::RenderScope;
 use crate::site::{Page, Site};
 
 /// Every file of a site by output path, shared so that a quick rebuild copies pointers only.
-pub(crate) type SiteFiles = BTreeMap<String, Arc<OutputFile>>;
+pub(super) type SiteFiles = BTreeMap<String, Arc<OutputFile>>;
 
 /// Repeated builds of one site in memory, for the preview server: each build reuses the last
 /// good one, re-rendering Markdown only for changed files and, when only page text changed,
@@ -40,12 +40,12 @@ struct LastBuild {
 /// What one build of a [`Session`] produced.
 pub struct SessionBuild {
     /// Every file of the site, by output path.
-    pub(crate) files: Arc<SiteFiles>,
-    pub(crate) pages: usize,
+    pub(super) files: Arc<SiteFiles>,
+    pub(super) pages: usize,
     /// Pages whose HTML was rendered again (all of them on a full build).
     pub rendered_pages: usize,
     /// Problems that did not stop the build, for the preview to print.
-    pub(crate) warnings: Vec<Diagnostic>,
+    pub(super) warnings: Vec<Diagnostic>,
 }
 
 impl Session {

@@ -91,7 +91,7 @@ const READABILITY_MIN_WORDS: usize = 150;
 const WALL_PARAGRAPHS: usize = 5;
 
 /// Reports the page's plain-language problems, in the order they appear.
-pub(crate) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let body = page.body();
     let prose = Prose::read(body, events);
     let base = page.body_start;
