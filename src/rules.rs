@@ -62,7 +62,9 @@ impl Family {
 pub struct Rule {
     /// `family/rule`, as findings, `hub:allow` comments and the docs name it.
     pub id: &'static str,
+    /// The family, the part of `id` before the `/`.
     pub family: Family,
+    /// Whether its findings are errors or warnings.
     pub severity: Severity,
     /// What the rule flags, in the words of its heading in `docs/check.md`.
     pub summary: &'static str,

@@ -55,11 +55,17 @@ struct RawFinding {
 pub struct Finding {
     /// Path relative to the site root, `/`-separated.
     pub file: String,
+    /// Line in the file, counting from 1.
     pub line: usize,
+    /// Column in characters, counting from 1.
     pub column: usize,
+    /// The id of the rule that found it, e.g. `privacy/email`.
     pub rule: &'static str,
+    /// Whether it fails `hub check` (errors) or only does with `--strict` (warnings).
     pub severity: Severity,
+    /// What was found, in a sentence.
     pub message: String,
+    /// What to do about it.
     pub fix: String,
 }
 

@@ -13,10 +13,15 @@ pub use crate::pipeline::BuildSettings;
 /// What a build did, for the summary line.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
+    /// Pages built.
     pub pages: usize,
+    /// Sections built.
     pub sections: usize,
+    /// Tags the pages use.
     pub tags: usize,
+    /// Time from start to a written output folder.
     pub elapsed: Duration,
+    /// The output folder written to.
     pub output_dir: PathBuf,
     /// Privacy findings published anyway (with `--allow-privacy`).
     pub privacy_findings: usize,

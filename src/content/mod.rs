@@ -30,6 +30,7 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path relative to `content/` with `/` separators, e.g. `tips/x.md` (what `@/` links use).
     pub content_path: String,
+    /// The whole file: front matter and body.
     pub text: String,
 }
 

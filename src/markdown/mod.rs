@@ -89,7 +89,9 @@ pub struct RenderContext<'a> {
     pub asset_paths: &'a HashMap<String, String>,
     /// Content paths of drafts left out of this build: links to them are broken links.
     pub drafts: &'a HashSet<String>,
+    /// Whether straight quotes, `--` and `...` become typographic ones.
     pub smart_punctuation: bool,
+    /// How fenced code is coloured.
     pub highlighting: &'a Highlighting,
 }
 

@@ -22,12 +22,17 @@ use session::{Session, SiteFiles};
 /// What `hub serve` was asked for.
 #[derive(Debug, Clone)]
 pub struct ServeSettings {
+    /// The site root (the folder with `site.toml`).
     pub root: PathBuf,
+    /// The address to listen on.
     pub interface: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Whether drafts are built too.
     pub drafts: bool,
+    /// Whether to open the preview in the default browser.
     pub open: bool,
+    /// Whether to rebuild and reload when a file of the site changes.
     pub watch: bool,
 }
 
