@@ -1,6 +1,6 @@
 //! `hub`: a static-site generator for social care organisations' public social media guides.
-//! The build is a pipeline ([`pipeline`]): load ([`config`], [`content`], [`data`]) → model
-//! ([`site`]) → render ([`render`]) → gate ([`check::gate`]) → write ([`output`]). The
+//! The build is a pipeline ([`pipeline`]): load ([`config`], [`content`], `data`) → model
+//! (`site`) → render (`render`) → gate (`check::gate`) → write (`output`). The
 //! commands live in [`commands`] (build, check), [`serve`] and [`scaffold`] (init, new).
 
 pub mod check;

@@ -1,9 +1,9 @@
 //! The build pipeline that `hub build`, `hub check` and `hub serve` all run: load (site.toml,
-//! content/, templates, data/, static files) → model ([`crate::site`]) → render
-//! ([`crate::render`], in memory) → gate (the checks that stop a publish) → write
-//! ([`crate::output`], done by the build command alone).
+//! content/, templates, data/, static files) → model (`crate::site`) → render
+//! (`crate::render`, in memory) → gate (the checks that stop a publish) → write
+//! (`crate::output`, done by the build command alone).
 //!
-//! Data flows one way: the pipeline calls into `check` for the gate ([`crate::check::gate`]),
+//! Data flows one way: the pipeline calls into `check` for the gate (`crate::check::gate`),
 //! and `check` never imports the pipeline. `hub check` gets the rendered site handed in by
 //! its command instead of rendering it itself, so that the rules stay pure functions of what
 //! they are given and there is no import circle between building and checking. This module

@@ -134,7 +134,7 @@ pub struct NewPage {
 }
 
 /// `hub new SECTION/SLUG [--title T]`: a new page made from the section's archetype (see
-/// [`archetype`]), dated `today`.
+/// `archetype`), dated `today`.
 pub fn new_page(
     root: &Path,
     spec: &str,

@@ -1,5 +1,5 @@
 //! Reading `content/`: walking the folder, reading each Markdown file once, and parsing its
-//! front matter into [`PageSource`] and [`SectionSource`]. Nothing here knows about URLs
+//! front matter into [`PageSource`] and `SectionSource`. Nothing here knows about URLs
 //! beyond slugs, or about templates.
 
 mod date;
@@ -545,7 +545,7 @@ fn fields_in_extra(
         .collect()
 }
 
-/// Checks a section's front matter (`_index.md`) and turns it into a [`SectionSource`].
+/// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.path.clone();
     let parts = split(&path, &file.text).map_err(|d| vec![d])?;
