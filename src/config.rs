@@ -13,36 +13,36 @@ use crate::error::{find_key, toml_diagnostic, Diagnostic, Error, Result};
 use crate::markdown::Highlighting;
 
 /// The name of the configuration file at a site's root.
-pub const CONFIG_FILE: &str = "site.toml";
+pub(crate) const CONFIG_FILE: &str = "site.toml";
 
 /// The whole of `site.toml`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
-    pub title: String,
-    pub base_url: String,
+    pub(crate) title: String,
+    pub(crate) base_url: String,
     #[serde(default)]
-    pub description: String,
+    pub(crate) description: String,
     #[serde(default = "default_language")]
-    pub language: String,
+    pub(crate) language: String,
     #[serde(default)]
-    pub author: String,
+    pub(crate) author: String,
     #[serde(default = "default_theme")]
-    pub theme: String,
+    pub(crate) theme: String,
     #[serde(default = "default_output_dir")]
-    pub output_dir: String,
+    pub(crate) output_dir: String,
     #[serde(default)]
-    pub feeds: FeedsConfig,
+    pub(crate) feeds: FeedsConfig,
     #[serde(default)]
-    pub share: ShareConfig,
+    pub(crate) share: ShareConfig,
     #[serde(default)]
-    pub social: SocialConfig,
+    pub(crate) social: SocialConfig,
     #[serde(default)]
-    pub markdown: MarkdownConfig,
+    pub(crate) markdown: MarkdownConfig,
     #[serde(default)]
-    pub check: CheckConfig,
+    pub(crate) check: CheckConfig,
     #[serde(default)]
-    pub extra: toml::Table,
+    pub(crate) extra: toml::Table,
     /// `[markdown] highlight_theme` read at load: the mode, or the problem (placed on the
     /// setting) that the build reports when it comes to highlighting, as it always has, so
     /// that `hub check` lists it beside the pages' findings. See [`Config::highlighting`].
@@ -81,14 +81,14 @@ fn default_output_dir() -> String {
 /// `[feeds]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct FeedsConfig {
+pub(crate) struct FeedsConfig {
     #[serde(default = "all_feed_kinds")]
-    pub formats: Vec<FeedKind>,
+    pub(crate) formats: Vec<FeedKind>,
     #[serde(default = "default_feed_limit")]
-    pub limit: usize,
+    pub(crate) limit: usize,
     /// Whether hub writes its "Get updates" page at `/updates/` (listing the feeds).
     #[serde(default = "yes")]
-    pub updates_page: bool,
+    pub(crate) updates_page: bool,
 }
 
 impl Default for FeedsConfig {
@@ -111,7 +111,7 @@ fn default_feed_limit() -> usize {
 /// A feed format.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum FeedKind {
+pub(crate) enum FeedKind {
     Atom,
     Rss,
     Json,
@@ -120,13 +120,13 @@ pub enum FeedKind {
 /// `[share]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct ShareConfig {
+pub(crate) struct ShareConfig {
     #[serde(default = "default_share_platforms")]
-    pub platforms: Vec<SharePlatform>,
+    pub(crate) platforms: Vec<SharePlatform>,
     #[serde(default)]
-    pub x_handle: Option<String>,
+    pub(crate) x_handle: Option<String>,
     #[serde(default)]
-    pub mastodon_instance: Option<String>,
+    pub(crate) mastodon_instance: Option<String>,
 }
 
 impl Default for ShareConfig {
@@ -151,7 +151,7 @@ fn default_share_platforms() -> Vec<SharePlatform> {
 /// A platform a page can be shared to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "lowercase")]
-pub enum SharePlatform {
+pub(crate) enum SharePlatform {
     Facebook,
     X,
     Linkedin,
@@ -164,31 +164,31 @@ pub enum SharePlatform {
 /// `[social]`: the organisation's own profiles.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct SocialConfig {
+pub(crate) struct SocialConfig {
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub facebook: Option<String>,
+    pub(crate) facebook: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub x: Option<String>,
+    pub(crate) x: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub linkedin: Option<String>,
+    pub(crate) linkedin: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub mastodon: Option<String>,
+    pub(crate) mastodon: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub bluesky: Option<String>,
+    pub(crate) bluesky: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub instagram: Option<String>,
+    pub(crate) instagram: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub youtube: Option<String>,
+    pub(crate) youtube: Option<String>,
 }
 
 /// `[markdown]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct MarkdownConfig {
+pub(crate) struct MarkdownConfig {
     #[serde(default = "default_highlight_theme")]
-    pub highlight_theme: String,
+    highlight_theme: String,
     #[serde(default = "yes")]
-    pub smart_punctuation: bool,
+    pub(crate) smart_punctuation: bool,
 }
 
 impl Default for MarkdownConfig {
@@ -210,9 +210,9 @@ fn yes() -> bool {
 /// `[check]`.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
-pub struct CheckConfig {
+pub(crate) struct CheckConfig {
     #[serde(default)]
-    pub allow: Vec<String>,
+    pub(crate) allow: Vec<String>,
 }
 
 impl Config {
@@ -228,7 +228,7 @@ impl Config {
     }
 
     /// Parses and validates the text of `site.toml`.
-    pub fn parse(text: &str) -> Result<Config> {
+    pub(crate) fn parse(text: &str) -> Result<Config> {
         let mut config: Config =
             toml::from_str(text).map_err(|e| toml_diagnostic(CONFIG_FILE, text, 0, &e))?;
         config.positions = PLACED_SETTINGS
@@ -241,12 +241,12 @@ impl Config {
 
     /// `problem`, placed on `key`'s line and value column in site.toml when it is written
     /// there (a setting left to its default has no place).
-    pub fn at_setting(&self, problem: Diagnostic, key: &str) -> Diagnostic {
+    pub(crate) fn at_setting(&self, problem: Diagnostic, key: &str) -> Diagnostic {
         place(&self.positions, problem, key)
     }
 
     /// How fenced code is coloured, or the error for an unknown `highlight_theme`.
-    pub fn highlighting(&self) -> Result<Highlighting> {
+    pub(crate) fn highlighting(&self) -> Result<Highlighting> {
         self.highlighting.clone().map_err(Error::site)
     }
 
@@ -326,7 +326,7 @@ fn place(
 
 /// An absolute http(s) address without its trailing slash, or `None` when `raw` is not one.
 /// Used for `base_url` and for `hub build --base-url`.
-pub fn normalise_base_url(raw: &str) -> Option<String> {
+pub(crate) fn normalise_base_url(raw: &str) -> Option<String> {
     let base = raw.trim().trim_end_matches('/');
     let host = base
         .strip_prefix("https://")

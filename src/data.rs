@@ -12,26 +12,26 @@ use crate::error::toml_diagnostic;
 use crate::error::Diagnostic;
 
 /// The folder, inside the site root, that holds data files.
-pub const DATA_DIR: &str = "data";
+const DATA_DIR: &str = "data";
 
 /// The data files: what templates see, and the texts as written.
 #[derive(Debug, Clone, Default)]
-pub struct Data {
+pub(crate) struct Data {
     /// `data` in templates: an object with one entry per file.
-    pub value: Value,
-    pub files: Vec<TextFile>,
+    pub(crate) value: Value,
+    pub(crate) files: Vec<TextFile>,
 }
 
 /// A data file (or site.toml) as written.
 #[derive(Debug, Clone)]
-pub struct TextFile {
+pub(crate) struct TextFile {
     /// Relative to the site root, e.g. `data/team.toml`.
-    pub path: PathBuf,
-    pub text: String,
+    pub(crate) path: PathBuf,
+    pub(crate) text: String,
 }
 
 /// Reads every data file; problems in several files are reported together.
-pub fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
     let dir = root.join(DATA_DIR);
     let mut data = Map::new();
     let mut files = Vec::new();

@@ -9,22 +9,22 @@ use std::path::{Path, PathBuf};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     /// Path relative to the site root (or as given, for files outside it).
-    pub path: PathBuf,
+    pub(crate) path: PathBuf,
     /// 1-based line, when known.
-    pub line: Option<usize>,
+    pub(crate) line: Option<usize>,
     /// 1-based column, when known (only meaningful with a line).
-    pub column: Option<usize>,
+    pub(crate) column: Option<usize>,
     /// What is wrong.
-    pub message: String,
+    pub(crate) message: String,
     /// What to do about it.
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// The `hub check` rule this problem belongs to (`links/broken`...), when it is one.
-    pub rule: Option<&'static str>,
+    pub(crate) rule: Option<&'static str>,
 }
 
 impl Diagnostic {
     /// A problem with a whole file.
-    pub fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+    pub(crate) fn new(path: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {
             path: path.into(),
             line: None,
@@ -36,26 +36,26 @@ impl Diagnostic {
     }
 
     /// Points the problem at a line (and column, if given).
-    pub fn at(mut self, line: usize, column: Option<usize>) -> Self {
+    pub(crate) fn at(mut self, line: usize, column: Option<usize>) -> Self {
         self.line = Some(line);
         self.column = column;
         self
     }
 
     /// Names the `hub check` rule the problem belongs to.
-    pub fn rule(mut self, rule: &'static str) -> Self {
+    pub(crate) fn rule(mut self, rule: &'static str) -> Self {
         self.rule = Some(rule);
         self
     }
 
     /// Adds advice on how to fix the problem.
-    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
 
     /// `path:line:col` as users see it, always with forward slashes.
-    pub fn location(&self) -> String {
+    fn location(&self) -> String {
         let mut s = display_path(&self.path);
         if let Some(line) = self.line {
             s.push_str(&format!(":{line}"));
@@ -109,12 +109,12 @@ pub enum Error {
 
 impl Error {
     /// A single site problem.
-    pub fn site(diagnostic: Diagnostic) -> Self {
+    pub(crate) fn site(diagnostic: Diagnostic) -> Self {
         Error::Site(vec![diagnostic])
     }
 
     /// Wraps an IO error with the path it happened on.
-    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+    pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
@@ -132,7 +132,7 @@ impl From<Diagnostic> for Error {
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Converts a byte offset in `text` to a 1-based (line, column), counting columns in characters.
-pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+pub(crate) fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let offset = offset.min(text.len());
     let mut offset = offset;
     while !text.is_char_boundary(offset) {
@@ -148,7 +148,7 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
 /// Finds where `key` is set in TOML or YAML text (`key = ...` or `key: ...` at the start of a
 /// line) and returns the 1-based line and the column of its value. Used to point semantic
 /// errors (a bad date, an unknown `sort_by`) at the right line after parsing succeeded.
-pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
+pub(crate) fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
     for (index, line) in text.lines().enumerate() {
         let Some(rest) = line.trim_start().strip_prefix(key) else {
             continue;
@@ -169,7 +169,7 @@ pub fn find_key(text: &str, key: &str) -> Option<(usize, usize)> {
 /// Turns a TOML parse error (site.toml, front matter, data files) into a diagnostic; `line_offset` is the number of lines before the
 /// TOML text in its file (front matter starts after the `+++` line). The message is always
 /// one line: the parser's own text can run over several.
-pub fn toml_diagnostic(
+pub(crate) fn toml_diagnostic(
     path: impl Into<std::path::PathBuf>,
     text: &str,
     line_offset: usize,

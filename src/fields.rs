@@ -7,7 +7,7 @@ use crate::suggest::{closest, comparable};
 /// Where a file keeps fields of the user's own, as it is written in that file's language;
 /// `None` where no such place exists (a table of site.toml such as `[feeds]`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OwnFields {
+pub(crate) enum OwnFields {
     /// TOML: `[extra]`.
     TomlExtra,
     /// YAML: `extra:`.
@@ -19,7 +19,7 @@ pub enum OwnFields {
 /// The field and the allowed fields named by serde's standard message
 /// ``unknown field `tag`, expected one of `title`, `tags` `` (also ``expected `a` or `b` ``
 /// and `there are no fields`), or `None` for any other message.
-pub fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
+fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
     let rest = message.strip_prefix("unknown field ")?;
     // Names sit between backticks: every odd piece of the split.
     let mut names = rest.split('`').skip(1).step_by(2).map(str::to_string);
@@ -28,7 +28,7 @@ pub fn parse_unknown_field(message: &str) -> Option<(String, Vec<String>)> {
 }
 
 /// The message and hint for an unknown `field` where `allowed` are the fields allowed.
-pub fn unknown_field(field: &str, allowed: &[&str], own: OwnFields) -> (String, String) {
+fn unknown_field(field: &str, allowed: &[&str], own: OwnFields) -> (String, String) {
     if let Some(meant) = closest(field, allowed.iter().copied()) {
         let hint = if comparable(field) == comparable(meant) {
             format!(
@@ -62,7 +62,7 @@ pub fn unknown_field(field: &str, allowed: &[&str], own: OwnFields) -> (String, 
 }
 
 /// [`unknown_field`] for one of serde's unknown-field messages, or `None` for another message.
-pub fn unknown_field_from_serde(message: &str, own: OwnFields) -> Option<(String, String)> {
+pub(crate) fn unknown_field_from_serde(message: &str, own: OwnFields) -> Option<(String, String)> {
     let (field, allowed) = parse_unknown_field(message)?;
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
     let own = if allowed.contains(&"extra") {

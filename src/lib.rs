@@ -1,24 +1,24 @@
 //! `hub`: a static-site generator for social care organisations' public social media guides.
-//! The build is a pipeline ([`pipeline`]): load ([`config`], [`content`], [`data`]) → model
-//! ([`site`]) → render ([`render`]) → gate ([`check::gate`]) → write ([`output`]). The
+//! The build is a pipeline ([`pipeline`]): load ([`config`], [`content`], `data`) → model
+//! (`site`) → render (`render`) → gate (`check::gate`) → write (`output`). The
 //! commands live in [`commands`] (build, check), [`serve`] and [`scaffold`] (init, new).
 
 pub mod check;
 pub mod commands;
 pub mod config;
 pub mod content;
-pub mod data;
+mod data;
 pub mod error;
-pub mod fields;
+mod fields;
 pub mod markdown;
-pub mod output;
+mod output;
 pub mod pipeline;
-pub mod render;
+mod render;
 pub mod rules;
 pub mod scaffold;
 pub mod serve;
-pub mod site;
-pub mod suggest;
+mod site;
+mod suggest;
 
 use std::path::{Path, PathBuf};
 

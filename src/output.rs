@@ -13,13 +13,13 @@ use rayon::prelude::*;
 use crate::error::{display_path, Diagnostic, Error, Result};
 
 /// Marks a folder as written by `hub`, so that it may remove stale files from it.
-pub const MARKER_FILE: &str = ".hub-output";
+const MARKER_FILE: &str = ".hub-output";
 /// Changed files wait here until every one of them is written.
 const STAGING_DIR: &str = ".hub-staging";
 
 /// The bytes of one output file.
 #[derive(Debug, Clone)]
-pub enum OutputContent {
+pub(crate) enum OutputContent {
     /// Rendered in memory.
     Bytes(Vec<u8>),
     /// Compiled into the binary (the default theme's static files).
@@ -30,7 +30,7 @@ pub enum OutputContent {
 
 impl OutputContent {
     /// Where the content came from, for messages.
-    pub fn origin_hint(&self) -> PathBuf {
+    pub(crate) fn origin_hint(&self) -> PathBuf {
         match self {
             OutputContent::Copy(path) => path.clone(),
             _ => PathBuf::from("content"),
@@ -48,18 +48,18 @@ impl OutputContent {
 
 /// A file of the built site.
 #[derive(Debug, Clone)]
-pub struct OutputFile {
+pub(crate) struct OutputFile {
     /// Relative to the output folder, `/`-separated, e.g. `tips/index.html`.
-    pub path: String,
-    pub content: OutputContent,
+    pub(crate) path: String,
+    pub(crate) content: OutputContent,
 }
 
 /// What writing changed.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
-pub struct WriteStats {
-    pub written: usize,
-    pub unchanged: usize,
-    pub removed: usize,
+pub(crate) struct WriteStats {
+    written: usize,
+    unchanged: usize,
+    removed: usize,
 }
 
 /// Site folders an `output_dir` in site.toml must never be, or be inside.
@@ -103,7 +103,7 @@ fn real_path(path: &Path) -> PathBuf {
 
 /// Checks that the output folder is safe to write and clean. `from_config` is true when it
 /// comes from `output_dir` in site.toml, which must be a folder of its own inside the site.
-pub fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<PathBuf> {
+pub(crate) fn check_output_dir(root: &Path, dir: &Path, from_config: bool) -> Result<PathBuf> {
     let root = real_path(&normalise(root));
     let dir = real_path(&normalise(&root.join(dir)));
     // A refusal of `output_dir` names site.toml; the caller, which holds the Config, puts it
@@ -197,7 +197,7 @@ fn scan(dir: &Path) -> Result<HashMap<String, Existing>> {
 }
 
 /// Brings `dir` in line with `files`: see the module documentation.
-pub fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
+pub(crate) fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
     fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let marker = dir.join(MARKER_FILE);
     if !marker.is_file() {

@@ -1,9 +1,9 @@
 //! The build pipeline that `hub build`, `hub check` and `hub serve` all run: load (site.toml,
-//! content/, templates, data/, static files) → model ([`crate::site`]) → render
-//! ([`crate::render`], in memory) → gate (the checks that stop a publish) → write
-//! ([`crate::output`], done by the build command alone).
+//! content/, templates, data/, static files) → model (`crate::site`) → render
+//! (`crate::render`, in memory) → gate (the checks that stop a publish) → write
+//! (`crate::output`, done by the build command alone).
 //!
-//! Data flows one way: the pipeline calls into `check` for the gate ([`crate::check::gate`]),
+//! Data flows one way: the pipeline calls into `check` for the gate (`crate::check::gate`),
 //! and `check` never imports the pipeline. `hub check` gets the rendered site handed in by
 //! its command instead of rendering it itself, so that the rules stay pure functions of what
 //! they are given and there is no import circle between building and checking. This module
@@ -19,7 +19,7 @@ use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
 use crate::markdown::Highlighting;
 use crate::output::OutputFile;
-pub use crate::render::RenderedSite;
+use crate::render::RenderedSite;
 use crate::render::{self, templates, templates::Templates, RenderInput, RenderScope};
 use crate::site::{self, BuildOptions, Site};
 
@@ -39,7 +39,7 @@ pub struct BuildSettings {
 }
 
 /// Loads the configuration, applying command-line overrides.
-pub fn load_config(settings: &BuildSettings) -> Result<Config> {
+pub(crate) fn load_config(settings: &BuildSettings) -> Result<Config> {
     let mut config = Config::load(&settings.root)?;
     if let Some(base_url) = &settings.base_url {
         config.base_url = crate::config::normalise_base_url(base_url).ok_or_else(|| {
@@ -66,7 +66,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
 /// [`render_site`] from content already read (by `hub check`, which also reads every file's
 /// source), so that content/ is read once; `load_problems`, found while reading it, stop the
 /// render as they would have had it read the files itself.
-pub fn render_site_from(
+pub(crate) fn render_site_from(
     root: &Path,
     config: Config,
     drafts: bool,
@@ -93,7 +93,7 @@ pub fn render_site_from(
 }
 
 /// Where a build's site model comes from.
-pub enum Model<'a> {
+pub(crate) enum Model<'a> {
     /// Made from the content (read now, or as given), reusing what `previous` rendered.
     Build {
         content: Option<crate::content::ContentFiles>,
@@ -106,7 +106,7 @@ pub enum Model<'a> {
 /// What a build reads besides content: the templates, data/ and the static files. Only
 /// changes outside content/ touch them, so the preview server keeps them between builds.
 #[derive(Clone)]
-pub struct SiteAssets {
+pub(crate) struct SiteAssets {
     /// Parsed, with no site functions registered (each build registers its own).
     templates: Templates,
     data: Arc<crate::data::Data>,
@@ -141,7 +141,7 @@ impl SiteAssets {
 /// [`render_site`], reusing what an earlier build of the same site and settings rendered
 /// (its model, or its `assets` when only content changed since), and rendering only the
 /// files that `scope` picks once the new model is known. Returns the assets it used.
-pub fn render_site_with(
+pub(crate) fn render_site_with(
     root: &Path,
     config: Config,
     drafts: bool,
@@ -234,7 +234,7 @@ pub fn render_site_with(
 /// The gate: the checks that stop a publish, run on the rendered site before anything is
 /// written. Links that lead nowhere always stop it; personal data does unless
 /// `allow_privacy`. Returns how many privacy findings were let through.
-pub fn gate(
+pub(crate) fn gate(
     root: &Path,
     rendered: &RenderedSite,
     base_url: &str,
@@ -256,7 +256,7 @@ pub fn gate(
 
 /// The link half of the gate, for the preview: links in the content that lead to none of
 /// `files`. `only`: check these pages' links alone (the ones an edit changed).
-pub fn link_gate<'a>(
+pub(crate) fn link_gate<'a>(
     site: &Site,
     base_url: &'a str,
     files: impl IntoIterator<Item = &'a OutputFile>,

@@ -62,18 +62,20 @@ impl Family {
 pub struct Rule {
     /// `family/rule`, as findings, `hub:allow` comments and the docs name it.
     pub id: &'static str,
+    /// The family, the part of `id` before the `/`.
     pub family: Family,
+    /// Whether its findings are errors or warnings.
     pub severity: Severity,
     /// What the rule flags, in the words of its heading in `docs/check.md`.
     pub summary: &'static str,
     /// The fix, when it is the same for every finding; `None` when it names what was found.
-    pub fix: Option<&'static str>,
+    fix: Option<&'static str>,
 }
 
 impl Rule {
     /// The rule's fixed fix. Only for rules whose entry has one: calling it on any other
     /// rule is a mistake in hub's own code, which the rule's tests show at once.
-    pub const fn fixed_fix(&self) -> &'static str {
+    pub(crate) const fn fixed_fix(&self) -> &'static str {
         match self.fix {
             Some(fix) => fix,
             None => panic!("this rule's fix depends on the finding: its entry has no fixed fix"),
@@ -103,49 +105,49 @@ use Severity::{Error, Warning};
 
 // --- Privacy: personal details (errors) ------------------------------------------------------
 
-pub const PRIVACY_EMAIL: Rule = rule(
+pub(crate) const PRIVACY_EMAIL: Rule = rule(
     "privacy/email",
     Privacy,
     Error,
     "email addresses",
     Some("Remove it or use a shared team address; if it is meant to be public, add it to `allow` under `[check]` in site.toml."),
 );
-pub const PRIVACY_PHONE: Rule = rule(
+pub(crate) const PRIVACY_PHONE: Rule = rule(
     "privacy/phone",
     Privacy,
     Error,
     "UK phone numbers",
     Some("Remove it; if it is a public switchboard or helpline number, add it to `allow` under `[check]` in site.toml."),
 );
-pub const PRIVACY_NHS_NUMBER: Rule = rule(
+pub(crate) const PRIVACY_NHS_NUMBER: Rule = rule(
     "privacy/nhs-number",
     Privacy,
     Error,
     "NHS numbers",
     Some("Remove it: an NHS number identifies a person and must never be published."),
 );
-pub const PRIVACY_NI_NUMBER: Rule = rule(
+pub(crate) const PRIVACY_NI_NUMBER: Rule = rule(
     "privacy/ni-number",
     Privacy,
     Error,
     "National Insurance numbers",
     Some("Remove it: a National Insurance number identifies a person and must never be published."),
 );
-pub const PRIVACY_POSTCODE: Rule = rule(
+pub(crate) const PRIVACY_POSTCODE: Rule = rule(
     "privacy/postcode",
     Privacy,
     Error,
     "a postcode beside a name",
     Some("Remove the postcode or the name; if it is an office address, add the postcode to `allow` under `[check]` in site.toml."),
 );
-pub const PRIVACY_DATE_OF_BIRTH: Rule = rule(
+pub(crate) const PRIVACY_DATE_OF_BIRTH: Rule = rule(
     "privacy/date-of-birth",
     Privacy,
     Error,
     "dates of birth",
     Some("Remove the date of birth; if an age matters to the story, give an age range instead."),
 );
-pub const PRIVACY_OUTSIDE_LINK: Rule = rule(
+pub(crate) const PRIVACY_OUTSIDE_LINK: Rule = rule(
     "privacy/outside-link",
     Privacy,
     Error,
@@ -155,35 +157,35 @@ pub const PRIVACY_OUTSIDE_LINK: Rule = rule(
 
 // --- Links: links and images that lead nowhere (errors) --------------------------------------
 
-pub const LINKS_BROKEN: Rule = rule(
+pub(crate) const LINKS_BROKEN: Rule = rule(
     "links/broken",
     Links,
     Error,
     "a link to a page the site does not have",
     None,
 );
-pub const LINKS_MISSING_FILE: Rule = rule(
+pub(crate) const LINKS_MISSING_FILE: Rule = rule(
     "links/missing-file",
     Links,
     Error,
     "an image or file the site does not have",
     None,
 );
-pub const LINKS_ANCHOR: Rule = rule(
+pub(crate) const LINKS_ANCHOR: Rule = rule(
     "links/anchor",
     Links,
     Error,
     "a link to a heading that does not exist",
     None,
 );
-pub const LINKS_MALFORMED: Rule = rule(
+pub(crate) const LINKS_MALFORMED: Rule = rule(
     "links/malformed",
     Links,
     Error,
     "an address that is not a valid web address",
     Some("write the full address, starting with https://"),
 );
-pub const LINKS_DUPLICATE_URL: Rule = rule(
+pub(crate) const LINKS_DUPLICATE_URL: Rule = rule(
     "links/duplicate-url",
     Links,
     Error,
@@ -193,14 +195,14 @@ pub const LINKS_DUPLICATE_URL: Rule = rule(
 
 // --- Build and content: problems found while reading the site --------------------------------
 
-pub const BUILD_ERROR: Rule = rule(
+pub(crate) const BUILD_ERROR: Rule = rule(
     "build/error",
     Build,
     Error,
     "anything else that stops `hub build`",
     None,
 );
-pub const CONTENT_EXTRA_FIELD: Rule = rule(
+pub(crate) const CONTENT_EXTRA_FIELD: Rule = rule(
     "content/extra-field",
     Content,
     Warning,
@@ -210,56 +212,56 @@ pub const CONTENT_EXTRA_FIELD: Rule = rule(
 
 // --- Accessibility (warnings) ----------------------------------------------------------------
 
-pub const A11Y_IMG_ALT_MISSING: Rule = rule(
+pub(crate) const A11Y_IMG_ALT_MISSING: Rule = rule(
     "a11y/img-alt-missing",
     A11y,
     Warning,
     "an image with no description",
     None,
 );
-pub const A11Y_IMG_ALT_UNHELPFUL: Rule = rule(
+pub(crate) const A11Y_IMG_ALT_UNHELPFUL: Rule = rule(
     "a11y/img-alt-unhelpful",
     A11y,
     Warning,
     "a description that says nothing",
     Some("Describe what the image shows or why it is there, e.g. \"Bar chart: sign-ups doubled in May\"."),
 );
-pub const A11Y_IMG_ALT_LONG: Rule = rule(
+pub(crate) const A11Y_IMG_ALT_LONG: Rule = rule(
     "a11y/img-alt-long",
     A11y,
     Warning,
     "a description over 150 characters",
     None,
 );
-pub const A11Y_HEADING_H1: Rule = rule(
+pub(crate) const A11Y_HEADING_H1: Rule = rule(
     "a11y/heading-h1",
     A11y,
     Warning,
     "a top-level heading in the page",
     Some("Start body headings at `##`, and put the page's title in the front matter."),
 );
-pub const A11Y_HEADING_SKIP: Rule = rule(
+pub(crate) const A11Y_HEADING_SKIP: Rule = rule(
     "a11y/heading-skip",
     A11y,
     Warning,
     "a heading level skipped",
     None,
 );
-pub const A11Y_LINK_EMPTY: Rule = rule(
+pub(crate) const A11Y_LINK_EMPTY: Rule = rule(
     "a11y/link-empty",
     A11y,
     Warning,
     "a link with no text",
     Some("Put words saying where the link goes between the brackets, or give the image inside it alt text."),
 );
-pub const A11Y_LINK_TEXT: Rule = rule(
+pub(crate) const A11Y_LINK_TEXT: Rule = rule(
     "a11y/link-text",
     A11y,
     Warning,
     "link text that does not say where it goes",
     None,
 );
-pub const A11Y_TABLE_HEADER: Rule = rule(
+pub(crate) const A11Y_TABLE_HEADER: Rule = rule(
     "a11y/table-header",
     A11y,
     Warning,
@@ -269,35 +271,35 @@ pub const A11Y_TABLE_HEADER: Rule = rule(
 
 // --- Plain language (warnings) ---------------------------------------------------------------
 
-pub const LANGUAGE_LONG_SENTENCE: Rule = rule(
+pub(crate) const LANGUAGE_LONG_SENTENCE: Rule = rule(
     "language/long-sentence",
     Language,
     Warning,
     "a sentence of more than 40 words",
     Some("Split it into two or three shorter sentences with one idea each."),
 );
-pub const LANGUAGE_AVERAGE_SENTENCE: Rule = rule(
+pub(crate) const LANGUAGE_AVERAGE_SENTENCE: Rule = rule(
     "language/average-sentence",
     Language,
     Warning,
     "long sentences on average",
     Some("Break up the longest sentences so that most are under 20 words."),
 );
-pub const LANGUAGE_READABILITY: Rule = rule(
+pub(crate) const LANGUAGE_READABILITY: Rule = rule(
     "language/readability",
     Language,
     Warning,
     "a page that is hard going",
     Some("Use shorter sentences and everyday words with fewer syllables, aiming for a score of 60 or more."),
 );
-pub const LANGUAGE_OFFICIALESE: Rule = rule(
+pub(crate) const LANGUAGE_OFFICIALESE: Rule = rule(
     "language/officialese",
     Language,
     Warning,
     "memo words",
     None,
 );
-pub const LANGUAGE_WALL_OF_TEXT: Rule = rule(
+pub(crate) const LANGUAGE_WALL_OF_TEXT: Rule = rule(
     "language/wall-of-text",
     Language,
     Warning,
@@ -307,21 +309,21 @@ pub const LANGUAGE_WALL_OF_TEXT: Rule = rule(
 
 // --- Currency: is the site up to date (warnings) ---------------------------------------------
 
-pub const CURRENCY_REVIEW_OVERDUE: Rule = rule(
+pub(crate) const CURRENCY_REVIEW_OVERDUE: Rule = rule(
     "currency/review-overdue",
     Currency,
     Warning,
     "a policy past its review date",
     Some("review it, then set `updated` to today and `review_by` to the next review date"),
 );
-pub const CURRENCY_FUTURE_DATE: Rule = rule(
+pub(crate) const CURRENCY_FUTURE_DATE: Rule = rule(
     "currency/future-date",
     Currency,
     Warning,
     "a page dated in the future",
     None,
 );
-pub const CURRENCY_UNFINISHED: Rule = rule(
+pub(crate) const CURRENCY_UNFINISHED: Rule = rule(
     "currency/unfinished",
     Currency,
     Warning,
@@ -364,7 +366,8 @@ pub const ALL: &[Rule] = &[
 ];
 
 /// The rule named `id`, if there is one.
-pub fn by_id(id: &str) -> Option<&'static Rule> {
+#[cfg(test)]
+fn by_id(id: &str) -> Option<&'static Rule> {
     ALL.iter().find(|rule| rule.id == id)
 }
 

@@ -1,7 +1,7 @@
 //! `hub init` and `hub new`: writing starter files. Never overwrites a user's file unless
 //! asked to (`init --force`), and never deletes anything.
 
-pub mod archetype;
+mod archetype;
 
 use std::path::{Path, PathBuf};
 
@@ -134,7 +134,7 @@ pub struct NewPage {
 }
 
 /// `hub new SECTION/SLUG [--title T]`: a new page made from the section's archetype (see
-/// [`archetype`]), dated `today`.
+/// `archetype`), dated `today`.
 pub fn new_page(
     root: &Path,
     spec: &str,

@@ -4,7 +4,10 @@
 /// The one of `candidates` that `word` is most likely a misspelling of, if any is close.
 /// Case, `-` and spaces are ignored (`Tags`, `risks-future`), and the number of letters that
 /// may differ grows with the length of the name, so that short names do not match anything.
-pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub(crate) fn closest<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let word = comparable(word);
     candidates
         .into_iter()
@@ -18,7 +21,7 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
 }
 
 /// `Risks-Future` → `risks_future`.
-pub fn comparable(name: &str) -> String {
+pub(crate) fn comparable(name: &str) -> String {
     name.trim().to_lowercase().replace(['-', ' '], "_")
 }
 

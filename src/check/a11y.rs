@@ -27,7 +27,7 @@ use super::{PageText, RawFinding};
 use crate::rules::{self, Rule};
 
 /// Alt text longer than this belongs in the text around the image.
-pub const ALT_MAX_CHARS: usize = 150;
+const ALT_MAX_CHARS: usize = 150;
 
 /// An image or link whose text is still being collected.
 enum Open {
@@ -105,7 +105,7 @@ impl Findings {
 }
 
 /// Runs the accessibility rules over one page's Markdown body.
-pub fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let mut findings = Findings {
         base: page.body_start,
         out: Vec::new(),

@@ -83,7 +83,7 @@ fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> Raw
 }
 
 /// The currency findings of one published page, as of `today`.
-pub fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
     let mut findings = Vec::new();
     if let Some(review_by) = source.review_by {
         if review_by.date_naive() < today {

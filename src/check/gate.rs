@@ -14,7 +14,7 @@ use crate::site::Site;
 
 /// The settings and data files whose values templates may show, for the privacy rules:
 /// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
-pub fn published_texts(
+pub(crate) fn published_texts(
     root: &Path,
     shown_data: Option<&crate::data::Data>,
 ) -> Vec<crate::data::TextFile> {
@@ -30,7 +30,7 @@ pub fn published_texts(
 /// data files that templates show) before anything is written: personal data must not reach the public
 /// because someone forgot to run the check. With `--allow-privacy` the site is published all
 /// the same, and the count is reported.
-pub fn personal_data(
+pub(crate) fn personal_data(
     site: &Site,
     settings_and_data: &[crate::data::TextFile],
     allow: &[String],
@@ -77,7 +77,7 @@ pub fn personal_data(
 /// Links and images written in the content (and pages' `image`) that lead to no file the
 /// build made, or to a heading that does not exist: broken on the published site, so they
 /// stop the build as a broken `@/` link does. `only`: check these pages' links alone.
-pub fn broken_content_links<'a>(
+pub(crate) fn broken_content_links<'a>(
     site: &Site,
     base_url: &'a str,
     files: impl IntoIterator<Item = &'a OutputFile>,
@@ -96,7 +96,7 @@ pub fn broken_content_links<'a>(
 }
 
 /// A privacy finding as a reason not to publish.
-pub fn privacy_problem(f: &Finding) -> Diagnostic {
+pub(crate) fn privacy_problem(f: &Finding) -> Diagnostic {
     Diagnostic::new(&f.file, format!("{} [{}]", f.message, f.rule))
         .at(f.line, Some(f.column))
         .hint(format!(

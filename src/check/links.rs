@@ -25,7 +25,7 @@ static ID_ATTRIBUTE: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// What the build produced, to check links against.
-pub struct Targets<'a> {
+pub(super) struct Targets<'a> {
     base_url: &'a str,
     files: HashMap<&'a str, &'a OutputFile>,
     ids: std::sync::Mutex<HashMap<String, HashSet<String>>>,
@@ -43,7 +43,10 @@ enum Destination {
 
 impl<'a> Targets<'a> {
     /// Indexes the built files.
-    pub fn new(base_url: &'a str, files: impl IntoIterator<Item = &'a OutputFile>) -> Targets<'a> {
+    pub(super) fn new(
+        base_url: &'a str,
+        files: impl IntoIterator<Item = &'a OutputFile>,
+    ) -> Targets<'a> {
         Targets {
             base_url,
             files: files.into_iter().map(|f| (f.path.as_str(), f)).collect(),
@@ -196,33 +199,33 @@ fn attribute_urls(html: &str) -> impl Iterator<Item = String> + '_ {
 }
 
 /// A link in a page's Markdown (or its front matter `image`) that leads nowhere.
-pub struct ContentLinkProblem {
+struct ContentLinkProblem {
     /// Byte offset in the file's whole text.
-    pub offset: usize,
-    pub rule: &'static Rule,
-    pub message: String,
-    pub fix: String,
+    offset: usize,
+    rule: &'static Rule,
+    message: String,
+    fix: String,
     /// Only `hub check` reports it: an external address that is badly written. Everything
     /// else is broken on the published site, so `hub build` refuses it.
-    pub check_only: bool,
+    check_only: bool,
 }
 
 /// A page or section whose written links are checked.
-pub struct LinkSource<'s> {
-    pub file: &'s std::path::Path,
+struct LinkSource<'s> {
+    file: &'s std::path::Path,
     /// Content path, `posts/why-i-post.md`.
-    pub content_path: &'s str,
-    pub text: &'s str,
-    pub body_start: usize,
-    pub permalink: &'s str,
-    pub links: &'s [WrittenLink],
+    content_path: &'s str,
+    text: &'s str,
+    body_start: usize,
+    permalink: &'s str,
+    links: &'s [WrittenLink],
     /// The front matter's `image`: as written and as published.
-    pub image: Option<(&'s str, &'s str)>,
+    image: Option<(&'s str, &'s str)>,
 }
 
 /// Every plain link, image and front matter `image` of `source` that leads to no file of the
 /// site (or to a heading its page does not have), or is badly written.
-pub fn content_link_problems(
+fn content_link_problems(
     source: &LinkSource<'_>,
     targets: &Targets<'_>,
 ) -> Vec<ContentLinkProblem> {
@@ -255,7 +258,7 @@ pub fn content_link_problems(
 
 /// The link findings of every page and section of `site` (of `only` these pages, when
 /// given), placed on their lines; `for_build` leaves out what only `hub check` reports.
-pub fn site_link_findings(
+pub(super) fn site_link_findings(
     site: &Site,
     targets: &Targets<'_>,
     only: Option<&HashSet<crate::site::PageId>>,
@@ -466,7 +469,11 @@ impl Targets<'_> {
 
 /// Links the templates add around the content (navigation, tags, feeds, share links), over
 /// every HTML file. Each broken one is reported once, on the first page it appears on.
-pub fn check_templates(site: &Site, files: &[OutputFile], targets: &Targets<'_>) -> Vec<Finding> {
+pub(super) fn check_templates(
+    site: &Site,
+    files: &[OutputFile],
+    targets: &Targets<'_>,
+) -> Vec<Finding> {
     let sources: HashMap<String, &std::path::Path> = site
         .pages
         .iter()

@@ -4,13 +4,13 @@
 //! own file and works on one page at a time, reporting byte offsets into the page's file;
 //! this module turns them into `path:line:column` findings.
 
-pub mod a11y;
-pub mod currency;
-pub mod gate;
-pub mod language;
-pub mod links;
-pub mod privacy;
-pub mod words;
+mod a11y;
+mod currency;
+pub(crate) mod gate;
+mod language;
+mod links;
+mod privacy;
+mod words;
 
 use std::path::Path;
 
@@ -20,34 +20,34 @@ pub use crate::rules::Severity;
 
 /// A page as the rules see it.
 #[derive(Debug, Clone, Copy)]
-pub struct PageText<'a> {
+struct PageText<'a> {
     /// Path relative to the site root, e.g. `content/tips/x.md`.
-    pub path: &'a Path,
+    path: &'a Path,
     /// The whole file, front matter included.
-    pub text: &'a str,
+    text: &'a str,
     /// Byte offset where the Markdown body starts in `text`.
-    pub body_start: usize,
+    body_start: usize,
 }
 
 impl PageText<'_> {
     /// The Markdown after the front matter.
-    pub fn body(&self) -> &str {
+    fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 }
 
 /// One problem a rule found in one page, before it is placed on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RawFinding {
+struct RawFinding {
     /// Byte offset in the page's whole file text where the problem starts.
-    pub offset: usize,
+    offset: usize,
     /// Rule name, `family/rule`, e.g. `privacy/email`.
-    pub rule: &'static str,
-    pub severity: Severity,
+    rule: &'static str,
+    severity: Severity,
     /// What is wrong, in one sentence.
-    pub message: String,
+    message: String,
     /// How to fix it, in one sentence.
-    pub fix: String,
+    fix: String,
 }
 
 /// A finding placed in its file, as `hub check` reports it.
@@ -55,17 +55,23 @@ pub struct RawFinding {
 pub struct Finding {
     /// Path relative to the site root, `/`-separated.
     pub file: String,
+    /// Line in the file, counting from 1.
     pub line: usize,
+    /// Column in characters, counting from 1.
     pub column: usize,
+    /// The id of the rule that found it, e.g. `privacy/email`.
     pub rule: &'static str,
+    /// Whether it fails `hub check` (errors) or only does with `--strict` (warnings).
     pub severity: Severity,
+    /// What was found, in a sentence.
     pub message: String,
+    /// What to do about it.
     pub fix: String,
 }
 
 impl Finding {
     /// Places a raw finding of `page` on its line and column.
-    pub fn place(page: &PageText<'_>, raw: RawFinding) -> Finding {
+    fn place(page: &PageText<'_>, raw: RawFinding) -> Finding {
         let (line, column) = crate::error::line_col(page.text, raw.offset);
         Finding {
             file: crate::error::display_path(page.path),
@@ -81,10 +87,10 @@ impl Finding {
 
 /// A page's Markdown body as parser events with their byte ranges in the body: parsed once,
 /// and read by every rule that reads Markdown.
-pub type BodyEvents<'a> = Vec<(pulldown_cmark::Event<'a>, std::ops::Range<usize>)>;
+type BodyEvents<'a> = Vec<(pulldown_cmark::Event<'a>, std::ops::Range<usize>)>;
 
 /// Parses the page's body as the site renders it.
-pub fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvents<'a> {
+fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvents<'a> {
     let options = crate::markdown::parser_options(smart_punctuation);
     let body: &'a str = &page.text[page.body_start..];
     pulldown_cmark::Parser::new_ext(body, options)
@@ -94,7 +100,7 @@ pub fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvent
 
 /// Runs the rules that read one page's source: privacy, accessibility and plain language.
 /// Findings silenced by a `<!-- hub:allow FAMILY -->` comment on the line before are dropped.
-pub fn check_page_source(
+fn check_page_source(
     page: &PageText<'_>,
     allow: &[String],
     smart_punctuation: bool,
@@ -115,7 +121,7 @@ pub fn check_page_source(
 }
 
 /// Only the privacy rules (what `hub build` runs before publishing).
-pub fn check_page_privacy(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
+fn check_page_privacy(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
     let lines: Vec<&str> = page.text.lines().collect();
     privacy::check(page, allow)
         .into_iter()
@@ -246,7 +252,7 @@ fn from_warning(d: &crate::error::Diagnostic) -> Finding {
 /// found loading it) and what the pipeline rendered of them in memory, or the problems that
 /// stopped it. The caller renders: check never calls the pipeline, which calls check for
 /// its gate, so the two cannot form an import circle.
-pub fn run(
+pub(crate) fn run(
     root: &Path,
     config: &crate::config::Config,
     content: &crate::content::ContentFiles,

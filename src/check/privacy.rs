@@ -37,7 +37,7 @@ struct Hit {
 }
 
 /// The privacy findings of one page. Offsets are into the whole file, `page.text`.
-pub fn check(page: &PageText<'_>, allow: &[String]) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, allow: &[String]) -> Vec<RawFinding> {
     let text = page.text;
     let allow = allow_list(allow);
     let mut hits = emails(text);

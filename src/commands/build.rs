@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::error::{Diagnostic, Error, Result};
-use crate::output::{self, WriteStats};
+use crate::output;
 use crate::pipeline::{self, load_config, render_site};
 
 pub use crate::pipeline::BuildSettings;
@@ -13,12 +13,16 @@ pub use crate::pipeline::BuildSettings;
 /// What a build did, for the summary line.
 #[derive(Debug, Clone)]
 pub struct BuildReport {
+    /// Pages built.
     pub pages: usize,
+    /// Sections built.
     pub sections: usize,
+    /// Tags the pages use.
     pub tags: usize,
+    /// Time from start to a written output folder.
     pub elapsed: Duration,
+    /// The output folder written to.
     pub output_dir: PathBuf,
-    pub stats: WriteStats,
     /// Privacy findings published anyway (with `--allow-privacy`).
     pub privacy_findings: usize,
     /// Problems that did not stop the build, for the command line to print.
@@ -53,7 +57,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         settings.allow_privacy,
     )?;
     let rendered_at = started.elapsed();
-    let stats = output::write(&output_dir, &rendered.files)?;
+    output::write(&output_dir, &rendered.files)?;
     if std::env::var_os("HUB_TIMINGS").is_some() {
         eprintln!(
             "timings: render {rendered_at:?}, write {:?}",
@@ -66,7 +70,6 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         tags: rendered.site.tags.len(),
         elapsed: started.elapsed(),
         output_dir,
-        stats,
         privacy_findings,
         warnings: rendered.site.warnings(),
     })

@@ -11,16 +11,16 @@ use serde::Serialize;
 
 /// A date as the author wrote it: with or without a time, with or without an offset.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct ContentDate {
+pub(crate) struct ContentDate {
     /// The moment, taking a missing offset to mean UTC.
-    pub instant: DateTime<FixedOffset>,
+    pub(crate) instant: DateTime<FixedOffset>,
     has_time: bool,
     has_offset: bool,
 }
 
 impl ContentDate {
     /// Parses one of the accepted forms, or returns `None`.
-    pub fn parse(text: &str) -> Option<ContentDate> {
+    pub(super) fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             if text.len() != 10 {
@@ -58,13 +58,13 @@ impl ContentDate {
     }
 
     /// The calendar date.
-    pub fn date_naive(&self) -> NaiveDate {
+    pub(crate) fn date_naive(&self) -> NaiveDate {
         self.instant.date_naive()
     }
 
     /// Text for templates and the sitemap: `2026-11-24`, `2026-11-24T09:30:00` or RFC 3339,
     /// matching what was written so that Tera's `date` filter can read it.
-    pub fn to_template_string(&self) -> String {
+    fn to_template_string(self) -> String {
         match (self.has_time, self.has_offset) {
             (false, _) => self.instant.format("%Y-%m-%d").to_string(),
             (true, false) => self.instant.format("%Y-%m-%dT%H:%M:%S").to_string(),
@@ -73,12 +73,12 @@ impl ContentDate {
     }
 
     /// RFC 3339 with an offset, for machine-readable output such as feeds.
-    pub fn to_rfc3339(&self) -> String {
+    pub(crate) fn to_rfc3339(self) -> String {
         self.instant.to_rfc3339()
     }
 
     /// W3C date for the sitemap: `2026-11-24`, or RFC 3339 when a time was given.
-    pub fn to_w3c(&self) -> String {
+    pub(crate) fn to_w3c(self) -> String {
         if self.has_time {
             self.to_rfc3339()
         } else {
@@ -107,7 +107,7 @@ impl Ord for ContentDate {
 
 /// Why a date's text is not one hub reads, found so that the message can say what to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum DateMistake {
+pub(super) enum DateMistake {
     /// The parts of a real day, in another order or shape (`05/12/2026`, `2026/12/5`):
     /// the day meant, and whether the text could also be read as another day.
     OtherOrder {
@@ -138,7 +138,7 @@ static ISO_DAY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Works out what is wrong with a date `ContentDate::parse` refused, and what was meant.
-pub fn diagnose(text: &str) -> DateMistake {
+pub(super) fn diagnose(text: &str) -> DateMistake {
     let text = text.trim();
     if let Some(parts) = DAY_FIRST.captures(text) {
         if parts[2] == parts[4] {
@@ -213,7 +213,7 @@ fn days_in_month(year: i32, month: u32) -> Option<u32> {
 }
 
 /// `5 December 2026`, as dates are said.
-pub fn spoken(date: NaiveDate) -> String {
+pub(super) fn spoken(date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), date.format("%B"), date.year())
 }
 

@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 use crate::suggest::closest;
 
 /// The fields the default theme's roadmap table reads from a platform's `extra`.
-pub const ROADMAP_FIELDS: &[&str] = &[
+const ROADMAP_FIELDS: &[&str] = &[
     "platform",
     "status",
     "benefits",
@@ -17,25 +17,25 @@ pub const ROADMAP_FIELDS: &[&str] = &[
 ];
 
 /// The roadmap statuses, as the theme's badges name them.
-pub const ROADMAP_STATUSES: &[&str] = &["adopt", "trial", "assess", "hold"];
+const ROADMAP_STATUSES: &[&str] = &["adopt", "trial", "assess", "hold"];
 
 /// The roadmap fields that hold lists of short texts.
 const ROADMAP_LISTS: &[&str] = &["benefits", "risks_current", "risks_future"];
 
 /// A problem with one key of `extra`.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ExtraProblem {
+pub(super) struct ExtraProblem {
     /// The key in `extra`, as written.
-    pub key: String,
+    pub(super) key: String,
     /// Whether the problem is the key's name (point at the key) or its value.
-    pub in_name: bool,
-    pub message: String,
-    pub hint: String,
+    pub(super) in_name: bool,
+    pub(super) message: String,
+    pub(super) hint: String,
 }
 
 /// True for a page the theme shows as a roadmap platform: its `extra` has `platform`
 /// (themes/default/templates/macros.html, `roadmap_table`, picks pages the same way).
-pub fn is_roadmap_page(extra: &Map<String, Value>) -> bool {
+pub(super) fn is_roadmap_page(extra: &Map<String, Value>) -> bool {
     extra.contains_key("platform")
 }
 
@@ -45,7 +45,7 @@ pub fn is_roadmap_page(extra: &Map<String, Value>) -> bool {
 /// the four words mean the same in any case, the theme shows them capitalised anyway, and a
 /// writer who capitalises a word has made no mistake worth stopping a build for. Only a word
 /// that is not one of the four is an error, since it would publish a badge no reader can trust.
-pub fn check_roadmap(extra: &mut Map<String, Value>) -> Vec<ExtraProblem> {
+pub(super) fn check_roadmap(extra: &mut Map<String, Value>) -> Vec<ExtraProblem> {
     let mut problems: Vec<ExtraProblem> = extra
         .keys()
         .filter(|key| !ROADMAP_FIELDS.contains(&key.as_str()))
@@ -144,7 +144,7 @@ fn value_problem(key: &str, message: String, hint: String) -> ExtraProblem {
 /// `kind` is "page" or "section"; `set_above` says whether the field is also set in its
 /// proper place. Returns (key, message) pairs, for warnings: extra is free-form, so the key
 /// may be meant.
-pub fn page_fields_in_extra(
+pub(super) fn page_fields_in_extra(
     extra: &Map<String, Value>,
     fields: &[&str],
     kind: &str,

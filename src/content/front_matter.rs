@@ -13,27 +13,27 @@ use crate::fields::{unknown_field_from_serde, OwnFields};
 
 /// The two front matter languages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrontMatterFormat {
+pub(super) enum FrontMatterFormat {
     Toml,
     Yaml,
 }
 
 /// A file split into its front matter and Markdown body.
 #[derive(Debug, Clone, Copy)]
-pub struct SplitFile<'a> {
-    pub format: Option<FrontMatterFormat>,
+pub(crate) struct SplitFile<'a> {
+    pub(super) format: Option<FrontMatterFormat>,
     /// The front matter text, without its fence lines (empty when there is none).
-    pub front_matter: &'a str,
+    front_matter: &'a str,
     /// Number of lines before the front matter text (1: the opening fence).
-    pub front_matter_line_offset: usize,
-    pub body: &'a str,
+    front_matter_line_offset: usize,
+    pub(crate) body: &'a str,
     /// Number of lines before the body in the file.
-    pub body_line_offset: usize,
+    pub(super) body_line_offset: usize,
 }
 
 /// Splits `text` into front matter and body. A file that opens a fence and never closes it
 /// is an error: guessing where the front matter ends could publish it as text.
-pub fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Diagnostic> {
+pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Diagnostic> {
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     let first_line = text[..first_line_end].trim_end();
     let (format, fence) = match first_line {
@@ -77,7 +77,7 @@ pub fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Diagnostic
 }
 
 /// Deserializes front matter of either format into `T`, with errors pointing at the line.
-pub fn parse<T: DeserializeOwned + Default>(
+pub(super) fn parse<T: DeserializeOwned + Default>(
     path: &Path,
     split: &SplitFile<'_>,
 ) -> Result<T, Diagnostic> {
@@ -186,7 +186,7 @@ fn yaml_message(e: &serde_norway::Error) -> String {
 }
 
 /// Locates `key` in the front matter and points `diagnostic` at it (line and value column).
-pub fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagnostic {
+pub(super) fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagnostic {
     match find_key(split.front_matter, key) {
         Some((line, col)) => diagnostic.at(line + split.front_matter_line_offset, Some(col)),
         None if split.format.is_some() => diagnostic.at(1, None),
@@ -197,7 +197,7 @@ pub fn at_key(diagnostic: Diagnostic, split: &SplitFile<'_>, key: &str) -> Diagn
 /// Where `key` of the `extra` table is written: the search starts at the `[extra]` (or
 /// `extra:`) line, so that a page field of the same name above it is not taken for it.
 /// Points at the key's name when `at_name`, else at its value.
-pub fn at_extra_key(
+pub(super) fn at_extra_key(
     diagnostic: Diagnostic,
     split: &SplitFile<'_>,
     key: &str,
@@ -219,7 +219,7 @@ pub fn at_extra_key(
 }
 
 /// True when `key` is set above the `extra` table (in its proper place), as well as in it.
-pub fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
+pub(super) fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
     let (_, extra_offset) = extra_table_start(split.front_matter);
     find_key(&split.front_matter[..extra_offset], key).is_some()
 }
@@ -242,7 +242,7 @@ fn extra_table_start(text: &str) -> (usize, usize) {
 }
 
 /// The fields of [`PageFrontMatter`], as written in front matter.
-pub const PAGE_FIELDS: &[&str] = &[
+pub(super) const PAGE_FIELDS: &[&str] = &[
     "title",
     "description",
     "date",
@@ -260,7 +260,7 @@ pub const PAGE_FIELDS: &[&str] = &[
 ];
 
 /// The fields of [`SectionFrontMatter`], as written in front matter.
-pub const SECTION_FIELDS: &[&str] = &[
+pub(super) const SECTION_FIELDS: &[&str] = &[
     "title",
     "description",
     "sort_by",
@@ -275,49 +275,49 @@ pub const SECTION_FIELDS: &[&str] = &[
 /// Fields of a page's front matter; unknown keys are errors, so a misspelt field is caught.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PageFrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
+pub(super) struct PageFrontMatter {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub date: Option<String>,
+    pub(super) date: Option<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub updated: Option<String>,
+    pub(super) updated: Option<String>,
     #[serde(default)]
-    pub draft: bool,
-    pub slug: Option<String>,
-    pub weight: Option<i64>,
+    pub(super) draft: bool,
+    pub(super) slug: Option<String>,
+    pub(super) weight: Option<i64>,
     #[serde(default)]
-    pub tags: Vec<String>,
+    pub(super) tags: Vec<String>,
     #[serde(default)]
-    pub authors: Vec<String>,
-    pub image: Option<String>,
-    pub template: Option<String>,
+    pub(super) authors: Vec<String>,
+    pub(super) image: Option<String>,
+    pub(super) template: Option<String>,
     #[serde(default)]
-    pub aliases: Vec<String>,
+    pub(super) aliases: Vec<String>,
     #[serde(default, deserialize_with = "date_text")]
-    pub review_by: Option<String>,
+    pub(super) review_by: Option<String>,
     #[serde(default)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Fields of a section's front matter (`_index.md`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct SectionFrontMatter {
-    pub title: Option<String>,
-    pub description: Option<String>,
-    pub sort_by: Option<String>,
-    pub paginate_by: Option<usize>,
-    pub template: Option<String>,
-    pub page_template: Option<String>,
-    pub feed: Option<bool>,
-    pub weight: Option<i64>,
+pub(super) struct SectionFrontMatter {
+    pub(super) title: Option<String>,
+    pub(super) description: Option<String>,
+    pub(super) sort_by: Option<String>,
+    pub(super) paginate_by: Option<usize>,
+    pub(super) template: Option<String>,
+    pub(super) page_template: Option<String>,
+    pub(super) feed: Option<bool>,
+    pub(super) weight: Option<i64>,
     #[serde(default)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// Parses a date field's text, pointing an invalid one at its line.
-pub fn parse_date(
+pub(super) fn parse_date(
     path: &Path,
     split: &SplitFile<'_>,
     key: &str,
@@ -367,7 +367,7 @@ fn date_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String
 
 /// Replaces TOML date values left inside `extra` (which the toml crate hands over as a
 /// one-entry map) with their text, so templates see `"2026-11-24"`.
-pub fn normalise_extra(value: &mut serde_json::Value) {
+pub(crate) fn normalise_extra(value: &mut serde_json::Value) {
     const TOML_DATE_KEY: &str = "$__toml_private_datetime";
     match value {
         serde_json::Value::Object(map) => {

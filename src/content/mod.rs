@@ -1,11 +1,11 @@
 //! Reading `content/`: walking the folder, reading each Markdown file once, and parsing its
-//! front matter into [`PageSource`] and [`SectionSource`]. Nothing here knows about URLs
+//! front matter into [`PageSource`] and `SectionSource`. Nothing here knows about URLs
 //! beyond slugs, or about templates.
 
-pub mod date;
-pub mod extra;
-pub mod front_matter;
-pub mod slug;
+mod date;
+mod extra;
+pub(crate) mod front_matter;
+mod slug;
 
 use std::path::{Path, PathBuf};
 
@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
-pub use date::ContentDate;
+pub(crate) use date::ContentDate;
 use front_matter::{
     at_extra_key, at_key, normalise_extra, parse, parse_date, set_above_extra, split,
     FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile, PAGE_FIELDS, SECTION_FIELDS,
@@ -21,7 +21,7 @@ use front_matter::{
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.
-pub const CONTENT_DIR: &str = "content";
+pub(crate) const CONTENT_DIR: &str = "content";
 
 /// A Markdown file read from disk.
 #[derive(Debug, Clone)]
@@ -30,12 +30,14 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Path relative to `content/` with `/` separators, e.g. `tips/x.md` (what `@/` links use).
     pub content_path: String,
+    /// The whole file: front matter and body.
     pub text: String,
 }
 
 impl SourceFile {
     /// The file `content/<content_path>` holding `text`: a page made in memory, for tests.
-    pub fn in_content(content_path: &str, text: &str) -> SourceFile {
+    #[cfg(test)]
+    pub(crate) fn in_content(content_path: &str, text: &str) -> SourceFile {
         SourceFile {
             path: Path::new(CONTENT_DIR).join(content_path),
             content_path: content_path.into(),
@@ -46,27 +48,27 @@ impl SourceFile {
 
 /// A file in `content/` that is not Markdown: copied next to the page or section it sits with.
 #[derive(Debug, Clone)]
-pub struct AssetFile {
+pub(crate) struct AssetFile {
     /// Absolute path on disk.
-    pub source: PathBuf,
+    pub(crate) source: PathBuf,
     /// Path relative to `content/` with `/` separators.
-    pub content_path: String,
+    pub(crate) content_path: String,
 }
 
 /// Everything found in `content/`.
 #[derive(Debug, Default, Clone)]
-pub struct ContentFiles {
-    pub pages: Vec<SourceFile>,
-    pub sections: Vec<SourceFile>,
-    pub assets: Vec<AssetFile>,
+pub(crate) struct ContentFiles {
+    pub(crate) pages: Vec<SourceFile>,
+    pub(crate) sections: Vec<SourceFile>,
+    pub(crate) assets: Vec<AssetFile>,
     /// Every folder under `content/` (content-relative, `""` for the root), so that a folder
     /// without `_index.md` still becomes a section.
-    pub dirs: Vec<String>,
+    pub(crate) dirs: Vec<String>,
 }
 
 /// Walks `root/content` and reads every Markdown file. Problems (unreadable files, text that
 /// is not UTF-8, symlink loops) are collected, not fatal, so that one build reports them all.
-pub fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
+pub(crate) fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
     let content_root = root.join(CONTENT_DIR);
     let mut files = ContentFiles::default();
     let mut problems = Vec::new();
@@ -144,14 +146,14 @@ fn capital_md_problem(root: &Path, path: &Path) -> Diagnostic {
 /// Keeps symbolic links from bringing files from outside the site into it: a link that
 /// leads out of the site folder is skipped and reported, so nothing private elsewhere on the
 /// computer is published (or shown by the preview) by accident.
-pub struct InsideSite {
+pub(crate) struct InsideSite {
     root: Option<PathBuf>,
     outside: std::cell::RefCell<Vec<(PathBuf, PathBuf)>>,
 }
 
 impl InsideSite {
     /// A guard for the site at `root`.
-    pub fn new(root: &Path) -> InsideSite {
+    pub(crate) fn new(root: &Path) -> InsideSite {
         InsideSite {
             root: std::fs::canonicalize(root).ok(),
             outside: Default::default(),
@@ -160,7 +162,7 @@ impl InsideSite {
 
     /// False for a symlink whose target lies outside the site (it is remembered for
     /// [`InsideSite::problems`]). Everything else is allowed.
-    pub fn allows(&self, entry: &walkdir::DirEntry) -> bool {
+    pub(crate) fn allows(&self, entry: &walkdir::DirEntry) -> bool {
         if !entry.path_is_symlink() {
             return true;
         }
@@ -177,7 +179,7 @@ impl InsideSite {
     }
 
     /// One problem for each link that led out of the site.
-    pub fn problems(&self, root: &Path) -> Vec<Diagnostic> {
+    pub(crate) fn problems(&self, root: &Path) -> Vec<Diagnostic> {
         self.outside
             .borrow()
             .iter()
@@ -211,7 +213,7 @@ fn content_relative(content_root: &Path, path: &Path) -> String {
 }
 
 /// Path relative to the site root when possible, for messages.
-pub fn site_relative(root: &Path, path: &Path) -> PathBuf {
+pub(crate) fn site_relative(root: &Path, path: &Path) -> PathBuf {
     path.strip_prefix(root)
         .map(Path::to_path_buf)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -268,46 +270,46 @@ fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<Sourc
 /// A page's front matter, checked, with its body.
 #[derive(Debug, Clone)]
 pub struct PageSource {
-    pub file: PathBuf,
-    pub content_path: String,
+    pub(crate) file: PathBuf,
+    pub(crate) content_path: String,
     /// Content-relative folder of the section this page belongs to (`""` for the home).
-    pub section_dir: String,
+    pub(crate) section_dir: String,
     /// True for `dir/index.md`: the page's folder holds its assets.
-    pub is_bundle: bool,
-    pub slug: String,
-    pub title: String,
-    pub description: String,
-    pub date: Option<ContentDate>,
-    pub updated: Option<ContentDate>,
-    pub review_by: Option<ContentDate>,
-    pub draft: bool,
-    pub weight: Option<i64>,
-    pub tags: Vec<String>,
-    pub authors: Vec<String>,
-    pub image: Option<String>,
-    pub template: Option<String>,
-    pub aliases: Vec<String>,
-    pub extra: serde_json::Value,
-    pub text: String,
+    pub(crate) is_bundle: bool,
+    pub(crate) slug: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) date: Option<ContentDate>,
+    pub(crate) updated: Option<ContentDate>,
+    pub(crate) review_by: Option<ContentDate>,
+    pub(crate) draft: bool,
+    pub(crate) weight: Option<i64>,
+    pub(crate) tags: Vec<String>,
+    pub(crate) authors: Vec<String>,
+    pub(crate) image: Option<String>,
+    pub(crate) template: Option<String>,
+    pub(crate) aliases: Vec<String>,
+    pub(crate) extra: serde_json::Value,
+    pub(crate) text: String,
     /// Byte offset of the Markdown body in `text`.
-    pub body_start: usize,
+    pub(crate) body_start: usize,
     /// Lines before the body, to turn body line numbers into file line numbers.
-    pub body_line_offset: usize,
+    pub(crate) body_line_offset: usize,
     /// Problems that do not stop the build (a field below `[extra]`): printed by `build`
     /// and `serve`, findings of `check`. Each names its `check` rule.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl PageSource {
     /// The Markdown after the front matter.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 }
 
 /// How a section orders its pages.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SortBy {
+pub(crate) enum SortBy {
     /// Newest first; undated pages last, by title.
     Date,
     /// Lowest weight first; ties and unweighted pages by title.
@@ -320,35 +322,35 @@ pub enum SortBy {
 
 /// A section's front matter, checked, with its body.
 #[derive(Debug, Clone)]
-pub struct SectionSource {
-    pub file: PathBuf,
-    pub content_path: String,
+pub(crate) struct SectionSource {
+    pub(crate) file: PathBuf,
+    pub(crate) content_path: String,
     /// Content-relative folder (`""` for the home).
-    pub dir: String,
-    pub title: String,
-    pub description: String,
-    pub sort_by: SortBy,
-    pub paginate_by: Option<usize>,
-    pub template: Option<String>,
-    pub page_template: Option<String>,
-    pub feed: bool,
-    pub weight: Option<i64>,
-    pub extra: serde_json::Value,
-    pub text: String,
-    pub body_start: usize,
-    pub body_line_offset: usize,
+    pub(crate) dir: String,
+    pub(crate) title: String,
+    pub(crate) description: String,
+    pub(crate) sort_by: SortBy,
+    pub(crate) paginate_by: Option<usize>,
+    pub(crate) template: Option<String>,
+    pub(crate) page_template: Option<String>,
+    pub(crate) feed: bool,
+    pub(crate) weight: Option<i64>,
+    pub(crate) extra: serde_json::Value,
+    pub(crate) text: String,
+    pub(crate) body_start: usize,
+    pub(crate) body_line_offset: usize,
     /// Problems that do not stop the build, as for pages.
-    pub warnings: Vec<Diagnostic>,
+    pub(crate) warnings: Vec<Diagnostic>,
 }
 
 impl SectionSource {
     /// The Markdown after the front matter.
-    pub fn body(&self) -> &str {
+    pub(crate) fn body(&self) -> &str {
         &self.text[self.body_start..]
     }
 
     /// A section for a folder that has no `_index.md`: titled after the folder.
-    pub fn implicit(dir: &str) -> SectionSource {
+    pub(crate) fn implicit(dir: &str) -> SectionSource {
         let name = dir.rsplit('/').next().unwrap_or(dir);
         SectionSource {
             file: Path::new(CONTENT_DIR).join(dir),
@@ -376,7 +378,7 @@ impl SectionSource {
 }
 
 /// `follow-thirty` → `Follow thirty`: a readable title made from a file or folder name.
-pub fn title_from_name(name: &str) -> String {
+pub(crate) fn title_from_name(name: &str) -> String {
     let words = name.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {
@@ -543,8 +545,8 @@ fn fields_in_extra(
         .collect()
 }
 
-/// Checks a section's front matter (`_index.md`) and turns it into a [`SectionSource`].
-pub fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
+/// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
+pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.path.clone();
     let parts = split(&path, &file.text).map_err(|d| vec![d])?;
     let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;

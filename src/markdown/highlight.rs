@@ -52,7 +52,7 @@ impl Highlighting {
     }
 
     /// The stylesheet to write as `/syntax.css`, in class mode only.
-    pub fn stylesheet(&self) -> Option<String> {
+    pub(crate) fn stylesheet(&self) -> Option<String> {
         match self {
             Highlighting::Classes => {
                 css_for_theme_with_class_style(&themes().themes[CSS_MODE_THEME], CLASS_STYLE).ok()
@@ -73,7 +73,7 @@ impl Highlighting {
     /// Results are remembered for the life of the process: highlighting is the slowest part
     /// of rendering Markdown, the same snippet often appears on several pages, and the preview
     /// server rebuilds pages whose code blocks have not changed.
-    pub fn highlight(&self, code: &str, language: &str) -> String {
+    pub(super) fn highlight(&self, code: &str, language: &str) -> String {
         type Cache = Mutex<HashMap<(Highlighting, String, String), String>>;
         static CACHE: OnceLock<Cache> = OnceLock::new();
         let cache = CACHE.get_or_init(Default::default);

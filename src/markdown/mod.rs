@@ -2,7 +2,7 @@
 //! a table of contents, the `<!-- more -->` summary, the first paragraph, a word count, `@/`
 //! internal links resolved to URLs, and highlighted code. Pure: no IO, no templates.
 
-pub mod highlight;
+mod highlight;
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -16,56 +16,56 @@ pub use highlight::Highlighting;
 
 /// One heading in a table of contents, with the headings nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Heading {
-    pub level: u8,
-    pub id: String,
-    pub title: String,
-    pub permalink: String,
-    pub children: Vec<Heading>,
+pub(crate) struct Heading {
+    level: u8,
+    id: String,
+    title: String,
+    permalink: String,
+    children: Vec<Heading>,
 }
 
 /// A `@/page.md#anchor` link, kept so the anchor can be checked once every page is rendered.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AnchorLink {
+pub(crate) struct AnchorLink {
     /// Content path of the linked page, e.g. `tips/x.md`.
-    pub target: String,
-    pub anchor: String,
-    pub line: usize,
-    pub column: usize,
+    pub(crate) target: String,
+    pub(crate) anchor: String,
+    pub(crate) line: usize,
+    pub(crate) column: usize,
 }
 
 /// A link or image written in the Markdown as a plain address (not an `@/` link, which is
 /// checked as it is rendered), kept so that the build can check where it leads once every
 /// file of the site is known.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct WrittenLink {
+pub(crate) struct WrittenLink {
     /// The address as written.
-    pub written: String,
+    pub(crate) written: String,
     /// The address as published: absolute when it leads inside the site.
-    pub published: String,
+    pub(crate) published: String,
     /// Byte offset of the link in the Markdown body.
-    pub offset: usize,
-    pub is_image: bool,
+    pub(crate) offset: usize,
+    pub(crate) is_image: bool,
 }
 
 /// What rendering a Markdown body produced.
 #[derive(Debug, Clone, Default)]
 pub struct RenderedMarkdown {
-    pub html: String,
+    pub(crate) html: String,
     /// HTML of the text before `<!-- more -->`, when there is such a line.
-    pub summary: Option<String>,
+    pub(crate) summary: Option<String>,
     /// HTML of the first top-level paragraph, when there is one.
-    pub first_paragraph: Option<String>,
+    pub(crate) first_paragraph: Option<String>,
     /// Plain text of the summary (before `<!-- more -->`, else the first paragraph), for
     /// meta descriptions; at most about [`PLAIN_SUMMARY_LIMIT`] characters.
-    pub summary_text: String,
-    pub toc: Vec<Heading>,
+    pub(crate) summary_text: String,
+    pub(crate) toc: Vec<Heading>,
     /// Every heading id, for checking `#anchor` links.
-    pub anchors: HashSet<String>,
-    pub word_count: usize,
-    pub anchor_links: Vec<AnchorLink>,
+    pub(crate) anchors: HashSet<String>,
+    pub(crate) word_count: usize,
+    pub(crate) anchor_links: Vec<AnchorLink>,
     /// Every plain link and image, for the build's link check.
-    pub links: Vec<WrittenLink>,
+    pub(crate) links: Vec<WrittenLink>,
 }
 
 /// What rendering needs to know besides the text.
@@ -89,12 +89,14 @@ pub struct RenderContext<'a> {
     pub asset_paths: &'a HashMap<String, String>,
     /// Content paths of drafts left out of this build: links to them are broken links.
     pub drafts: &'a HashSet<String>,
+    /// Whether straight quotes, `--` and `...` become typographic ones.
     pub smart_punctuation: bool,
+    /// How fenced code is coloured.
     pub highlighting: &'a Highlighting,
 }
 
 /// Plain summaries longer than this are cut at a word boundary (search engines show ~160).
-pub const PLAIN_SUMMARY_LIMIT: usize = 300;
+const PLAIN_SUMMARY_LIMIT: usize = 300;
 
 /// Marks where the summary ends; written with or without spaces.
 fn is_more_marker(html: &str) -> bool {
@@ -103,7 +105,7 @@ fn is_more_marker(html: &str) -> bool {
 }
 
 /// The Markdown extensions of the site, for rendering and for every rule that reads Markdown.
-pub fn parser_options(smart_punctuation: bool) -> Options {
+pub(crate) fn parser_options(smart_punctuation: bool) -> Options {
     let mut options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
@@ -514,7 +516,7 @@ fn published_address(
 
 /// Where an address written in front matter (a page's `image`) leads, by the same rules as
 /// an image in the text; None when it is empty.
-pub fn front_matter_address(dest: &str, ctx: &RenderContext<'_>) -> Option<String> {
+pub(crate) fn front_matter_address(dest: &str, ctx: &RenderContext<'_>) -> Option<String> {
     let dest = dest.trim();
     let page_url = url::Url::parse(ctx.permalink).ok();
     let published = published_address(dest, ctx, page_url.as_ref())

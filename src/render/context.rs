@@ -20,129 +20,129 @@ fn reading_time(words: usize) -> usize {
 
 /// A link to a tag, as pages list them.
 #[derive(Serialize)]
-pub struct TagLink<'a> {
-    pub name: &'a str,
-    pub slug: &'a str,
-    pub permalink: &'a str,
+struct TagLink<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: &'a str,
 }
 
 /// One step of a breadcrumb trail.
 #[derive(Serialize)]
-pub struct Crumb<'a> {
-    pub title: &'a str,
-    pub permalink: &'a str,
-    pub path: &'a str,
+struct Crumb<'a> {
+    title: &'a str,
+    permalink: &'a str,
+    path: &'a str,
 }
 
 /// `page` in templates.
 #[derive(Serialize)]
-pub struct PageView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub date: Option<ContentDate>,
-    pub updated: Option<ContentDate>,
-    pub review_by: Option<ContentDate>,
-    pub permalink: &'a str,
-    pub path: &'a str,
+pub(super) struct PageView<'a> {
+    title: &'a str,
+    description: &'a str,
+    date: Option<ContentDate>,
+    updated: Option<ContentDate>,
+    review_by: Option<ContentDate>,
+    permalink: &'a str,
+    path: &'a str,
     /// Left out of page lists, where it would be large and unused.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub content: Option<&'a str>,
-    pub summary: &'a str,
-    pub toc: &'a [Heading],
-    pub tags: Vec<TagLink<'a>>,
-    pub authors: &'a [String],
-    pub word_count: usize,
-    pub reading_time: usize,
-    pub share: Vec<ShareLink>,
-    pub image: Option<&'a str>,
+    content: Option<&'a str>,
+    summary: &'a str,
+    toc: &'a [Heading],
+    tags: Vec<TagLink<'a>>,
+    authors: &'a [String],
+    word_count: usize,
+    reading_time: usize,
+    share: Vec<ShareLink>,
+    image: Option<&'a str>,
     /// Absolute URL of the card image (the page's `image`, else `[extra] default_image`).
-    pub image_url: Option<String>,
+    image_url: Option<String>,
     /// The description, else the summary as plain text.
-    pub meta_description: String,
+    meta_description: String,
     /// JSON-LD for the `<head>` (print with `| safe`); empty in page lists.
-    pub json_ld: String,
-    pub draft: bool,
-    pub weight: Option<i64>,
-    pub extra: &'a Value,
-    pub section: &'a str,
-    pub ancestors: Vec<Crumb<'a>>,
-    pub assets: &'a [String],
-    pub content_path: &'a str,
+    json_ld: String,
+    draft: bool,
+    weight: Option<i64>,
+    extra: &'a Value,
+    section: &'a str,
+    ancestors: Vec<Crumb<'a>>,
+    assets: &'a [String],
+    content_path: &'a str,
 }
 
 /// A subsection as its parent lists it.
 #[derive(Serialize)]
-pub struct SubsectionView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub permalink: &'a str,
-    pub path: &'a str,
-    pub page_count: usize,
-    pub extra: &'a Value,
+struct SubsectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+    page_count: usize,
+    extra: &'a Value,
 }
 
 /// `paginator` in section templates.
 #[derive(Serialize)]
-pub struct PaginatorView<'a> {
-    pub current_index: usize,
-    pub number_pagers: usize,
-    pub total_pages: usize,
-    pub first: String,
-    pub last: String,
-    pub previous: Option<String>,
-    pub next: Option<String>,
-    pub pages: &'a [PageView<'a>],
+pub(super) struct PaginatorView<'a> {
+    pub(super) current_index: usize,
+    pub(super) number_pagers: usize,
+    pub(super) total_pages: usize,
+    pub(super) first: String,
+    pub(super) last: String,
+    pub(super) previous: Option<String>,
+    pub(super) next: Option<String>,
+    pub(super) pages: &'a [PageView<'a>],
 }
 
 /// `section` in templates.
 #[derive(Serialize)]
-pub struct SectionView<'a> {
-    pub title: &'a str,
-    pub description: &'a str,
-    pub permalink: &'a str,
-    pub path: &'a str,
-    pub content: &'a str,
-    pub summary: &'a str,
-    pub toc: &'a [Heading],
-    pub extra: &'a Value,
-    pub ancestors: Vec<Crumb<'a>>,
-    pub word_count: usize,
-    pub reading_time: usize,
-    pub share: Vec<ShareLink>,
-    pub image_url: Option<String>,
-    pub meta_description: String,
-    pub json_ld: String,
-    pub pages: &'a [PageView<'a>],
-    pub subsections: Vec<SubsectionView<'a>>,
-    pub page_count: usize,
-    pub content_path: &'a str,
+pub(super) struct SectionView<'a> {
+    title: &'a str,
+    description: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+    content: &'a str,
+    summary: &'a str,
+    toc: &'a [Heading],
+    extra: &'a Value,
+    ancestors: Vec<Crumb<'a>>,
+    word_count: usize,
+    reading_time: usize,
+    share: Vec<ShareLink>,
+    image_url: Option<String>,
+    meta_description: String,
+    json_ld: String,
+    pages: &'a [PageView<'a>],
+    subsections: Vec<SubsectionView<'a>>,
+    page_count: usize,
+    content_path: &'a str,
 }
 
 /// A tag in `terms` and `term`.
 #[derive(Serialize)]
-pub struct TermView<'a> {
-    pub name: &'a str,
-    pub slug: &'a str,
-    pub permalink: &'a str,
-    pub path: &'a str,
-    pub page_count: usize,
+pub(super) struct TermView<'a> {
+    name: &'a str,
+    slug: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+    page_count: usize,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub pages: Option<Vec<PageView<'a>>>,
+    pages: Option<Vec<PageView<'a>>>,
 }
 
 /// Entry of `nav`.
 #[derive(Serialize)]
-pub struct NavItem<'a> {
-    pub title: &'a str,
-    pub permalink: &'a str,
-    pub path: &'a str,
-    pub description: &'a str,
+pub(super) struct NavItem<'a> {
+    title: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+    description: &'a str,
 }
 
 /// Builds views from the site model.
-pub struct Views<'a> {
-    pub site: &'a Site,
-    pub config: &'a Config,
+pub(super) struct Views<'a> {
+    pub(super) site: &'a Site,
+    pub(super) config: &'a Config,
 }
 
 impl<'a> Views<'a> {
@@ -165,7 +165,7 @@ impl<'a> Views<'a> {
     }
 
     /// A page; with its HTML content, share links and head metadata when `full`.
-    pub fn page(&self, id: PageId, full: bool) -> PageView<'a> {
+    pub(super) fn page(&self, id: PageId, full: bool) -> PageView<'a> {
         let page: &'a Page = &self.site.pages[id];
         let source = &page.source;
         let meta_description =
@@ -226,12 +226,12 @@ impl<'a> Views<'a> {
     }
 
     /// The pages of a list, without their content.
-    pub fn page_list(&self, ids: &[PageId]) -> Vec<PageView<'a>> {
+    pub(super) fn page_list(&self, ids: &[PageId]) -> Vec<PageView<'a>> {
         ids.iter().map(|&id| self.page(id, false)).collect()
     }
 
     /// A section with the given (already paginated) page views.
-    pub fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
+    pub(super) fn section(&self, id: SectionId, pages: &'a [PageView<'a>]) -> SectionView<'a> {
         let section: &'a Section = &self.site.sections[id];
         let source = &section.source;
         let meta_description =
@@ -287,7 +287,7 @@ impl<'a> Views<'a> {
     }
 
     /// A tag, with its pages when `with_pages`.
-    pub fn term(&self, tag: &'a Tag, with_pages: bool) -> TermView<'a> {
+    pub(super) fn term(&self, tag: &'a Tag, with_pages: bool) -> TermView<'a> {
         TermView {
             name: &tag.name,
             slug: &tag.slug,
@@ -299,7 +299,7 @@ impl<'a> Views<'a> {
     }
 
     /// The top-level sections.
-    pub fn nav(&self) -> Vec<NavItem<'a>> {
+    pub(super) fn nav(&self) -> Vec<NavItem<'a>> {
         self.site
             .top_sections()
             .iter()

@@ -13,7 +13,7 @@ use crate::site::{Page, PageId, SectionId, Site, HOME};
 
 /// What a feed covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum FeedScope {
+pub(super) enum FeedScope {
     Site,
     Section(SectionId),
     Tag(usize),
@@ -21,40 +21,40 @@ pub enum FeedScope {
 
 /// One subject that gets a feed in each configured format.
 #[derive(Debug, Clone)]
-pub struct FeedTarget {
-    pub scope: FeedScope,
-    pub title: String,
-    pub description: String,
+pub(super) struct FeedTarget {
+    pub(super) scope: FeedScope,
+    title: String,
+    description: String,
     /// Site-relative folder the feed files go in: `/`, `/posts/`, `/tags/privacy/`.
-    pub dir: String,
+    dir: String,
     /// The HTML page the feed follows.
-    pub html_url: String,
+    html_url: String,
     /// Newest first, at most `limit`.
-    pub pages: Vec<PageId>,
+    pub(super) pages: Vec<PageId>,
 }
 
 /// A feed as templates list it (`feeds`) for `<link rel="alternate">` and the "Get updates" page.
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedLink {
-    pub title: String,
-    pub url: String,
-    pub mime: &'static str,
-    pub kind: &'static str,
+pub(super) struct FeedLink {
+    title: String,
+    pub(super) url: String,
+    mime: &'static str,
+    kind: &'static str,
     /// The format's name for people: `Atom`, `RSS` or `JSON Feed`.
-    pub format: &'static str,
+    pub(super) format: &'static str,
 }
 
 /// One subject's feeds, as the "Get updates" page lists them.
 #[derive(Debug, Clone, Serialize)]
-pub struct FeedGroup {
+pub(super) struct FeedGroup {
     /// What the feeds bring, in words: "Everything new on this site", "New in Tips".
-    pub name: String,
+    pub(super) name: String,
     /// `site`, `section` or `tag`.
-    pub scope: &'static str,
+    pub(super) scope: &'static str,
     /// The HTML page the feeds follow.
-    pub page_url: String,
+    pub(super) page_url: String,
     /// One link per configured format, in the configured order.
-    pub links: Vec<FeedLink>,
+    pub(super) links: Vec<FeedLink>,
 }
 
 impl FeedKind {
@@ -120,7 +120,7 @@ fn section_tree_pages(site: &Site, id: SectionId, out: &mut Vec<PageId>) {
 /// Every feed the site has: only subjects with dated pages get one. The newest entries are
 /// picked only for the feeds `wanted` asks for (a preview rebuild renders a few); the others
 /// keep `pages` empty, which is enough to link to them.
-pub fn feed_targets(
+pub(super) fn feed_targets(
     site: &Site,
     config: &Config,
     wanted: impl Fn(FeedScope) -> bool,
@@ -185,7 +185,7 @@ pub fn feed_targets(
 }
 
 /// The links to one target's feeds, in the configured format order.
-pub fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
+pub(super) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
     config
         .feeds
         .formats
@@ -202,7 +202,7 @@ pub fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> {
 
 /// Every feed the site has, grouped by subject and named in plain words, for the "Get updates"
 /// page: the site's first, then the sections', then the tags' (the order of `targets`).
-pub fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<FeedGroup> {
+pub(super) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<FeedGroup> {
     targets
         .iter()
         .map(|target| {
@@ -225,7 +225,7 @@ pub fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) -> Vec<
 }
 
 /// Writes every feed of every target.
-pub fn render_feeds<'a>(
+pub(super) fn render_feeds<'a>(
     site: &Site,
     config: &Config,
     targets: impl IntoIterator<Item = &'a FeedTarget>,

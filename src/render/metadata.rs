@@ -7,10 +7,10 @@ use crate::config::Config;
 use crate::site::Page;
 
 /// `[extra] default_image` in site.toml: the card image for pages without their own `image`.
-pub const DEFAULT_IMAGE_KEY: &str = "default_image";
+const DEFAULT_IMAGE_KEY: &str = "default_image";
 
 /// The page's own description, else the plain text of its summary.
-pub fn description(own: &str, summary_text: &str) -> String {
+pub(super) fn description(own: &str, summary_text: &str) -> String {
     if own.trim().is_empty() {
         summary_text.to_string()
     } else {
@@ -20,7 +20,7 @@ pub fn description(own: &str, summary_text: &str) -> String {
 
 /// An image path or URL made absolute: `https://…` stays, `/img/x.png` hangs off the base
 /// URL, and `x.png` is relative to the page (a bundle's image).
-pub fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<String> {
+fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<String> {
     let image = image.trim();
     if image.is_empty() {
         return None;
@@ -39,7 +39,7 @@ pub fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<St
 }
 
 /// The page's image, else the site's default image.
-pub fn card_image(own: Option<&str>, page_url: &str, config: &Config) -> Option<String> {
+pub(super) fn card_image(own: Option<&str>, page_url: &str, config: &Config) -> Option<String> {
     own.and_then(|image| absolute_image(image, page_url, config))
         .or_else(|| {
             let default = config.extra.get(DEFAULT_IMAGE_KEY)?.as_str()?;
@@ -60,7 +60,7 @@ fn organisation_id(config: &Config) -> String {
 }
 
 /// JSON-LD for a page: an `Article` when it is dated, else a `WebPage`.
-pub fn page_json_ld(
+pub(super) fn page_json_ld(
     page: &Page,
     description: &str,
     image: Option<&str>,
@@ -101,7 +101,7 @@ pub fn page_json_ld(
 }
 
 /// JSON-LD for a section page (`WebPage`) or the home page (`Organization` and `WebSite`).
-pub fn section_json_ld(
+pub(super) fn section_json_ld(
     is_home: bool,
     title: &str,
     description: &str,

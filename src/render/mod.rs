@@ -2,11 +2,11 @@
 //! page through Tera, plus the sitemap, robots.txt, redirects, static files and assets.
 //! Nothing is written to disk here; `output` does that once everything rendered.
 
-pub mod context;
-pub mod feeds;
-pub mod metadata;
-pub mod share;
-pub mod templates;
+mod context;
+mod feeds;
+mod metadata;
+mod share;
+pub(crate) mod templates;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -38,27 +38,27 @@ enum Job {
 }
 
 /// Everything rendering needs, loaded once per build.
-pub struct RenderInput<'a> {
-    pub config: &'a Config,
-    pub site: Arc<Site>,
-    pub templates: Templates,
-    pub data: &'a Value,
+pub(crate) struct RenderInput<'a> {
+    pub(crate) config: &'a Config,
+    pub(crate) site: Arc<Site>,
+    pub(crate) templates: Templates,
+    pub(crate) data: &'a Value,
     /// The theme's and the site's static files (see [`static_files`]).
-    pub statics: &'a [OutputFile],
-    pub scope: &'a RenderScope,
+    pub(crate) statics: &'a [OutputFile],
+    pub(crate) scope: &'a RenderScope,
 }
 
 /// A rendered site, not yet written: what the pipeline hands to its gate, to `hub check`
 /// and to the writer.
 pub struct RenderedSite {
-    pub site: Arc<Site>,
-    pub files: Vec<OutputFile>,
+    pub(crate) site: Arc<Site>,
+    pub(crate) files: Vec<OutputFile>,
     /// The data files, when a template reads `data` (and so publishes some of it); else None.
-    pub shown_data: Option<Arc<crate::data::Data>>,
+    pub(crate) shown_data: Option<Arc<crate::data::Data>>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
-    pub full: bool,
+    pub(crate) full: bool,
     /// How many pages' HTML was rendered.
-    pub rendered_pages: usize,
+    pub(crate) rendered_pages: usize,
 }
 
 /// Which files to render. The preview server re-renders only what a page edit touches;
@@ -66,7 +66,7 @@ pub struct RenderedSite {
 // One value per build: the size of the larger variant costs nothing worth boxing for.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, Default)]
-pub enum RenderScope {
+pub(crate) enum RenderScope {
     #[default]
     Everything,
     /// These pages, these sections' listings and these tags' pages (and the list of tags);
@@ -137,13 +137,13 @@ impl RenderScope {
     }
 
     /// True when every file is rendered (static files and assets included).
-    pub fn is_everything(&self) -> bool {
+    fn is_everything(&self) -> bool {
         matches!(self, RenderScope::Everything)
     }
 }
 
 /// Renders the whole site; every template error is reported, once per template and problem.
-pub fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let RenderInput {
         config,
         site,
@@ -362,7 +362,7 @@ impl FeedIndex {
 }
 
 /// Where hub writes its "Get updates" page, which explains feeds and lists them.
-pub const UPDATES_PATH: &str = "/updates/";
+const UPDATES_PATH: &str = "/updates/";
 
 /// The "Get updates" page (docs/templates.md): written by hub from `updates.html`, left to the
 /// site's own page at the same address, or not there at all.
@@ -692,7 +692,7 @@ fn sitemap_entries(site: &Site, base_url: &str) -> Vec<SitemapEntry> {
 }
 
 /// The theme's static files, `/syntax.css` in class mode, then the site's `static/` over them.
-pub fn static_files(
+pub(crate) fn static_files(
     root: &Path,
     theme: &ThemeLocation,
     highlighting: &Highlighting,

@@ -20,7 +20,7 @@ fn encode(text: &str) -> String {
 
 impl SharePlatform {
     /// The name used in site.toml and in `page.share[].platform`.
-    pub fn name(self) -> &'static str {
+    fn name(self) -> &'static str {
         match self {
             SharePlatform::Facebook => "facebook",
             SharePlatform::X => "x",
@@ -33,7 +33,7 @@ impl SharePlatform {
     }
 
     /// Visible link text: says what the link does, so it needs no icon.
-    pub fn label(self) -> &'static str {
+    fn label(self) -> &'static str {
         match self {
             SharePlatform::Facebook => "Share on Facebook",
             SharePlatform::X => "Share on X (Twitter)",
@@ -47,7 +47,7 @@ impl SharePlatform {
 }
 
 /// The share link of one platform for a page at `url` titled `title`.
-pub fn share_url(platform: SharePlatform, config: &ShareConfig, url: &str, title: &str) -> String {
+fn share_url(platform: SharePlatform, config: &ShareConfig, url: &str, title: &str) -> String {
     let (u, t) = (encode(url), encode(title));
     match platform {
         SharePlatform::Facebook => format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
@@ -85,14 +85,14 @@ pub fn share_url(platform: SharePlatform, config: &ShareConfig, url: &str, title
 /// A share link as templates see it (`page.share`): it lives here, with the code that makes
 /// it, so that the template context only imports it.
 #[derive(Serialize, Clone)]
-pub struct ShareLink {
-    pub platform: String,
-    pub label: String,
-    pub url: String,
+pub(super) struct ShareLink {
+    platform: String,
+    label: String,
+    url: String,
 }
 
 /// Share links in the configured order.
-pub fn share_links(config: &ShareConfig, url: &str, title: &str) -> Vec<ShareLink> {
+pub(super) fn share_links(config: &ShareConfig, url: &str, title: &str) -> Vec<ShareLink> {
     config
         .platforms
         .iter()

@@ -13,10 +13,10 @@ use tera::Tera;
 use crate::error::{display_path, Diagnostic};
 
 /// The default theme, compiled in so that a site without a `themes/` folder still builds.
-pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+pub(super) static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
 
 /// Name of the theme that is compiled into the binary.
-pub const DEFAULT_THEME_NAME: &str = "default";
+const DEFAULT_THEME_NAME: &str = "default";
 
 /// Templates `hub` uses for files that are not pages; a site may override them too.
 const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
@@ -27,17 +27,17 @@ const BUILT_IN_TEMPLATES: &[(&str, &str)] = &[
 
 /// Where a template's text came from, for error messages.
 #[derive(Debug, Clone)]
-pub struct TemplateSource {
-    pub text: String,
+pub(super) struct TemplateSource {
+    text: String,
     /// Site-relative path, or `(built-in default theme)/templates/x.html`.
-    pub origin: PathBuf,
+    origin: PathBuf,
 }
 
 /// The loaded templates with where each came from.
 #[derive(Clone)]
-pub struct Templates {
-    pub tera: Tera,
-    pub sources: BTreeMap<String, TemplateSource>,
+pub(crate) struct Templates {
+    pub(super) tera: Tera,
+    pub(super) sources: BTreeMap<String, TemplateSource>,
     /// Templates that may read the `data` variable, themselves or through a template they
     /// extend, import or include. Only their pages get `data` in their context: Tera copies
     /// the whole context for each page, and `data/` can be large.
@@ -46,12 +46,12 @@ pub struct Templates {
 
 impl Templates {
     /// Whether rendering `name` may read `data` (see [`Templates`]).
-    pub fn reads_data(&self, name: &str) -> bool {
+    pub(super) fn reads_data(&self, name: &str) -> bool {
         self.reads_data.contains(name)
     }
 
     /// Whether any template may read `data`: if none does, nothing of `data/` is published.
-    pub fn any_read_data(&self) -> bool {
+    pub(crate) fn any_read_data(&self) -> bool {
         !self.reads_data.is_empty()
     }
 }
@@ -138,7 +138,7 @@ fn included_templates(text: &str) -> Vec<String> {
 }
 
 /// Where the theme lives.
-pub enum ThemeLocation {
+pub(crate) enum ThemeLocation {
     /// `themes/<name>/` in the site.
     Folder(PathBuf),
     /// The default theme inside the binary.
@@ -147,7 +147,7 @@ pub enum ThemeLocation {
 
 /// Finds the theme named in site.toml. The problem names site.toml but no line: the caller
 /// holds the [`crate::config::Config`] that knows where `theme` is written.
-pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic> {
+pub(crate) fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic> {
     let folder = root.join("themes").join(name);
     if folder.is_dir() {
         Ok(ThemeLocation::Folder(folder))
@@ -163,7 +163,7 @@ pub fn locate_theme(root: &Path, name: &str) -> Result<ThemeLocation, Diagnostic
 }
 
 /// Loads theme templates, then the site's `templates/` folder over them.
-pub fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnostic>> {
+pub(crate) fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<Diagnostic>> {
     let mut sources = BTreeMap::new();
     let mut problems = Vec::new();
     for (name, text) in BUILT_IN_TEMPLATES {
@@ -269,7 +269,7 @@ fn escape_html(text: &str) -> String {
 }
 
 /// All messages in an error's chain, outermost first.
-pub fn error_chain(e: &dyn std::error::Error) -> Vec<String> {
+pub(crate) fn error_chain(e: &dyn std::error::Error) -> Vec<String> {
     let mut messages = vec![e.to_string()];
     let mut source = e.source();
     while let Some(inner) = source {
@@ -306,7 +306,7 @@ fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> D
 }
 
 /// What a Tera syntax error says was expected, in one line, and where (line, column).
-pub fn syntax_error(e: &tera::Error) -> (String, Option<(usize, usize)>) {
+pub(crate) fn syntax_error(e: &tera::Error) -> (String, Option<(usize, usize)>) {
     let chain = error_chain(e);
     let detail = chain.get(1).cloned().unwrap_or_else(|| chain[0].clone());
     // Tera's parse errors carry a ` --> line:col` marker.
@@ -334,7 +334,7 @@ fn first_line_of_pest(detail: &str) -> String {
 }
 
 /// Turns a render error into a diagnostic naming the template file, the line and the variable.
-pub fn render_error(
+pub(super) fn render_error(
     e: &tera::Error,
     template: &str,
     sources: &BTreeMap<String, TemplateSource>,

@@ -17,7 +17,7 @@ use crate::content::{parse_page, SourceFile, CONTENT_DIR};
 use crate::error::{line_col, Diagnostic};
 
 /// The folder, inside the site root, that holds a site's own archetypes.
-pub const ARCHETYPES_DIR: &str = "archetypes";
+const ARCHETYPES_DIR: &str = "archetypes";
 
 /// The archetypes compiled into hub, by top-level section name.
 const BUILT_IN: &[(&str, &str)] = &[
@@ -32,18 +32,18 @@ const BUILT_IN_DEFAULT: &str = include_str!("archetypes/default.md");
 
 /// An archetype's text and where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Archetype {
+pub(super) struct Archetype {
     /// Site-relative path of the file (`archetypes/roadmap.md`), or `None` for a built-in one.
-    pub file: Option<PathBuf>,
+    file: Option<PathBuf>,
     /// The built-in archetype's name, or the file's stem.
-    pub name: String,
-    pub text: String,
+    name: String,
+    text: String,
 }
 
 impl Archetype {
     /// How the archetype is named to people: `archetypes/roadmap.md`, or `the built-in
     /// roadmap archetype`.
-    pub fn describe(&self) -> String {
+    pub(super) fn describe(&self) -> String {
         match &self.file {
             Some(file) => crate::error::display_path(file),
             None => format!("the built-in {} archetype", self.name),
@@ -61,18 +61,23 @@ impl Archetype {
 /// The values an archetype can use: `{{ title }}`, `{{ slug }}`, `{{ section }}`,
 /// `{{ today }}` and `{{ year_ahead }}` (dates as 2026-11-24).
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct Placeholders {
-    pub title: String,
-    pub slug: String,
+pub(super) struct Placeholders {
+    title: String,
+    slug: String,
     /// The section's folder inside content/, `roadmap` or `policies/hr` (empty for the home).
-    pub section: String,
-    pub today: String,
-    pub year_ahead: String,
+    section: String,
+    today: String,
+    year_ahead: String,
 }
 
 impl Placeholders {
     /// The values for a page `slug` titled `title` in `section`, made on `today`.
-    pub fn new(title: &str, slug: &str, section: &str, today: chrono::NaiveDate) -> Placeholders {
+    pub(super) fn new(
+        title: &str,
+        slug: &str,
+        section: &str,
+        today: chrono::NaiveDate,
+    ) -> Placeholders {
         let year_ahead = today
             .checked_add_months(chrono::Months::new(12))
             .unwrap_or(today);
@@ -88,7 +93,7 @@ impl Placeholders {
 
 /// The archetype for a page in `section` (content-relative, `/`-separated) of the site at
 /// `root`, by the order in the module's documentation.
-pub fn find(root: &Path, section: &str) -> Result<Archetype, Diagnostic> {
+pub(super) fn find(root: &Path, section: &str) -> Result<Archetype, Diagnostic> {
     let top_level = section.split('/').next().unwrap_or_default();
     let mut candidates = Vec::new();
     if !section.is_empty() {
@@ -138,15 +143,15 @@ fn read_if_present(root: &Path, file: &Path) -> Result<Option<String>, Diagnosti
 
 /// A filled-in archetype: the new page's text, and whether it is a draft.
 #[derive(Debug, Clone)]
-pub struct FilledIn {
-    pub text: String,
-    pub draft: bool,
+pub(super) struct FilledIn {
+    pub(super) text: String,
+    pub(super) draft: bool,
 }
 
 /// Fills in the archetype, then reads the page it made as hub would build it, so that
 /// `hub new` never writes a page that cannot be built. `content_path` is the new page's
 /// path inside content/ (`roadmap/tiktok.md`).
-pub fn render(
+pub(super) fn render(
     archetype: &Archetype,
     values: &Placeholders,
     content_path: &str,

@@ -10,10 +10,10 @@ use crate::output::{OutputContent, OutputFile};
 
 /// What the server sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reply {
-    pub status: u16,
-    pub headers: Vec<(&'static str, String)>,
-    pub body: Vec<u8>,
+pub(super) struct Reply {
+    pub(super) status: u16,
+    pub(super) headers: Vec<(&'static str, String)>,
+    pub(super) body: Vec<u8>,
 }
 
 impl Reply {
@@ -34,7 +34,8 @@ impl Reply {
     }
 
     /// The value of a header, if set.
-    pub fn header(&self, name: &str) -> Option<&str> {
+    #[cfg(test)]
+    fn header(&self, name: &str) -> Option<&str> {
         self.headers
             .iter()
             .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -43,17 +44,17 @@ impl Reply {
 }
 
 /// What the page HTML gets before `</body>` while previewing.
-pub struct Injection<'a> {
+pub(super) struct Injection<'a> {
     /// The live reload script tag (and the build generation it was served at).
-    pub script: &'a str,
+    pub(super) script: &'a str,
     /// The error overlay, while the last build failed.
-    pub overlay: Option<&'a str>,
+    pub(super) overlay: Option<&'a str>,
     /// The site folder, resolved: files read from disk must lie inside it.
-    pub site_root: &'a Path,
+    pub(super) site_root: &'a Path,
 }
 
 /// The Content-Type for a file name.
-pub fn content_type(path: &str) -> &'static str {
+fn content_type(path: &str) -> &'static str {
     let extension = path
         .rsplit_once('.')
         .map(|(_, e)| e.to_ascii_lowercase())
@@ -86,7 +87,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 /// Turns a request path into the key of an output file, or `None` when the path tries to
 /// leave the site (`..`), hides a separator (`%2f`, `\`) or is not valid UTF-8.
-pub fn clean_path(raw_path: &str) -> Option<String> {
+fn clean_path(raw_path: &str) -> Option<String> {
     let path = raw_path.split(['?', '#']).next().unwrap_or_default();
     // An encoded slash or backslash would let one segment name two; refuse them outright.
     let lower = path.to_ascii_lowercase();
@@ -141,7 +142,7 @@ fn read(file: &OutputFile, site_root: &Path) -> std::io::Result<Vec<u8>> {
 }
 
 /// Adds the live reload script, and the error overlay when there is one, to an HTML page.
-pub fn inject(html: &[u8], injection: &Injection<'_>) -> Vec<u8> {
+fn inject(html: &[u8], injection: &Injection<'_>) -> Vec<u8> {
     let mut extra = String::new();
     if let Some(overlay) = injection.overlay {
         extra.push_str(overlay);
@@ -158,7 +159,7 @@ pub fn inject(html: &[u8], injection: &Injection<'_>) -> Vec<u8> {
 
 /// Answers a GET or HEAD for `raw_path` from `files` (the caller handles `/__hub/` and the
 /// method check). `if_none_match` is the request's `If-None-Match` header.
-pub fn respond(
+pub(super) fn respond(
     files: &SiteFiles,
     raw_path: &str,
     if_none_match: Option<&str>,

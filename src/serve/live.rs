@@ -9,7 +9,7 @@ use std::time::Duration;
 
 /// What a tab should do after a build.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Change {
+pub(super) enum Change {
     /// Reload the page.
     Page,
     /// Only stylesheets changed: fetch them again without reloading.
@@ -17,7 +17,7 @@ pub enum Change {
 }
 
 /// The current build generation, and a way to wait for the next.
-pub struct Live {
+pub(super) struct Live {
     state: Mutex<(u64, Change)>,
     changed: Condvar,
 }
@@ -33,12 +33,12 @@ impl Default for Live {
 
 impl Live {
     /// The generation the site is at now.
-    pub fn generation(&self) -> u64 {
+    pub(super) fn generation(&self) -> u64 {
         self.state.lock().map(|s| s.0).unwrap_or(0)
     }
 
     /// Tells every waiting tab that a build finished.
-    pub fn publish(&self, change: Change) {
+    pub(super) fn publish(&self, change: Change) {
         if let Ok(mut state) = self.state.lock() {
             *state = (state.0 + 1, change);
         }
@@ -59,7 +59,7 @@ impl Live {
 /// Serves `/__hub/events` on `writer` until the tab goes away or `running` turns false.
 /// tiny_http would buffer a streamed body, so the response is written by hand and flushed
 /// after each event.
-pub fn stream_events(
+pub(super) fn stream_events(
     mut writer: Box<dyn Write + Send>,
     live: &Live,
     running: &std::sync::atomic::AtomicBool,
@@ -97,7 +97,7 @@ pub fn stream_events(
 }
 
 /// The script served at `/__hub/live.js`.
-pub const SCRIPT: &str = r#"// hub preview: reloads this tab when the site is rebuilt. It is never part of the built site.
+pub(super) const SCRIPT: &str = r#"// hub preview: reloads this tab when the site is rebuilt. It is never part of the built site.
 (function () {
   var me = document.currentScript;
   var served = me ? me.getAttribute("data-generation") : null;
@@ -117,12 +117,12 @@ pub const SCRIPT: &str = r#"// hub preview: reloads this tab when the site is re
 "#;
 
 /// The tag added to each served page, carrying the generation it was served at.
-pub fn script_tag(generation: u64) -> String {
+pub(super) fn script_tag(generation: u64) -> String {
     format!("<script src=\"/__hub/live.js\" data-generation=\"{generation}\"></script>")
 }
 
 /// A readable overlay over the last good page while the newest edit does not build.
-pub fn overlay(lines: &[String]) -> String {
+pub(super) fn overlay(lines: &[String]) -> String {
     let mut text = String::new();
     for line in lines {
         let _ = pulldown_cmark_escape::escape_html_body_text(&mut text, line);

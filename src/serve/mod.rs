@@ -3,10 +3,10 @@
 //! fails keeps the last good site on show, with the problems over every page. Nothing is
 //! written to the output folder: previewing never touches what will be published.
 
-pub mod http;
-pub mod live;
+mod http;
+mod live;
 pub mod session;
-pub mod watch;
+mod watch;
 
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
@@ -22,12 +22,17 @@ use session::{Session, SiteFiles};
 /// What `hub serve` was asked for.
 #[derive(Debug, Clone)]
 pub struct ServeSettings {
+    /// The site root (the folder with `site.toml`).
     pub root: PathBuf,
+    /// The address to listen on.
     pub interface: IpAddr,
     /// 0 picks a free port.
     pub port: u16,
+    /// Whether drafts are built too.
     pub drafts: bool,
+    /// Whether to open the preview in the default browser.
     pub open: bool,
+    /// Whether to rebuild and reload when a file of the site changes.
     pub watch: bool,
 }
 

@@ -7,7 +7,6 @@
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::error::{Diagnostic, Result};
@@ -17,7 +16,7 @@ use crate::render::RenderScope;
 use crate::site::{Page, Site};
 
 /// Every file of a site by output path, shared so that a quick rebuild copies pointers only.
-pub type SiteFiles = BTreeMap<String, Arc<OutputFile>>;
+pub(super) type SiteFiles = BTreeMap<String, Arc<OutputFile>>;
 
 /// Repeated builds of one site in memory, for the preview server: each build reuses the last
 /// good one, re-rendering Markdown only for changed files and, when only page text changed,
@@ -41,14 +40,12 @@ struct LastBuild {
 /// What one build of a [`Session`] produced.
 pub struct SessionBuild {
     /// Every file of the site, by output path.
-    pub files: Arc<SiteFiles>,
-    pub pages: usize,
+    pub(super) files: Arc<SiteFiles>,
+    pub(super) pages: usize,
     /// Pages whose HTML was rendered again (all of them on a full build).
     pub rendered_pages: usize,
-    pub full: bool,
-    pub elapsed: Duration,
     /// Problems that did not stop the build, for the preview to print.
-    pub warnings: Vec<Diagnostic>,
+    pub(super) warnings: Vec<Diagnostic>,
 }
 
 impl Session {
@@ -78,7 +75,6 @@ impl Session {
     }
 
     fn build_reusing(&mut self, content_only: bool, changed: &[String]) -> Result<SessionBuild> {
-        let started = Instant::now();
         // Read what changed into the last reading when that is enough, else walk content/.
         let refreshed = content_only && !changed.is_empty() && self.refresh(changed);
         let fresh = (!refreshed).then(|| self.read_content());
@@ -176,8 +172,6 @@ impl Session {
             files,
             pages,
             rendered_pages,
-            full,
-            elapsed: started.elapsed(),
             warnings,
         })
     }

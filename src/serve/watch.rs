@@ -24,7 +24,7 @@ use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use crate::error::{Error, Result};
 
 /// Folders whose changes need a rebuild.
-pub const WATCHED_FOLDERS: &[&str] = &["content", "static", "templates", "themes", "data"];
+pub(super) const WATCHED_FOLDERS: &[&str] = &["content", "static", "templates", "themes", "data"];
 
 /// How long the files must be quiet before a rebuild starts while a save is still under way
 /// (a file was written but not yet closed) or during a burst: long enough to gather an
@@ -43,17 +43,17 @@ const LONGEST_WAIT: Duration = Duration::from_secs(2);
 
 /// What a batch of file events means for the build.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChangeSet {
+pub(super) struct ChangeSet {
     /// Changed paths relative to the site root, for the terminal.
-    pub paths: Vec<String>,
+    pub(super) paths: Vec<String>,
     /// Only Markdown under content/ changed: a quick rebuild may do.
-    pub content_only: bool,
+    pub(super) content_only: bool,
     /// Only stylesheets changed: tabs can swap them without reloading.
-    pub css_only: bool,
+    pub(super) css_only: bool,
 }
 
 /// A running watcher.
-pub struct SiteWatcher {
+pub(super) struct SiteWatcher {
     watcher: RecommendedWatcher,
     root: PathBuf,
     events: Receiver<notify::Result<Event>>,
@@ -66,7 +66,7 @@ pub struct SiteWatcher {
 
 impl SiteWatcher {
     /// Starts watching `root`.
-    pub fn start(root: &Path) -> Result<SiteWatcher> {
+    pub(super) fn start(root: &Path) -> Result<SiteWatcher> {
         let (tx, events) = std::sync::mpsc::channel();
         let watcher = RecommendedWatcher::new(tx, notify::Config::default())
             .map_err(|e| Error::Serve(format!("cannot watch the site for changes: {e}")))?;
@@ -90,7 +90,7 @@ impl SiteWatcher {
     }
 
     /// Starts watching a source folder if it exists (it may appear while serving).
-    pub fn watch_folder(&mut self, folder: &str) {
+    pub(super) fn watch_folder(&mut self, folder: &str) {
         let path = self.root.join(folder);
         if path.is_dir() {
             let _ = self.watcher.watch(&path, RecursiveMode::Recursive);
@@ -101,7 +101,7 @@ impl SiteWatcher {
     /// Waits for the next burst of changes and returns every path it touched, once the saves
     /// in it are complete, or the files have been quiet for a moment. `None` when the
     /// watcher has stopped.
-    pub fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
+    pub(super) fn next_batch(&mut self) -> Option<Vec<PathBuf>> {
         let mut paths = Vec::new();
         let mut saved = false;
         while paths.is_empty() {
@@ -225,7 +225,7 @@ fn is_editor_noise(name: &str) -> bool {
 
 /// Sorts a batch of changed paths into what the build needs, or `None` when nothing in it
 /// matters (temporary files, the output folder, anything outside the watched sources).
-pub fn classify(root: &Path, output_dir: &Path, paths: &[PathBuf]) -> Option<ChangeSet> {
+pub(super) fn classify(root: &Path, output_dir: &Path, paths: &[PathBuf]) -> Option<ChangeSet> {
     let mut relevant = Vec::new();
     for path in paths {
         if path.starts_with(output_dir) {

@@ -15,20 +15,23 @@ use crate::error::{find_key, Diagnostic};
 use crate::markdown::{self, Highlighting, RenderContext, RenderedMarkdown};
 
 /// What the model needs from the configuration and command line.
-pub struct BuildOptions<'a> {
+pub(crate) struct BuildOptions<'a> {
     /// `https://hub.example.org`, without a trailing slash.
-    pub base_url: &'a str,
+    pub(crate) base_url: &'a str,
     /// Include pages with `draft = true`.
-    pub drafts: bool,
-    pub smart_punctuation: bool,
-    pub highlighting: &'a Highlighting,
+    pub(crate) drafts: bool,
+    pub(crate) smart_punctuation: bool,
+    pub(crate) highlighting: &'a Highlighting,
     /// The site as last built with the same settings: pages whose text did not change keep
     /// their rendered Markdown when no URL changed (the preview server's quick rebuilds).
-    pub previous: Option<&'a Site>,
+    pub(crate) previous: Option<&'a Site>,
 }
 
 /// Builds the site model, reporting every content problem found rather than the first.
-pub fn build(files: ContentFiles, options: &BuildOptions<'_>) -> Result<Site, Vec<Diagnostic>> {
+pub(crate) fn build(
+    files: ContentFiles,
+    options: &BuildOptions<'_>,
+) -> Result<Site, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let all_page_paths: Vec<String> = files.pages.iter().map(|f| f.content_path.clone()).collect();
     let (mut page_sources, section_sources) =
@@ -458,7 +461,7 @@ fn render_markdown(
 }
 
 /// The text before `<!-- more -->`, else the description, else the first paragraph.
-pub fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
+pub(crate) fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
     if let Some(summary) = &rendered.summary {
         return summary.clone();
     }
@@ -472,7 +475,7 @@ pub fn summary_html(rendered: &RenderedMarkdown, description: &str) -> String {
 }
 
 /// Every `@/page.md#anchor` link whose heading does not exist.
-pub fn anchor_problems(site: &Site) -> Vec<Diagnostic> {
+pub(crate) fn anchor_problems(site: &Site) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
     check_anchor_links(site, &mut problems);
     problems

@@ -9,58 +9,58 @@ use std::sync::Arc;
 
 use crate::content::{PageSource, SectionSource};
 use crate::markdown::RenderedMarkdown;
-pub use assemble::{anchor_problems, build, summary_html, BuildOptions};
+pub(crate) use assemble::{anchor_problems, build, summary_html, BuildOptions};
 
 /// Index of a page in [`Site::pages`].
-pub type PageId = usize;
+pub(crate) type PageId = usize;
 /// Index of a section in [`Site::sections`]; the home section is always 0.
-pub type SectionId = usize;
+pub(crate) type SectionId = usize;
 /// Index of a tag in [`Site::tags`].
-pub type TagId = usize;
+type TagId = usize;
 
 /// The home section's id.
-pub const HOME: SectionId = 0;
+pub(crate) const HOME: SectionId = 0;
 
 /// A Markdown page with its URL and rendered body.
 #[derive(Debug, Clone)]
-pub struct Page {
+pub(crate) struct Page {
     /// Shared, so that a rebuild keeps an unchanged page's parsed front matter without copying.
-    pub source: Arc<PageSource>,
+    pub(crate) source: Arc<PageSource>,
     /// Site-relative URL, `/tips/follow-thirty/`.
-    pub path: String,
+    pub(crate) path: String,
     /// Absolute URL.
-    pub permalink: String,
-    pub section: SectionId,
+    pub(crate) permalink: String,
+    pub(crate) section: SectionId,
     /// Shared, so that a rebuild can keep an unchanged page's HTML without copying it.
-    pub rendered: Arc<RenderedMarkdown>,
+    pub(crate) rendered: Arc<RenderedMarkdown>,
     /// HTML summary: before `<!-- more -->`, else the description, else the first paragraph.
-    pub summary: String,
-    pub tags: Vec<TagId>,
+    pub(crate) summary: String,
+    pub(crate) tags: Vec<TagId>,
     /// The bundle's other files, by name relative to the page's folder.
-    pub assets: Vec<String>,
+    pub(crate) assets: Vec<String>,
     /// The front matter's `image` as published: absolute when it is one of the site's files.
-    pub image_url: Option<String>,
+    pub(crate) image_url: Option<String>,
 }
 
 /// A section (`_index.md`, or a folder without one) with its pages, sorted.
 #[derive(Debug, Clone)]
-pub struct Section {
-    pub source: SectionSource,
-    pub path: String,
-    pub permalink: String,
-    pub parent: Option<SectionId>,
+pub(crate) struct Section {
+    pub(crate) source: SectionSource,
+    pub(crate) path: String,
+    pub(crate) permalink: String,
+    parent: Option<SectionId>,
     /// Sections directly inside this one, by weight then title.
-    pub subsections: Vec<SectionId>,
+    pub(crate) subsections: Vec<SectionId>,
     /// Pages directly in this section, in its `sort_by` order.
-    pub pages: Vec<PageId>,
+    pub(crate) pages: Vec<PageId>,
     /// Shared, so that a rebuild can keep an unchanged page's HTML without copying it.
-    pub rendered: Arc<RenderedMarkdown>,
-    pub summary: String,
+    pub(crate) rendered: Arc<RenderedMarkdown>,
+    pub(crate) summary: String,
 }
 
 impl Section {
     /// How many listing pages the section needs (1 without pagination).
-    pub fn pager_count(&self) -> usize {
+    pub(crate) fn pager_count(&self) -> usize {
         match self.source.paginate_by {
             Some(per_page) if per_page > 0 => self.pages.len().div_ceil(per_page).max(1),
             _ => 1,
@@ -68,7 +68,7 @@ impl Section {
     }
 
     /// Absolute URL of listing page `index` (1-based).
-    pub fn pager_permalink(&self, index: usize) -> String {
+    pub(crate) fn pager_permalink(&self, index: usize) -> String {
         if index <= 1 {
             self.permalink.clone()
         } else {
@@ -77,7 +77,7 @@ impl Section {
     }
 
     /// Site-relative URL of listing page `index` (1-based): `/posts/`, `/posts/page/2/`.
-    pub fn pager_path(&self, index: usize) -> String {
+    pub(crate) fn pager_path(&self, index: usize) -> String {
         if index <= 1 {
             self.path.clone()
         } else {
@@ -88,56 +88,56 @@ impl Section {
 
 /// A tag and the pages that carry it, newest first.
 #[derive(Debug, Clone)]
-pub struct Tag {
+pub(crate) struct Tag {
     /// The name as first written.
-    pub name: String,
-    pub slug: String,
-    pub path: String,
-    pub permalink: String,
-    pub pages: Vec<PageId>,
+    pub(crate) name: String,
+    pub(crate) slug: String,
+    pub(crate) path: String,
+    pub(crate) permalink: String,
+    pub(crate) pages: Vec<PageId>,
 }
 
 /// A file to copy into the output as it is: a bundle's image, a section's PDF.
 #[derive(Debug, Clone)]
-pub struct AssetCopy {
-    pub source: PathBuf,
+pub(crate) struct AssetCopy {
+    pub(crate) source: PathBuf,
     /// Output path relative to the output folder, `/`-separated.
-    pub output: String,
+    pub(crate) output: String,
 }
 
 /// An old URL that must redirect to a page.
 #[derive(Debug, Clone)]
-pub struct Alias {
+pub(crate) struct Alias {
     /// Output file relative to the output folder, e.g. `old/page/index.html`.
-    pub output: String,
-    pub target: PageId,
+    pub(crate) output: String,
+    pub(crate) target: PageId,
 }
 
 /// The whole site, ready to render.
 #[derive(Debug, Clone, Default)]
-pub struct Site {
+pub(crate) struct Site {
     /// Shared, like the maps below, so that the preview server can patch an edited page into
     /// a copy of the model without copying every other page.
-    pub pages: Vec<Arc<Page>>,
-    pub sections: Vec<Section>,
+    pub(crate) pages: Vec<Arc<Page>>,
+    pub(crate) sections: Vec<Section>,
     /// Sorted by name, ignoring case.
-    pub tags: Vec<Tag>,
-    pub assets: Vec<AssetCopy>,
-    pub aliases: Vec<Alias>,
+    pub(crate) tags: Vec<Tag>,
+    pub(crate) assets: Vec<AssetCopy>,
+    pub(crate) aliases: Vec<Alias>,
     /// `tips/x.md` → page id.
-    pub page_by_content_path: Arc<HashMap<String, PageId>>,
+    pub(crate) page_by_content_path: Arc<HashMap<String, PageId>>,
     /// `tips/_index.md` → section id.
-    pub section_by_content_path: Arc<HashMap<String, SectionId>>,
+    pub(crate) section_by_content_path: Arc<HashMap<String, SectionId>>,
     /// `tips/x.md` or `tips/_index.md` → absolute URL.
-    pub permalinks: Arc<HashMap<String, String>>,
+    pub(crate) permalinks: Arc<HashMap<String, String>>,
     /// Content path of each copied file (`posts/fair.jpg`) → the site path it is published
     /// at (`/posts/fair.jpg`), so that Markdown can address files beside its own.
-    pub asset_paths: Arc<HashMap<String, String>>,
+    pub(crate) asset_paths: Arc<HashMap<String, String>>,
 }
 
 impl Site {
     /// Sections from the home down to (not including) the page's own, then its section.
-    pub fn ancestors_of_section(&self, id: SectionId) -> Vec<SectionId> {
+    pub(crate) fn ancestors_of_section(&self, id: SectionId) -> Vec<SectionId> {
         let mut chain = vec![id];
         let mut current = id;
         while let Some(parent) = self.sections[current].parent {
@@ -150,7 +150,7 @@ impl Site {
 
     /// Every warning of the published pages and sections (see [`PageSource::warnings`]), in
     /// file order.
-    pub fn warnings(&self) -> Vec<crate::error::Diagnostic> {
+    pub(crate) fn warnings(&self) -> Vec<crate::error::Diagnostic> {
         let mut warnings: Vec<_> = self
             .pages
             .iter()
@@ -163,7 +163,7 @@ impl Site {
     }
 
     /// The top-level sections, for navigation.
-    pub fn top_sections(&self) -> &[SectionId] {
+    pub(crate) fn top_sections(&self) -> &[SectionId] {
         self.sections
             .first()
             .map_or(&[], |home| home.subsections.as_slice())

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 /// One tool a browser test may need.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BrowserTool {
+pub(crate) enum BrowserTool {
     Chromium,
     ChromeDriver,
     AxeCore,
@@ -48,22 +48,22 @@ impl BrowserTool {
 
 /// The paths of the browser tools.
 #[derive(Debug)]
-pub struct BrowserTools {
-    pub chromium: PathBuf,
-    pub chromedriver: PathBuf,
-    pub axe: PathBuf,
+pub(crate) struct BrowserTools {
+    pub(crate) chromium: PathBuf,
+    pub(crate) chromedriver: PathBuf,
+    pub(crate) axe: PathBuf,
 }
 
 impl BrowserTools {
     /// Finds the `needed` tools from the environment, or fails the test saying what to install.
-    pub fn find(needed: &[BrowserTool]) -> BrowserTools {
+    pub(crate) fn find(needed: &[BrowserTool]) -> BrowserTools {
         BrowserTools::locate(needed, super::repo(), |name| std::env::var_os(name))
             .unwrap_or_else(|message| panic!("{message}"))
     }
 
     /// Finds the `needed` tools, reading variables with `variable` (the environment, or a test's
     /// stand-in). Err says which are missing, where they were looked for, and what to run.
-    pub fn locate(
+    pub(crate) fn locate(
         needed: &[BrowserTool],
         repo: &Path,
         variable: impl Fn(&str) -> Option<OsString>,

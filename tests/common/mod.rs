@@ -2,7 +2,7 @@
 //! the real `hub` binary on it, and read back what it wrote with real parsers.
 #![allow(dead_code)]
 
-pub mod browser_tools;
+pub(crate) mod browser_tools;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -14,13 +14,13 @@ use assert_cmd::Command;
 use scraper::{Html, Selector};
 
 /// A fixture site copied into its own temporary folder, so tests never touch each other.
-pub struct TestSite {
-    pub dir: tempfile::TempDir,
+pub(crate) struct TestSite {
+    pub(crate) dir: tempfile::TempDir,
 }
 
 impl TestSite {
     /// Copies `tests/fixtures/<name>/` into a fresh temporary folder.
-    pub fn fixture(name: &str) -> TestSite {
+    pub(crate) fn fixture(name: &str) -> TestSite {
         let site = TestSite::empty();
         copy_dir(&fixtures_dir().join(name), site.root());
         site
@@ -28,7 +28,7 @@ impl TestSite {
 
     /// The fixture `name`, built once per test program for the tests that only read what it
     /// wrote (see [`TestSite::shared`]).
-    pub fn shared_build(name: &'static str) -> &'static TestSite {
+    pub(crate) fn shared_build(name: &'static str) -> &'static TestSite {
         TestSite::shared(name, |site| {
             copy_dir(&fixtures_dir().join(name), site.root());
             site.build_ok(&[]);
@@ -37,7 +37,7 @@ impl TestSite {
     }
 
     /// An empty temporary folder.
-    pub fn empty() -> TestSite {
+    pub(crate) fn empty() -> TestSite {
         TestSite {
             dir: tempfile::tempdir().expect("temporary folder"),
         }
@@ -49,7 +49,10 @@ impl TestSite {
     /// so it lives in cargo's folder for test files, under target/, not in the system's
     /// temporary folder. Tests that change the site must make their own.
     /// `make` is given the empty site to fill.
-    pub fn shared(key: &'static str, make: impl FnOnce(TestSite) -> TestSite) -> &'static TestSite {
+    pub(crate) fn shared(
+        key: &'static str,
+        make: impl FnOnce(TestSite) -> TestSite,
+    ) -> &'static TestSite {
         static SITES: OnceLock<Mutex<HashMap<&'static str, &'static TestSite>>> = OnceLock::new();
         let mut sites = SITES
             .get_or_init(Default::default)
@@ -66,7 +69,7 @@ impl TestSite {
     }
 
     /// A minimal valid site: site.toml plus the given files (path → text).
-    pub fn with_files(files: &[(&str, &str)]) -> TestSite {
+    pub(crate) fn with_files(files: &[(&str, &str)]) -> TestSite {
         let site = TestSite::empty();
         site.write(
             "site.toml",
@@ -78,32 +81,32 @@ impl TestSite {
         site
     }
 
-    pub fn root(&self) -> &Path {
+    pub(crate) fn root(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn path(&self, rel: &str) -> PathBuf {
+    pub(crate) fn path(&self, rel: &str) -> PathBuf {
         self.root().join(rel)
     }
 
     /// Writes a file, creating folders as needed.
-    pub fn write(&self, rel: &str, text: &str) {
+    pub(crate) fn write(&self, rel: &str, text: &str) {
         self.write_bytes(rel, text.as_bytes());
     }
 
-    pub fn write_bytes(&self, rel: &str, bytes: &[u8]) {
+    pub(crate) fn write_bytes(&self, rel: &str, bytes: &[u8]) {
         let path = self.path(rel);
         fs::create_dir_all(path.parent().expect("parent")).expect("create folders");
         fs::write(path, bytes).expect("write file");
     }
 
     /// Runs `hub <args>` in the site folder.
-    pub fn hub(&self, args: &[&str]) -> Output {
+    pub(crate) fn hub(&self, args: &[&str]) -> Output {
         hub_in(self.root(), args)
     }
 
     /// Runs `hub build` and asserts it succeeded.
-    pub fn build_ok(&self, args: &[&str]) -> Output {
+    pub(crate) fn build_ok(&self, args: &[&str]) -> Output {
         let mut all = vec!["build"];
         all.extend_from_slice(args);
         let out = self.hub(&all);
@@ -112,24 +115,24 @@ impl TestSite {
     }
 
     /// Reads an output file as text (under public/).
-    pub fn output(&self, rel: &str) -> String {
+    pub(crate) fn output(&self, rel: &str) -> String {
         let path = self.path("public").join(rel);
         fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()))
     }
 
     /// Parses an output HTML file.
-    pub fn html(&self, rel: &str) -> Html {
+    pub(crate) fn html(&self, rel: &str) -> Html {
         Html::parse_document(&self.output(rel))
     }
 
     /// Every file under `dir` with its bytes, for "nothing changed" comparisons.
-    pub fn snapshot(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
+    pub(crate) fn snapshot(&self, rel: &str) -> BTreeMap<String, Vec<u8>> {
         snapshot(&self.path(rel))
     }
 }
 
 /// Runs the real binary in `dir`.
-pub fn hub_in(dir: &Path, args: &[&str]) -> Output {
+pub(crate) fn hub_in(dir: &Path, args: &[&str]) -> Output {
     Command::cargo_bin("hub")
         .expect("hub binary")
         .current_dir(dir)
@@ -139,13 +142,13 @@ pub fn hub_in(dir: &Path, args: &[&str]) -> Output {
         .expect("run hub")
 }
 
-pub fn fixtures_dir() -> PathBuf {
+pub(crate) fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests")
         .join("fixtures")
 }
 
-pub fn copy_dir(from: &Path, to: &Path) {
+pub(crate) fn copy_dir(from: &Path, to: &Path) {
     for entry in walkdir::WalkDir::new(from) {
         let entry = entry.expect("walk fixture");
         let rel = entry.path().strip_prefix(from).expect("inside fixture");
@@ -158,7 +161,7 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+pub(crate) fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut files = BTreeMap::new();
     if !dir.exists() {
         return files;
@@ -178,15 +181,15 @@ pub fn snapshot(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     files
 }
 
-pub fn stdout(out: &Output) -> String {
+pub(crate) fn stdout(out: &Output) -> String {
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
-pub fn stderr(out: &Output) -> String {
+pub(crate) fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
-pub fn assert_success(out: &Output) {
+pub(crate) fn assert_success(out: &Output) {
     assert!(
         out.status.success(),
         "hub failed with {:?}\nstdout:\n{}\nstderr:\n{}",
@@ -198,7 +201,7 @@ pub fn assert_success(out: &Output) {
 
 /// Asserts a failure with exit status 1, no panic, and a message naming `location`
 /// (`content/x.md:4:8` or `content/x.md:4`).
-pub fn assert_site_error(out: &Output, location: &str) {
+pub(crate) fn assert_site_error(out: &Output, location: &str) {
     let err = stderr(out);
     assert_eq!(
         out.status.code(),
@@ -214,14 +217,14 @@ pub fn assert_site_error(out: &Output, location: &str) {
 }
 
 /// Selects elements with a CSS selector.
-pub fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
+pub(crate) fn select<'a>(html: &'a Html, selector: &str) -> Vec<scraper::ElementRef<'a>> {
     let selector =
         Selector::parse(selector).unwrap_or_else(|e| panic!("bad selector {selector}: {e:?}"));
     html.select(&selector).collect()
 }
 
 /// The trimmed text of the first element matching `selector`.
-pub fn text_of(html: &Html, selector: &str) -> String {
+pub(crate) fn text_of(html: &Html, selector: &str) -> String {
     let found = select(html, selector);
     let first = found
         .first()
@@ -235,7 +238,7 @@ pub fn text_of(html: &Html, selector: &str) -> String {
 }
 
 /// Every `href` of elements matching `selector`.
-pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
+pub(crate) fn hrefs(html: &Html, selector: &str) -> Vec<String> {
     select(html, selector)
         .iter()
         .filter_map(|e| e.value().attr("href").map(str::to_string))
@@ -243,11 +246,11 @@ pub fn hrefs(html: &Html, selector: &str) -> Vec<String> {
 }
 
 /// The base_url of the test sites.
-pub const BASE: &str = "https://hub.example.org";
+pub(crate) const BASE: &str = "https://hub.example.org";
 
 /// Resolves an href found on a page of the site to an absolute URL, so tests do not care
 /// whether the theme writes `/tips/` or `https://hub.example.org/tips/`.
-pub fn absolute(href: &str) -> String {
+pub(crate) fn absolute(href: &str) -> String {
     match href.strip_prefix('/') {
         Some(path) if !href.starts_with("//") => format!("{BASE}/{path}"),
         _ => href.to_string(),
@@ -255,7 +258,7 @@ pub fn absolute(href: &str) -> String {
 }
 
 /// Every link inside <main>, made absolute, in document order.
-pub fn main_links(html: &Html) -> Vec<String> {
+pub(crate) fn main_links(html: &Html) -> Vec<String> {
     hrefs(html, "main a[href]")
         .iter()
         .map(|h| absolute(h))
@@ -264,7 +267,7 @@ pub fn main_links(html: &Html) -> Vec<String> {
 
 /// Links inside <main> to pages directly under `section_path` (not the section itself, not
 /// its pager pages, not anchors), in document order, each once.
-pub fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
+pub(crate) fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
     let prefix = format!("{BASE}{section_path}");
     let mut seen = Vec::new();
     for link in main_links(html) {
@@ -282,18 +285,18 @@ pub fn listed_pages(html: &Html, section_path: &str) -> Vec<String> {
 }
 
 /// The repository's own folder.
-pub fn repo() -> &'static Path {
+pub(crate) fn repo() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// A copy of the repository's bundled guide (site.toml, content/, and whichever of data/,
 /// static/, templates/ and themes/ the repository has), so tests never touch its public/.
-pub fn copy_guide() -> TestSite {
+pub(crate) fn copy_guide() -> TestSite {
     copy_guide_into(TestSite::empty())
 }
 
 /// [`copy_guide`] into `site`'s folder.
-pub fn copy_guide_into(site: TestSite) -> TestSite {
+pub(crate) fn copy_guide_into(site: TestSite) -> TestSite {
     fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
     for dir in ["content", "data", "static", "templates", "themes"] {
         let from = repo().join(dir);
@@ -307,7 +310,7 @@ pub fn copy_guide_into(site: TestSite) -> TestSite {
 
 /// Flags every headless Chromium run needs here: no sandbox (tests run as root), and none of
 /// the background connections that a machine without a network would refuse.
-pub const CHROMIUM_FLAGS: &[&str] = &[
+pub(crate) const CHROMIUM_FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
     "--disable-gpu",

@@ -19,7 +19,7 @@
 //! * `language/readability`: a Flesch reading ease below [`READABILITY_FLOOR`] on a page of
 //!   more than [`READABILITY_MIN_WORDS`] words, reported at the start of the body.
 //!   FRE = 206.835 − 1.015 × (words / sentences) − 84.6 × (syllables / words); syllables come
-//!   from the heuristic in [`syllables`].
+//!   from the heuristic in [`readability::syllables`].
 //! * `language/officialese`: each use of a word or phrase from
 //!   [`OFFICIALESE`](super::words::language::OFFICIALESE), with a plainer
 //!   one to use instead.
@@ -61,33 +61,37 @@ use super::{PageText, RawFinding};
 use crate::rules::{self, Rule};
 use officialese::officialese_in;
 use prose::{Block, Prose};
-pub use readability::syllables;
 #[cfg(test)]
 use sentences::{sentence_ranges, words};
 use sentences::{sentences_of, Sentence, Stats};
 
-// The family's rule names, short for the code and tests of this family.
-pub const LONG_SENTENCE: &str = rules::LANGUAGE_LONG_SENTENCE.id;
-pub const AVERAGE_SENTENCE: &str = rules::LANGUAGE_AVERAGE_SENTENCE.id;
-pub const READABILITY: &str = rules::LANGUAGE_READABILITY.id;
-pub const OFFICIALESE_RULE: &str = rules::LANGUAGE_OFFICIALESE.id;
-pub const WALL_OF_TEXT: &str = rules::LANGUAGE_WALL_OF_TEXT.id;
+// The family's rule names, short for the tests of this family.
+#[cfg(test)]
+const LONG_SENTENCE: &str = rules::LANGUAGE_LONG_SENTENCE.id;
+#[cfg(test)]
+const AVERAGE_SENTENCE: &str = rules::LANGUAGE_AVERAGE_SENTENCE.id;
+#[cfg(test)]
+const READABILITY: &str = rules::LANGUAGE_READABILITY.id;
+#[cfg(test)]
+const OFFICIALESE_RULE: &str = rules::LANGUAGE_OFFICIALESE.id;
+#[cfg(test)]
+const WALL_OF_TEXT: &str = rules::LANGUAGE_WALL_OF_TEXT.id;
 
 /// A sentence longer than this many words is reported.
-pub const LONG_SENTENCE_WORDS: usize = 40;
+const LONG_SENTENCE_WORDS: usize = 40;
 /// An average sentence longer than this many words is reported…
-pub const AVERAGE_SENTENCE_WORDS: f64 = 25.0;
+const AVERAGE_SENTENCE_WORDS: f64 = 25.0;
 /// …on pages with at least this many sentences.
-pub const AVERAGE_MIN_SENTENCES: usize = 5;
+const AVERAGE_MIN_SENTENCES: usize = 5;
 /// A Flesch reading ease below this is reported…
-pub const READABILITY_FLOOR: f64 = 50.0;
+const READABILITY_FLOOR: f64 = 50.0;
 /// …on pages with more than this many words of prose.
-pub const READABILITY_MIN_WORDS: usize = 150;
+const READABILITY_MIN_WORDS: usize = 150;
 /// This many paragraphs in a row, or more, make a wall of text.
-pub const WALL_PARAGRAPHS: usize = 5;
+const WALL_PARAGRAPHS: usize = 5;
 
 /// Reports the page's plain-language problems, in the order they appear.
-pub fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let body = page.body();
     let prose = Prose::read(body, events);
     let base = page.body_start;

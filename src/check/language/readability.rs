@@ -46,7 +46,7 @@ pub(super) fn is_vowel(c: char) -> bool {
 /// or x (media, period but social, nation, million); a vowel before `-ing` is its own
 /// syllable (being, going). Words of up to three letters, numbers and anything else
 /// count as at least one.
-pub fn syllables(word: &str) -> usize {
+pub(super) fn syllables(word: &str) -> usize {
     // Counted for every word of every page: the letters go in a buffer on the stack, and
     // only an unusually long word needs the heap.
     let letters = word

@@ -1,5 +1,6 @@
 //! Tests of the plain-language rules, through `check` and the pieces it is made of.
 
+use super::readability::syllables;
 use super::*;
 use crate::check::Severity;
 use std::path::Path;

@@ -3,7 +3,7 @@
 /// Link texts that say nothing about where the link goes, in small letters with punctuation
 /// made spaces (as `a11y::normalize` leaves them).
 #[rustfmt::skip]
-pub const VAGUE_LINK_TEXTS: &[&str] = &[
+pub(crate) const VAGUE_LINK_TEXTS: &[&str] = &[
     "click", "click here", "continue reading", "find out more", "go", "here", "learn more",
     "link", "more", "more info", "read more", "this", "this link", "this page",
 ];
@@ -11,7 +11,7 @@ pub const VAGUE_LINK_TEXTS: &[&str] = &[
 /// Alt texts that name the medium, not what the image shows, once "a", "an" or "the" before
 /// them and "of" after them are taken off ("a photo of"). In small letters.
 #[rustfmt::skip]
-pub const UNHELPFUL_ALT_WORDS: &[&str] = &[
+pub(crate) const UNHELPFUL_ALT_WORDS: &[&str] = &[
     "graphic", "graphics", "icon", "icons", "image", "images", "img", "photo", "photograph",
     "photos", "pic", "picture", "pictures", "screenshot", "screenshots",
 ];

@@ -27,7 +27,7 @@
 /// first (then the longer) is kept, whichever entry it came from, and no two entries match
 /// the same words.
 #[rustfmt::skip]
-pub const OFFICIALESE: &[(&str, &str)] = &[
+pub(crate) const OFFICIALESE: &[(&str, &str)] = &[
     ("a number of", "“some”, “many” or the actual number"),
     ("additional", "“more” or “extra”"),
     ("additionally", "“also”"),
@@ -110,14 +110,14 @@ pub const OFFICIALESE: &[(&str, &str)] = &[
 
 /// Abbreviations whose full stop does not end a sentence (written without the stop).
 #[rustfmt::skip]
-pub const ABBREVIATIONS: &[&str] = &[
+pub(crate) const ABBREVIATIONS: &[&str] = &[
     "approx", "cf", "cllr", "dept", "dr", "eg", "etc", "fig", "ie", "incl", "jr", "mr", "mrs",
     "ms", "mx", "nb", "prof", "ref", "rev", "sr", "st", "tel", "vs",
 ];
 
 /// Common words the syllable counter's rules get wrong, with their real count.
 #[rustfmt::skip]
-pub const SYLLABLE_EXCEPTIONS: &[(&str, usize)] = &[
+pub(crate) const SYLLABLE_EXCEPTIONS: &[(&str, usize)] = &[
     ("area", 3),
     ("areas", 3),
     ("create", 2),

@@ -5,9 +5,9 @@
 //! sorted and free of duplicates (the tests below each table say so); the rules look words
 //! up by content, never by position.
 
-pub mod a11y;
-pub mod language;
-pub mod privacy;
+pub(super) mod a11y;
+pub(super) mod language;
+pub(super) mod privacy;
 
 /// Fails when `keys` are not in strictly increasing order, which also rules out duplicates.
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 /// Titles that start a name; they may carry a full stop without ending it.
 #[rustfmt::skip]
-pub const TITLES: &[&str] = &[
+pub(crate) const TITLES: &[&str] = &[
     "Dame", "Dr", "Lady", "Lord", "Miss", "Mr", "Mrs", "Ms", "Mx", "Prof", "Rev", "Revd",
     "Sir",
 ];
@@ -12,7 +12,7 @@ pub const TITLES: &[&str] = &[
 /// Capitalised words that are never part of a person's name: they split a run of capitals,
 /// so "Contact Us" or "Write To The Office" is not a name.
 #[rustfmt::skip]
-pub const NOT_NAME_WORDS: &[&str] = &[
+pub(crate) const NOT_NAME_WORDS: &[&str] = &[
     "A", "Address", "All", "An", "And", "Any", "Are", "Ask", "At", "Be", "But", "By", "Call",
     "Contact", "Dear", "Do", "Email", "Fax", "Find", "For", "From", "Has", "Have", "He",
     "Hello", "Her", "Here", "Hi", "His", "How", "I", "If", "In", "Into", "Is", "It", "Join",
@@ -25,7 +25,7 @@ pub const NOT_NAME_WORDS: &[&str] = &[
 /// Words that make a run of capitals an organisation, a building, a street or a place rather
 /// than a person: "Northshire County Council", "County Hall", "12 High Street".
 #[rustfmt::skip]
-pub const PLACE_WORDS: &[&str] = &[
+pub(crate) const PLACE_WORDS: &[&str] = &[
     "Agency", "Association", "Authority", "Avenue", "Board", "Borough", "Building",
     "Buildings", "Care", "Center", "Centre", "Charity", "Church", "City", "Clinic", "Close",
     "College", "Council", "County", "Court", "Crescent", "Department", "District", "Drive",
