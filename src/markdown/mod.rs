@@ -499,10 +499,12 @@ fn published_address(
             .map(String::from)
     };
     // A Markdown file addressed from the page's URL (`../../policies/x.md`) or the site's root.
-    if let Some(in_site) = absolute
+    // Only an address ending in .md can be one: most links skip the decoding below.
+    let in_site = absolute
         .as_deref()
-        .and_then(|a| a.strip_prefix(ctx.base_url))
-    {
+        .filter(|_| path.ends_with(".md"))
+        .and_then(|a| a.strip_prefix(ctx.base_url));
+    if let Some(in_site) = in_site {
         let (in_site, _) = split_suffix(in_site);
         let content_path = percent_encoding::percent_decode_str(in_site.trim_start_matches('/'))
             .decode_utf8_lossy()
