@@ -383,6 +383,19 @@ fn a_missing_tool_fails_the_browser_tests_saying_what_to_install() {
         "{message}"
     );
 
+    let checker_missing = |name: &str| match name {
+        "HUB_VNU" => Some(missing.clone().into_os_string()),
+        _ => Some(present.clone()),
+    };
+    let needed = [BrowserTool::Java, BrowserTool::NuChecker];
+    let message = BrowserTools::locate(&needed, repo(), checker_missing).unwrap_err();
+    assert!(
+        message.contains("vnu-jar@26")
+            && message.contains("HUB_VNU")
+            && !message.contains("Java ("),
+        "{message}"
+    );
+
     // Only what a test needs is required, and every tool found is used.
     let tools = BrowserTools::locate(&[BrowserTool::Chromium], repo(), driver_missing).unwrap();
     assert_eq!(tools.chromium.as_os_str(), present);

@@ -1,5 +1,6 @@
-//! Where the browser tests (tests/browser.rs, tests/live_reload.rs) find Chromium,
-//! ChromeDriver and axe-core. A missing tool fails the test with what to install and the
+//! Where the browser tests (tests/browser.rs, tests/live_reload.rs) and the HTML validator
+//! test (tests/html_validator.rs) find Chromium, ChromeDriver, axe-core, Java and the Nu Html
+//! Checker. A missing tool fails the test with what to install and the
 //! command that installs it (`./test`): a browser test never passes without having run.
 
 use std::ffi::OsString;
@@ -11,6 +12,9 @@ pub(crate) enum BrowserTool {
     Chromium,
     ChromeDriver,
     AxeCore,
+    Java,
+    /// The Nu Html Checker (vnu.jar), the W3C's HTML validator.
+    NuChecker,
 }
 
 impl BrowserTool {
@@ -20,6 +24,8 @@ impl BrowserTool {
             BrowserTool::Chromium => "HUB_CHROMIUM",
             BrowserTool::ChromeDriver => "HUB_CHROMEDRIVER",
             BrowserTool::AxeCore => "HUB_AXE_CORE",
+            BrowserTool::Java => "HUB_JAVA",
+            BrowserTool::NuChecker => "HUB_VNU",
         }
     }
 
@@ -30,6 +36,10 @@ impl BrowserTool {
             BrowserTool::ChromeDriver => PathBuf::from("/usr/bin/chromedriver"),
             BrowserTool::AxeCore => {
                 repo.join("target/browser-deps/node_modules/axe-core/axe.min.js")
+            }
+            BrowserTool::Java => PathBuf::from("/usr/bin/java"),
+            BrowserTool::NuChecker => {
+                repo.join("target/browser-deps/node_modules/vnu-jar/build/dist/vnu.jar")
             }
         }
     }
@@ -42,6 +52,10 @@ impl BrowserTool {
             BrowserTool::AxeCore => {
                 "axe-core (`npm install --prefix target/browser-deps axe-core@4` in the repository folder)"
             }
+            BrowserTool::Java => "Java (Debian/Ubuntu package `default-jre-headless`)",
+            BrowserTool::NuChecker => {
+                "the Nu Html Checker (`npm install --prefix target/browser-deps vnu-jar@26` in the repository folder)"
+            }
         }
     }
 }
@@ -52,6 +66,8 @@ pub(crate) struct BrowserTools {
     pub(crate) chromium: PathBuf,
     pub(crate) chromedriver: PathBuf,
     pub(crate) axe: PathBuf,
+    pub(crate) java: PathBuf,
+    pub(crate) vnu: PathBuf,
 }
 
 impl BrowserTools {
@@ -75,6 +91,8 @@ impl BrowserTools {
             chromium: path(BrowserTool::Chromium),
             chromedriver: path(BrowserTool::ChromeDriver),
             axe: path(BrowserTool::AxeCore),
+            java: path(BrowserTool::Java),
+            vnu: path(BrowserTool::NuChecker),
         };
         let missing: Vec<String> = needed
             .iter()
@@ -93,7 +111,7 @@ impl BrowserTools {
         }
         Err(format!(
             "the browser tests cannot run: {}. Run the tests with `./test` in the repository \
-             folder: it installs Chromium, ChromeDriver and axe-core when they are missing, then \
+             folder: it installs Chromium, ChromeDriver, axe-core, Java and the Nu Html Checker when they are missing, then \
              runs cargo test.",
             missing.join("; ")
         ))
@@ -104,6 +122,8 @@ impl BrowserTools {
             BrowserTool::Chromium => &self.chromium,
             BrowserTool::ChromeDriver => &self.chromedriver,
             BrowserTool::AxeCore => &self.axe,
+            BrowserTool::Java => &self.java,
+            BrowserTool::NuChecker => &self.vnu,
         }
     }
 }
