@@ -42,11 +42,11 @@ fn slugify_title(bencher: divan::Bencher) {
 fn parse_front_matter(bencher: divan::Bencher) {
     let text = sample_page();
     bencher.bench(|| {
-        parse_page(SourceFile {
-            path: "content/tips/a.md".into(),
-            content_path: "tips/a.md".into(),
-            text: text.clone(),
-        })
+        parse_page(SourceFile::new(
+            "content/tips/a.md".into(),
+            "tips/a.md".into(),
+            text.clone(),
+        ))
     });
 }
 

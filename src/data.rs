@@ -3,13 +3,14 @@
 //! The texts are kept too: what templates show of them is published, so the privacy rules
 //! read them like pages.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use serde_json::{Map, Value};
 
 use crate::content::site_relative;
 use crate::error::toml_diagnostic;
 use crate::error::Diagnostic;
+use crate::source::SourceText;
 
 /// The folder, inside the site root, that holds data files.
 const DATA_DIR: &str = "data";
@@ -19,15 +20,7 @@ const DATA_DIR: &str = "data";
 pub(crate) struct Data {
     /// `data` in templates: an object with one entry per file.
     pub(crate) value: Value,
-    pub(crate) files: Vec<TextFile>,
-}
-
-/// A data file (or site.toml) as written.
-#[derive(Debug, Clone)]
-pub(crate) struct TextFile {
-    /// Relative to the site root, e.g. `data/team.toml`.
-    pub(crate) path: PathBuf,
-    pub(crate) text: String,
+    pub(crate) files: Vec<SourceText>,
 }
 
 /// Reads every data file; problems in several files are reported together.
@@ -96,7 +89,7 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
                     continue;
                 }
                 data.insert(name, value);
-                files.push(TextFile { path: rel, text });
+                files.push(SourceText::whole(rel, text));
             }
             Err(d) => problems.push(d),
         }

@@ -18,6 +18,7 @@ pub mod rules;
 pub mod scaffold;
 pub mod serve;
 mod site;
+pub mod source;
 mod suggest;
 
 use std::path::{Path, PathBuf};

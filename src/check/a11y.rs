@@ -23,8 +23,9 @@ use pulldown_cmark::{Event, HeadingLevel, LinkType, Tag, TagEnd};
 use regex::Regex;
 
 use super::words::a11y::{UNHELPFUL_ALT_WORDS, VAGUE_LINK_TEXTS};
-use super::{PageText, RawFinding};
+use super::RawFinding;
 use crate::rules::{self, Rule};
+use crate::source::SourceText;
 
 /// Alt text longer than this belongs in the text around the image.
 const ALT_MAX_CHARS: usize = 150;
@@ -105,7 +106,7 @@ impl Findings {
 }
 
 /// Runs the accessibility rules over one page's Markdown body.
-pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &SourceText, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let mut findings = Findings {
         base: page.body_start,
         out: Vec::new(),
@@ -489,12 +490,11 @@ fn check_html_img(findings: &mut Findings, at: usize, tag: &HtmlImg) {
 mod tests {
     use super::*;
     use crate::check::Severity;
-    use std::path::Path;
 
     fn run_with(text: &str, body_start: usize) -> Vec<RawFinding> {
-        let page = PageText {
-            path: Path::new("content/x.md"),
-            text,
+        let page = SourceText {
+            path: "content/x.md".into(),
+            text: text.into(),
             body_start,
         };
         check(&page, &super::super::parse_body(&page, true))

@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use regex::Regex;
 use std::sync::LazyLock;
 
-use super::{PageText, RawFinding};
+use super::RawFinding;
 use crate::content::PageSource;
 use crate::error::find_key;
 use crate::rules;
@@ -60,7 +60,8 @@ fn is_event_page(source: &PageSource) -> bool {
 /// A page dated after today. For an event, "make it a draft until then" would hide the
 /// announcement until the day itself, so the advice is to keep `date` for publishing and
 /// put the event's day in the text.
-fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> RawFinding {
+fn future_date(source: &PageSource, date: NaiveDate) -> RawFinding {
+    let page = &source.file;
     let day = date.format("%-d %B %Y");
     let (message, fix) = if is_event_page(source) {
         (
@@ -74,7 +75,7 @@ fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> Raw
         )
     };
     RawFinding {
-        offset: offset_of_key(page.text, "date"),
+        offset: offset_of_key(&page.text, "date"),
         rule: rules::CURRENCY_FUTURE_DATE.id,
         severity: rules::CURRENCY_FUTURE_DATE.severity,
         message,
@@ -83,12 +84,13 @@ fn future_date(page: &PageText<'_>, source: &PageSource, date: NaiveDate) -> Raw
 }
 
 /// The currency findings of one published page, as of `today`.
-pub(super) fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
+pub(super) fn check(source: &PageSource, today: NaiveDate) -> Vec<RawFinding> {
+    let page = &source.file;
     let mut findings = Vec::new();
     if let Some(review_by) = source.review_by {
         if review_by.date_naive() < today {
             findings.push(RawFinding {
-                offset: offset_of_key(page.text, "review_by"),
+                offset: offset_of_key(&page.text, "review_by"),
                 rule: rules::CURRENCY_REVIEW_OVERDUE.id,
                 severity: rules::CURRENCY_REVIEW_OVERDUE.severity,
                 message: format!(
@@ -101,7 +103,7 @@ pub(super) fn check(page: &PageText<'_>, source: &PageSource, today: NaiveDate) 
     }
     if let Some(date) = source.date {
         if date.date_naive() > today {
-            findings.push(future_date(page, source, date.date_naive()));
+            findings.push(future_date(source, date.date_naive()));
         }
     }
     if !source.draft {
@@ -128,19 +130,14 @@ mod tests {
     use std::path::Path;
 
     fn raw_findings(content_path: &str, text: &str) -> Vec<RawFinding> {
-        let source = parse_page(SourceFile {
-            path: Path::new("content").join(content_path),
-            content_path: content_path.into(),
-            text: text.into(),
-        })
+        let source = parse_page(SourceFile::new(
+            Path::new("content").join(content_path),
+            content_path.into(),
+            text.into(),
+        ))
         .unwrap();
-        let page = PageText {
-            path: Path::new("content/a.md"),
-            text,
-            body_start: source.body_start,
-        };
         let today = NaiveDate::from_ymd_opt(2026, 11, 28).unwrap();
-        check(&page, &source, today)
+        check(&source, today)
     }
 
     fn findings(text: &str) -> Vec<&'static str> {

@@ -5,23 +5,24 @@
 //! the pipeline can call into check without check calling back.
 
 use std::collections::HashSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use super::{check_page_privacy, Finding, PageText};
+use super::{check_page_privacy, Finding};
 use crate::error::Diagnostic;
 use crate::output::OutputFile;
 use crate::site::Site;
+use crate::source::SourceText;
 
 /// The settings and data files whose values templates may show, for the privacy rules:
 /// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
 pub(crate) fn published_texts(
     root: &Path,
     shown_data: Option<&crate::data::Data>,
-) -> Vec<crate::data::TextFile> {
-    let settings = crate::data::TextFile {
-        path: PathBuf::from(crate::config::CONFIG_FILE),
-        text: std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
-    };
+) -> Vec<SourceText> {
+    let settings = SourceText::whole(
+        crate::config::CONFIG_FILE,
+        std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
+    );
     let data = shown_data.into_iter().flat_map(|data| &data.files);
     std::iter::once(settings).chain(data.cloned()).collect()
 }
@@ -32,45 +33,20 @@ pub(crate) fn published_texts(
 /// the same, and the count is reported.
 pub(crate) fn personal_data(
     site: &Site,
-    settings_and_data: &[crate::data::TextFile],
+    settings_and_data: &[SourceText],
     allow: &[String],
 ) -> Vec<Finding> {
     use rayon::prelude::*;
-    let texts: Vec<(&Path, &str, usize)> = site
+    let texts: Vec<&SourceText> = site
         .pages
         .iter()
-        .map(|p| {
-            (
-                p.source.file.as_path(),
-                p.source.text.as_str(),
-                p.source.body_start,
-            )
-        })
-        .chain(site.sections.iter().map(|s| {
-            (
-                s.source.file.as_path(),
-                s.source.text.as_str(),
-                s.source.body_start,
-            )
-        }))
-        .chain(
-            settings_and_data
-                .iter()
-                .map(|d| (d.path.as_path(), d.text.as_str(), 0)),
-        )
+        .map(|p| &p.source.file)
+        .chain(site.sections.iter().map(|s| &s.source.file))
+        .chain(settings_and_data)
         .collect();
     texts
         .par_iter()
-        .flat_map_iter(|&(path, text, body_start)| {
-            check_page_privacy(
-                &PageText {
-                    path,
-                    text,
-                    body_start,
-                },
-                allow,
-            )
-        })
+        .flat_map_iter(|text| check_page_privacy(text, allow))
         .collect()
 }
 

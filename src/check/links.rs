@@ -12,6 +12,7 @@ use crate::markdown::WrittenLink;
 use crate::output::{OutputContent, OutputFile};
 use crate::rules::{self, Rule};
 use crate::site::Site;
+use crate::source::SourceText;
 
 /// `href="…"` and `src="…"` in HTML that hub and its templates wrote. A full HTML parser is
 /// not needed for HTML of our own making; attributes are always quoted there.
@@ -212,11 +213,9 @@ struct ContentLinkProblem {
 
 /// A page or section whose written links are checked.
 struct LinkSource<'s> {
-    file: &'s std::path::Path,
+    file: &'s SourceText,
     /// Content path, `posts/why-i-post.md`.
     content_path: &'s str,
-    text: &'s str,
-    body_start: usize,
     permalink: &'s str,
     links: &'s [WrittenLink],
     /// The front matter's `image`: as written and as published.
@@ -235,7 +234,7 @@ fn content_link_problems(
             continue;
         };
         found.push(ContentLinkProblem {
-            offset: source.body_start + link.offset,
+            offset: source.file.body_start + link.offset,
             ..problem
         });
     }
@@ -247,8 +246,10 @@ fn content_link_problems(
             is_image: true,
         };
         if let Some(mut problem) = targets.written_problem(&link, source) {
-            problem.offset = crate::error::find_key(source.text, "image")
-                .map_or(0, |(line, column)| offset_of(source.text, line, column));
+            problem.offset = crate::error::find_key(&source.file.text, "image")
+                .map_or(0, |(line, column)| {
+                    offset_of(&source.file.text, line, column)
+                });
             problem.message = format!("the page's `image` ({written}) is not in the site");
             found.push(problem);
         }
@@ -273,8 +274,6 @@ pub(super) fn site_link_findings(
         .map(|(_, p)| LinkSource {
             file: &p.source.file,
             content_path: &p.source.content_path,
-            text: &p.source.text,
-            body_start: p.source.body_start,
             permalink: &p.permalink,
             links: &p.rendered.links,
             image: p.source.image.as_deref().zip(p.image_url.as_deref()),
@@ -286,8 +285,6 @@ pub(super) fn site_link_findings(
         .map(|s| LinkSource {
             file: &s.source.file,
             content_path: &s.source.content_path,
-            text: &s.source.text,
-            body_start: s.source.body_start,
             permalink: &s.permalink,
             links: &s.rendered.links,
             image: None,
@@ -300,12 +297,7 @@ pub(super) fn site_link_findings(
             if problems.is_empty() {
                 return Vec::new();
             }
-            let page = super::PageText {
-                path: source.file,
-                text: source.text,
-                body_start: source.body_start,
-            };
-            let lines: Vec<&str> = source.text.lines().collect();
+            let lines: Vec<&str> = source.file.text.lines().collect();
             problems
                 .into_iter()
                 .filter(|p| !(for_build && p.check_only))
@@ -317,7 +309,7 @@ pub(super) fn site_link_findings(
                         message: p.message,
                         fix: p.fix,
                     };
-                    Finding::place(&page, raw)
+                    Finding::place(source.file, raw)
                 })
                 .filter(|f| !super::allowed_inline(&lines, f))
                 .collect()
@@ -480,13 +472,13 @@ pub(super) fn check_templates(
         .map(|p| {
             (
                 format!("{}index.html", &p.path[1..]),
-                p.source.file.as_path(),
+                p.source.file.path.as_path(),
             )
         })
         .chain(site.sections.iter().map(|s| {
             (
                 format!("{}index.html", &s.path[1..]),
-                s.source.file.as_path(),
+                s.source.file.path.as_path(),
             )
         }))
         .collect();

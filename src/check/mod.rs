@@ -16,25 +16,9 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::source::SourceText;
+
 pub use crate::rules::Severity;
-
-/// A page as the rules see it.
-#[derive(Debug, Clone, Copy)]
-struct PageText<'a> {
-    /// Path relative to the site root, e.g. `content/tips/x.md`.
-    path: &'a Path,
-    /// The whole file, front matter included.
-    text: &'a str,
-    /// Byte offset where the Markdown body starts in `text`.
-    body_start: usize,
-}
-
-impl PageText<'_> {
-    /// The Markdown after the front matter.
-    fn body(&self) -> &str {
-        &self.text[self.body_start..]
-    }
-}
 
 /// One problem a rule found in one page, before it is placed on a line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -71,10 +55,10 @@ pub struct Finding {
 
 impl Finding {
     /// Places a raw finding of `page` on its line and column.
-    fn place(page: &PageText<'_>, raw: RawFinding) -> Finding {
-        let (line, column) = crate::error::line_col(page.text, raw.offset);
+    fn place(page: &SourceText, raw: RawFinding) -> Finding {
+        let (line, column) = crate::error::line_col(&page.text, raw.offset);
         Finding {
-            file: crate::error::display_path(page.path),
+            file: crate::error::display_path(&page.path),
             line,
             column,
             rule: raw.rule,
@@ -90,9 +74,9 @@ impl Finding {
 type BodyEvents<'a> = Vec<(pulldown_cmark::Event<'a>, std::ops::Range<usize>)>;
 
 /// Parses the page's body as the site renders it.
-fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvents<'a> {
+fn parse_body(page: &SourceText, smart_punctuation: bool) -> BodyEvents<'_> {
     let options = crate::markdown::parser_options(smart_punctuation);
-    let body: &'a str = &page.text[page.body_start..];
+    let body = page.body();
     pulldown_cmark::Parser::new_ext(body, options)
         .into_offset_iter()
         .collect()
@@ -100,11 +84,7 @@ fn parse_body<'a>(page: &PageText<'a>, smart_punctuation: bool) -> BodyEvents<'a
 
 /// Runs the rules that read one page's source: privacy, accessibility and plain language.
 /// Findings silenced by a `<!-- hub:allow FAMILY -->` comment on the line before are dropped.
-fn check_page_source(
-    page: &PageText<'_>,
-    allow: &[String],
-    smart_punctuation: bool,
-) -> Vec<Finding> {
+fn check_page_source(page: &SourceText, allow: &[String], smart_punctuation: bool) -> Vec<Finding> {
     let events = parse_body(page, smart_punctuation);
     let mut raw = privacy::check(page, allow);
     raw.extend(a11y::check(page, &events));
@@ -121,7 +101,7 @@ fn check_page_source(
 }
 
 /// Only the privacy rules (what `hub build` runs before publishing).
-fn check_page_privacy(page: &PageText<'_>, allow: &[String]) -> Vec<Finding> {
+fn check_page_privacy(page: &SourceText, allow: &[String]) -> Vec<Finding> {
     let lines: Vec<&str> = page.text.lines().collect();
     privacy::check(page, allow)
         .into_iter()
@@ -210,22 +190,6 @@ impl CheckReport {
     }
 }
 
-/// The site's Markdown files as the rules see them.
-fn page_texts(files: &[crate::content::SourceFile]) -> Vec<PageText<'_>> {
-    files
-        .iter()
-        .map(|file| {
-            let body_start = crate::content::front_matter::split(&file.path, &file.text)
-                .map_or(0, |split| file.text.len() - split.body.len());
-            PageText {
-                path: &file.path,
-                text: &file.text,
-                body_start,
-            }
-        })
-        .collect()
-}
-
 /// A build problem (a broken `@/` link, a bad date...) as a finding.
 fn from_diagnostic(d: &crate::error::Diagnostic) -> Finding {
     let rule = d.rule.unwrap_or(crate::rules::BUILD_ERROR.id);
@@ -261,13 +225,12 @@ pub(crate) fn run(
     today: chrono::NaiveDate,
 ) -> CheckReport {
     use rayon::prelude::*;
-    let sources: Vec<crate::content::SourceFile> = content
+    let pages: Vec<&SourceText> = content
         .pages
         .iter()
         .chain(&content.sections)
-        .cloned()
+        .map(|source| &source.file)
         .collect();
-    let pages = page_texts(&sources);
     let mut findings: Vec<Finding> = pages
         .par_iter()
         .flat_map_iter(|page| {
@@ -281,22 +244,18 @@ pub(crate) fn run(
         Ok(rendered) => {
             shown_data = rendered.shown_data.clone();
             let targets = links::Targets::new(&config.base_url, &rendered.files);
-            let by_path: std::collections::HashMap<&Path, &PageText<'_>> =
-                pages.iter().map(|p| (p.path, p)).collect();
             let site = &rendered.site;
             let page_findings: Vec<Finding> = site
                 .pages
                 .par_iter()
                 .flat_map_iter(|p| {
-                    let Some(page) = by_path.get(p.source.file.as_path()) else {
-                        return Vec::new();
-                    };
+                    let page = &p.source.file;
                     let lines: Vec<&str> = page.text.lines().collect();
-                    currency::check(page, &p.source, today)
+                    currency::check(&p.source, today)
                         .into_iter()
                         .map(|r| Finding::place(page, r))
                         .filter(|f| !allowed_inline(&lines, f))
-                        .collect()
+                        .collect::<Vec<_>>()
                 })
                 .collect();
             findings.extend(page_findings);
@@ -310,12 +269,7 @@ pub(crate) fn run(
     // those files too (site.toml even when the build failed).
     let settings_and_data = gate::published_texts(root, shown_data.as_deref());
     for file in &settings_and_data {
-        let page = PageText {
-            path: &file.path,
-            text: &file.text,
-            body_start: 0,
-        };
-        findings.extend(check_page_privacy(&page, &config.check.allow));
+        findings.extend(check_page_privacy(file, &config.check.allow));
     }
     findings.sort_by(|a, b| {
         (&a.file, a.line, a.column, a.rule).cmp(&(&b.file, b.line, b.column, b.rule))
@@ -323,6 +277,6 @@ pub(crate) fn run(
     findings.dedup();
     CheckReport {
         findings,
-        files: sources.len() + settings_and_data.len(),
+        files: pages.len() + settings_and_data.len(),
     }
 }

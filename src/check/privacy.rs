@@ -19,8 +19,9 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::words::privacy::{NOT_NAME_WORDS, PLACE_WORDS, TITLES};
-use super::{PageText, RawFinding};
+use super::RawFinding;
 use crate::rules::{self, Rule};
+use crate::source::SourceText;
 
 /// How many words may stand between a name and a postcode for the pair to read as an address.
 const POSTCODE_NAME_WORDS: usize = 6;
@@ -37,8 +38,8 @@ struct Hit {
 }
 
 /// The privacy findings of one page. Offsets are into the whole file, `page.text`.
-pub(super) fn check(page: &PageText<'_>, allow: &[String]) -> Vec<RawFinding> {
-    let text = page.text;
+pub(super) fn check(page: &SourceText, allow: &[String]) -> Vec<RawFinding> {
+    let text = page.text.as_str();
     let allow = allow_list(allow);
     let mut hits = emails(text);
     hits.extend(phones(text));
@@ -624,14 +625,9 @@ fn dates_of_birth(text: &str) -> Vec<Hit> {
 mod tests {
     use super::*;
     use crate::check::Severity;
-    use std::path::Path;
 
     fn run_allow(text: &str, allow: &[&str]) -> Vec<RawFinding> {
-        let page = PageText {
-            path: Path::new("content/x.md"),
-            text,
-            body_start: 0,
-        };
+        let page = SourceText::whole("content/x.md", text);
         let allow: Vec<String> = allow.iter().map(|s| s.to_string()).collect();
         check(&page, &allow)
     }
@@ -1089,9 +1085,9 @@ mod tests {
     fn front_matter_and_code_are_scanned_with_file_offsets() {
         let text = "+++\ntitle = \"Hi\"\nauthor_email = \"jane@example.com\"\n+++\n\nBody text.\n\n```text\nphone: 07700 900123\nNI: AB123456C\n```\n";
         let body_start = text.find("\nBody").unwrap();
-        let page = PageText {
-            path: Path::new("content/x.md"),
-            text,
+        let page = SourceText {
+            path: "content/x.md".into(),
+            text: text.into(),
             body_start,
         };
         let findings = check(&page, &[]);

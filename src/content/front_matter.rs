@@ -27,8 +27,6 @@ pub(crate) struct SplitFile<'a> {
     /// Number of lines before the front matter text (1: the opening fence).
     front_matter_line_offset: usize,
     pub(crate) body: &'a str,
-    /// Number of lines before the body in the file.
-    pub(super) body_line_offset: usize,
 }
 
 /// Splits `text` into front matter and body. A file that opens a fence and never closes it
@@ -45,13 +43,12 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
                 front_matter: "",
                 front_matter_line_offset: 0,
                 body: text,
-                body_line_offset: 0,
             })
         }
     };
     let rest = &text[first_line_end..];
     let mut offset = 0;
-    for (index, line) in rest.split_inclusive('\n').enumerate() {
+    for line in rest.split_inclusive('\n') {
         let trimmed = line.trim_end();
         if trimmed == fence || (format == FrontMatterFormat::Yaml && trimmed == "...") {
             let front_matter = &rest[..offset];
@@ -61,7 +58,6 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
                 front_matter,
                 front_matter_line_offset: 1,
                 body,
-                body_line_offset: index + 2,
             });
         }
         offset += line.len();
@@ -393,12 +389,11 @@ mod tests {
     }
 
     #[test]
-    fn splits_toml_and_counts_lines() {
+    fn splits_toml() {
         let s = split(p(), "+++\ntitle = \"A\"\n+++\nbody\n").unwrap();
         assert_eq!(s.format, Some(FrontMatterFormat::Toml));
         assert_eq!(s.front_matter, "title = \"A\"\n");
         assert_eq!(s.body, "body\n");
-        assert_eq!(s.body_line_offset, 3);
     }
 
     #[test]

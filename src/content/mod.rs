@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
+use crate::source::SourceText;
 pub(crate) use date::ContentDate;
 use front_matter::{
     at_extra_key, at_key, normalise_extra, parse, parse_date, set_above_extra, split,
@@ -26,23 +27,37 @@ pub(crate) const CONTENT_DIR: &str = "content";
 /// A Markdown file read from disk.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
-    /// Path relative to the site root, e.g. `content/tips/x.md`.
-    pub path: PathBuf,
     /// Path relative to `content/` with `/` separators, e.g. `tips/x.md` (what `@/` links use).
     pub content_path: String,
-    /// The whole file: front matter and body.
-    pub text: String,
+    /// The file as written, its path relative to the site root (`content/tips/x.md`).
+    pub file: SourceText,
 }
 
 impl SourceFile {
+    /// The file at `path` (relative to the site root) holding `text`. Its body starts after
+    /// the front matter, or at the start when the front matter is not closed (an error that
+    /// parsing reports).
+    pub fn new(path: PathBuf, content_path: String, text: String) -> SourceFile {
+        let body_start =
+            front_matter::split(&path, &text).map_or(0, |split| text.len() - split.body.len());
+        SourceFile {
+            content_path,
+            file: SourceText {
+                path,
+                text,
+                body_start,
+            },
+        }
+    }
+
     /// The file `content/<content_path>` holding `text`: a page made in memory, for tests.
     #[cfg(test)]
     pub(crate) fn in_content(content_path: &str, text: &str) -> SourceFile {
-        SourceFile {
-            path: Path::new(CONTENT_DIR).join(content_path),
-            content_path: content_path.into(),
-            text: text.into(),
-        }
+        SourceFile::new(
+            Path::new(CONTENT_DIR).join(content_path),
+            content_path.into(),
+            text.into(),
+        )
     }
 }
 
@@ -260,17 +275,14 @@ fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<Sourc
         Some(rest) => rest.to_string(),
         None => text,
     };
-    Ok(SourceFile {
-        path: rel,
-        content_path,
-        text,
-    })
+    Ok(SourceFile::new(rel, content_path, text))
 }
 
 /// A page's front matter, checked, with its body.
 #[derive(Debug, Clone)]
 pub struct PageSource {
-    pub(crate) file: PathBuf,
+    /// The file as written: path, text, and where the body starts.
+    pub(crate) file: SourceText,
     pub(crate) content_path: String,
     /// Content-relative folder of the section this page belongs to (`""` for the home).
     pub(crate) section_dir: String,
@@ -290,11 +302,6 @@ pub struct PageSource {
     pub(crate) template: Option<String>,
     pub(crate) aliases: Vec<String>,
     pub(crate) extra: serde_json::Value,
-    pub(crate) text: String,
-    /// Byte offset of the Markdown body in `text`.
-    pub(crate) body_start: usize,
-    /// Lines before the body, to turn body line numbers into file line numbers.
-    pub(crate) body_line_offset: usize,
     /// Problems that do not stop the build (a field below `[extra]`): printed by `build`
     /// and `serve`, findings of `check`. Each names its `check` rule.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -303,7 +310,7 @@ pub struct PageSource {
 impl PageSource {
     /// The Markdown after the front matter.
     pub(crate) fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.file.body()
     }
 }
 
@@ -323,7 +330,8 @@ pub(crate) enum SortBy {
 /// A section's front matter, checked, with its body.
 #[derive(Debug, Clone)]
 pub(crate) struct SectionSource {
-    pub(crate) file: PathBuf,
+    /// The file as written: path, text, and where the body starts.
+    pub(crate) file: SourceText,
     pub(crate) content_path: String,
     /// Content-relative folder (`""` for the home).
     pub(crate) dir: String,
@@ -336,9 +344,6 @@ pub(crate) struct SectionSource {
     pub(crate) feed: bool,
     pub(crate) weight: Option<i64>,
     pub(crate) extra: serde_json::Value,
-    pub(crate) text: String,
-    pub(crate) body_start: usize,
-    pub(crate) body_line_offset: usize,
     /// Problems that do not stop the build, as for pages.
     pub(crate) warnings: Vec<Diagnostic>,
 }
@@ -346,14 +351,14 @@ pub(crate) struct SectionSource {
 impl SectionSource {
     /// The Markdown after the front matter.
     pub(crate) fn body(&self) -> &str {
-        &self.text[self.body_start..]
+        self.file.body()
     }
 
     /// A section for a folder that has no `_index.md`: titled after the folder.
     pub(crate) fn implicit(dir: &str) -> SectionSource {
         let name = dir.rsplit('/').next().unwrap_or(dir);
         SectionSource {
-            file: Path::new(CONTENT_DIR).join(dir),
+            file: SourceText::whole(Path::new(CONTENT_DIR).join(dir), ""),
             content_path: if dir.is_empty() {
                 "_index.md".into()
             } else {
@@ -369,9 +374,6 @@ impl SectionSource {
             feed: true,
             weight: None,
             extra: serde_json::Value::Object(Default::default()),
-            text: String::new(),
-            body_start: 0,
-            body_line_offset: 0,
             warnings: Vec::new(),
         }
     }
@@ -394,8 +396,8 @@ fn parent_dir(content_path: &str) -> &str {
 
 /// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
-    let path = file.path.clone();
-    let parts = split(&path, &file.text).map_err(|d| vec![d])?;
+    let path = file.file.path.clone();
+    let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let mut fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
     if parts.format.is_none() {
@@ -491,7 +493,10 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         return Err(problems);
     }
     let warnings = fields_in_extra(&path, &parts, &extra, PAGE_FIELDS, "page");
-    let body_start = file.text.len() - parts.body.len();
+    debug_assert_eq!(
+        file.file.body_start,
+        file.file.text.len() - parts.body.len()
+    );
     Ok(PageSource {
         warnings,
         section_dir: section_dir.to_string(),
@@ -510,11 +515,8 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         template: fm.template,
         aliases: fm.aliases,
         extra,
-        body_line_offset: parts.body_line_offset,
-        body_start,
-        file: file.path,
         content_path: file.content_path,
-        text: file.text,
+        file: file.file,
     })
 }
 
@@ -547,8 +549,8 @@ fn fields_in_extra(
 
 /// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
-    let path = file.path.clone();
-    let parts = split(&path, &file.text).map_err(|d| vec![d])?;
+    let path = file.file.path.clone();
+    let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let dir = parent_dir(&file.content_path).to_string();
     let sort_by = match fm.sort_by.as_deref() {
@@ -576,7 +578,10 @@ pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagn
     let mut extra = serde_json::Value::Object(fm.extra);
     normalise_extra(&mut extra);
     let warnings = fields_in_extra(&path, &parts, &extra, SECTION_FIELDS, "section");
-    let body_start = file.text.len() - parts.body.len();
+    debug_assert_eq!(
+        file.file.body_start,
+        file.file.text.len() - parts.body.len()
+    );
     let implicit = SectionSource::implicit(&dir);
     Ok(SectionSource {
         warnings,
@@ -592,12 +597,9 @@ pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagn
         feed: fm.feed.unwrap_or(true),
         weight: fm.weight,
         extra,
-        body_line_offset: parts.body_line_offset,
-        body_start,
         dir,
-        file: file.path,
         content_path: file.content_path,
-        text: file.text,
+        file: file.file,
     })
 }
 

@@ -466,7 +466,7 @@ fn render_job(
                 .or_else(|| section.page_template.clone())
                 .unwrap_or_else(|| "page.html".into());
             context.insert("page", &views.page(id, true));
-            (template, page.path.clone(), &page.source.file)
+            (template, page.path.clone(), &page.source.file.path)
         }
         Job::Section(id, index) => {
             let section = &site.sections[id];
@@ -485,7 +485,11 @@ fn render_job(
             let paginator = paginator.map(|p| PaginatorView { pages: &pages, ..p });
             context.insert("section", &views.section(id, &pages));
             context.insert("paginator", &paginator);
-            (template, section.pager_path(index), &section.source.file)
+            (
+                template,
+                section.pager_path(index),
+                &section.source.file.path,
+            )
         }
         Job::TagList => {
             let terms: Vec<_> = site.tags.iter().map(|t| views.term(t, false)).collect();
@@ -504,7 +508,7 @@ fn render_job(
             (
                 "taxonomy_single.html".into(),
                 site.tags[id].path.clone(),
-                first.as_path(),
+                first.path.as_path(),
             )
         }
         Job::NotFound => ("404.html".into(), "/404.html".into(), Path::new("content")),
@@ -534,8 +538,8 @@ fn render_job(
 
 fn missing_template(template: &str, job: Job, site: &Site, source: &Path) -> Diagnostic {
     let text = match job {
-        Job::Page(id) => Some(&site.pages[id].source.text),
-        Job::Section(id, _) => Some(&site.sections[id].source.text),
+        Job::Page(id) => Some(&site.pages[id].source.file.text),
+        Job::Section(id, _) => Some(&site.sections[id].source.file.text),
         _ => None,
     };
     let location = text.and_then(|t| {

@@ -158,11 +158,11 @@ pub(super) fn render(
 ) -> Result<FilledIn, Diagnostic> {
     // Blank lines left by a comment at the top would push the front matter off line 1.
     let text = fill_in(archetype, values)?.trim_start().to_string();
-    let page = SourceFile {
-        path: Path::new(CONTENT_DIR).join(content_path),
-        content_path: content_path.to_string(),
-        text: text.clone(),
-    };
+    let page = SourceFile::new(
+        Path::new(CONTENT_DIR).join(content_path),
+        content_path.to_string(),
+        text.clone(),
+    );
     match parse_page(page) {
         Ok(page) => Ok(FilledIn {
             text,
@@ -250,11 +250,11 @@ mod tests {
             let text = render(&archetype, &values(), &format!("{section}/tiktok.md"))
                 .unwrap_or_else(|e| panic!("{section}: {e}"))
                 .text;
-            let page = parse_page(SourceFile {
-                path: "content/x.md".into(),
-                content_path: format!("{section}/tiktok.md"),
+            let page = parse_page(SourceFile::new(
+                "content/x.md".into(),
+                format!("{section}/tiktok.md"),
                 text,
-            })
+            ))
             .unwrap();
             assert_eq!(page.title, "Say \"hi\" on TikTok");
             assert!(page.draft, "{section}");

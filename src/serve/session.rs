@@ -213,8 +213,8 @@ impl Session {
                 return None;
             }
             let context = crate::markdown::RenderContext {
-                file: &source.file,
-                body_line_offset: source.body_line_offset,
+                file: &source.file.path,
+                body_line_offset: source.file.body_line_offset(),
                 permalink: &old.permalink,
                 base_url: &config.base_url,
                 content_path: &source.content_path,
@@ -282,12 +282,17 @@ impl Session {
                 .pages
                 .iter_mut()
                 .chain(content.sections.iter_mut())
-                .find(|f| f.path == Path::new(path))?;
+                .find(|f| f.file.path == Path::new(path))?;
             let text = std::fs::read_to_string(self.root.join(path)).ok()?;
-            file.text = match text.strip_prefix('\u{feff}') {
+            let text = match text.strip_prefix('\u{feff}') {
                 Some(rest) => rest.to_string(),
                 None => text,
             };
+            *file = crate::content::SourceFile::new(
+                std::mem::take(&mut file.file.path),
+                std::mem::take(&mut file.content_path),
+                text,
+            );
         }
         Some(())
     }
@@ -308,7 +313,7 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
             .sections
             .iter()
             .zip(&site.sections)
-            .all(|(a, b)| a.source.text == b.source.text);
+            .all(|(a, b)| a.source.file.text == b.source.file.text);
     if !same_shape {
         return RenderScope::Everything;
     }
@@ -323,7 +328,7 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
             return RenderScope::Everything;
         };
         let old = &previous.pages[old_id];
-        if old.source.text == page.source.text {
+        if old.source.file.text == page.source.file.text {
             continue;
         }
         if old.source.aliases != page.source.aliases {

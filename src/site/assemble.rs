@@ -46,7 +46,7 @@ pub(crate) fn build(
     for section in &section_sources {
         if bundle_dirs.contains(&section.dir) {
             problems.push(
-                Diagnostic::new(&section.file, "this folder has both _index.md (a section) and index.md (a page with its files)")
+                Diagnostic::new(&section.file.path, "this folder has both _index.md (a section) and index.md (a page with its files)")
                     .hint("keep _index.md for a section of pages, or index.md for one page with images; not both"),
             );
         }
@@ -119,7 +119,7 @@ fn parse_all(
         let previous = previous?;
         let &id = previous.page_by_content_path.get(&file.content_path)?;
         let source = &previous.pages[id].source;
-        (source.text == file.text).then(|| source.clone())
+        (source.file.text == file.file.text).then(|| source.clone())
     };
     let parsed_pages: Vec<_> = pages
         .into_par_iter()
@@ -256,7 +256,7 @@ fn make_sections<'a>(
         if path.contains("/-/") {
             problems.push(
                 Diagnostic::new(
-                    &source.file,
+                    &source.file.path,
                     format!("cannot make a web address from the folder name {dir:?}"),
                 )
                 .hint("rename the folder using letters or digits"),
@@ -264,8 +264,8 @@ fn make_sections<'a>(
         }
         urls.claim(
             &path,
-            crate::error::display_path(&source.file),
-            &source.file,
+            crate::error::display_path(&source.file.path),
+            &source.file.path,
             || None,
         );
         Arc::make_mut(&mut site.section_by_content_path).insert(source.content_path.clone(), id);
@@ -311,7 +311,7 @@ fn make_pages(
         let Some(&section) = id_by_dir.get(source.section_dir.as_str()) else {
             problems.push(
                 Diagnostic::new(
-                    &source.file,
+                    &source.file.path,
                     "this page sits inside another page's folder (next to an index.md)",
                 )
                 .hint("move it into a section folder, or rename the other index.md"),
@@ -322,9 +322,9 @@ fn make_pages(
         // Point at `slug` when it made the clash, else at the top of the front matter.
         urls.claim(
             &path,
-            crate::error::display_path(&source.file),
-            &source.file,
-            || find_key(&source.text, "slug").or(Some((1, 1))),
+            crate::error::display_path(&source.file.path),
+            &source.file.path,
+            || find_key(&source.file.text, "slug").or(Some((1, 1))),
         );
         Arc::make_mut(&mut site.page_by_content_path)
             .insert(source.content_path.clone(), pages.len());
@@ -404,21 +404,22 @@ fn render_markdown(
         .map(|p| {
             let unchanged = reusable.and_then(|previous| {
                 let &id = previous.page_by_content_path.get(&p.source.content_path)?;
-                (previous.pages[id].source.text == p.source.text)
+                (previous.pages[id].source.file.text == p.source.file.text)
                     .then(|| Arc::clone(&previous.pages[id].rendered))
             });
             let (rendered, problems) = match unchanged {
                 Some(rendered) => (rendered, Vec::new()),
                 None => render_new(
-                    (&p.source.file, &p.source.content_path),
+                    (&p.source.file.path, &p.source.content_path),
                     p.source.body(),
-                    p.source.body_line_offset,
+                    p.source.file.body_line_offset(),
                     &p.permalink,
                 ),
             };
             // The card image is found by the same rules as an image in the text.
             let image_url = p.source.image.as_deref().and_then(|image| {
-                let ctx = shared.for_file(&p.source.file, &p.source.content_path, &p.permalink, 0);
+                let ctx =
+                    shared.for_file(&p.source.file.path, &p.source.content_path, &p.permalink, 0);
                 markdown::front_matter_address(image, &ctx)
             });
             (rendered, problems, image_url)
@@ -432,15 +433,15 @@ fn render_markdown(
                 let &id = previous
                     .section_by_content_path
                     .get(&s.source.content_path)?;
-                (previous.sections[id].source.text == s.source.text)
+                (previous.sections[id].source.file.text == s.source.file.text)
                     .then(|| Arc::clone(&previous.sections[id].rendered))
             });
             match unchanged {
                 Some(rendered) => (rendered, Vec::new()),
                 None => render_new(
-                    (&s.source.file, &s.source.content_path),
+                    (&s.source.file.path, &s.source.content_path),
                     s.source.body(),
-                    s.source.body_line_offset,
+                    s.source.file.body_line_offset(),
                     &s.permalink,
                 ),
             }
@@ -485,8 +486,12 @@ fn check_anchor_links(site: &Site, problems: &mut Vec<Diagnostic>) {
     let files = site
         .pages
         .iter()
-        .map(|p| (&p.source.file, &p.rendered))
-        .chain(site.sections.iter().map(|s| (&s.source.file, &s.rendered)));
+        .map(|p| (&p.source.file.path, &p.rendered))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (&s.source.file.path, &s.rendered)),
+        );
     for (file, rendered) in files {
         for link in &rendered.anchor_links {
             let target = site
@@ -653,12 +658,12 @@ fn make_tags(site: &mut Site, base_url: &str, urls: &mut UrlRegistry) {
         );
     }
     for tag in &tags {
-        let first_file = &site.pages[tag.pages[0]].source.file;
+        let first_file = &site.pages[tag.pages[0]].source.file.path;
         urls.claim(
             &tag.path,
             format!("the page of tag {:?}", tag.name),
             first_file,
-            || find_key(&site.pages[tag.pages[0]].source.text, "tags"),
+            || find_key(&site.pages[tag.pages[0]].source.file.text, "tags"),
         );
     }
     site.tags = tags;
@@ -671,10 +676,10 @@ fn claim_pagination(site: &Site, urls: &mut UrlRegistry) {
                 &section.pager_path(index),
                 format!(
                     "page {index} of {}",
-                    crate::error::display_path(&section.source.file)
+                    crate::error::display_path(&section.source.file.path)
                 ),
-                &section.source.file,
-                || find_key(&section.source.text, "paginate_by"),
+                &section.source.file.path,
+                || find_key(&section.source.file.text, "paginate_by"),
             );
         }
     }
@@ -686,7 +691,7 @@ fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diag
         if page.source.aliases.is_empty() {
             continue;
         }
-        let at = find_key(&page.source.text, "aliases");
+        let at = find_key(&page.source.file.text, "aliases");
         for alias in &page.source.aliases {
             match alias_output(alias) {
                 Ok((url, output)) => {
@@ -694,15 +699,15 @@ fn make_aliases(site: &mut Site, urls: &mut UrlRegistry, problems: &mut Vec<Diag
                         &url,
                         format!(
                             "the alias {alias:?} in {}",
-                            crate::error::display_path(&page.source.file)
+                            crate::error::display_path(&page.source.file.path)
                         ),
-                        &page.source.file,
+                        &page.source.file.path,
                         || at,
                     );
                     aliases.push(Alias { output, target: id });
                 }
                 Err(message) => {
-                    let mut d = Diagnostic::new(&page.source.file, message)
+                    let mut d = Diagnostic::new(&page.source.file.path, message)
                         .hint("aliases are old paths on this site, e.g. aliases = [\"/old-tips/facebook/\"]");
                     if let Some((line, col)) = at {
                         d = d.at(line, Some(col));

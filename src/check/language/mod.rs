@@ -57,8 +57,9 @@ use pulldown_cmark::Event;
 
 #[cfg(test)]
 use super::words::language::OFFICIALESE;
-use super::{PageText, RawFinding};
+use super::RawFinding;
 use crate::rules::{self, Rule};
+use crate::source::SourceText;
 use officialese::officialese_in;
 use prose::{Block, Prose};
 #[cfg(test)]
@@ -91,7 +92,7 @@ const READABILITY_MIN_WORDS: usize = 150;
 const WALL_PARAGRAPHS: usize = 5;
 
 /// Reports the page's plain-language problems, in the order they appear.
-pub(super) fn check(page: &PageText<'_>, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
+pub(super) fn check(page: &SourceText, events: &[(Event<'_>, Range<usize>)]) -> Vec<RawFinding> {
     let body = page.body();
     let prose = Prose::read(body, events);
     let base = page.body_start;

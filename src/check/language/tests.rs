@@ -3,16 +3,15 @@
 use super::readability::syllables;
 use super::*;
 use crate::check::Severity;
-use std::path::Path;
 
 const FRONT: &str = "+++\ntitle = \"Test\"\n+++\n";
 
 /// The whole file for a body, and the findings for it.
 fn run(body: &str) -> (String, Vec<RawFinding>) {
     let text = format!("{FRONT}{body}");
-    let page = PageText {
-        path: Path::new("content/x.md"),
-        text: &text,
+    let page = SourceText {
+        path: "content/x.md".into(),
+        text: text.clone(),
         body_start: FRONT.len(),
     };
     let findings = check(&page, &crate::check::parse_body(&page, true));
@@ -281,11 +280,7 @@ const HARD: &str = "Organisational transformation necessitates comprehensive \
     governance structures determine resource allocation priorities. ";
 
 fn score(body: &str) -> f64 {
-    let page = PageText {
-        path: Path::new("content/x.md"),
-        text: body,
-        body_start: 0,
-    };
+    let page = SourceText::whole("content/x.md", body);
     let prose = Prose::read(body, &crate::check::parse_body(&page, true));
     let sentences: Vec<Sentence> = prose.units.iter().flat_map(sentences_of).collect();
     Stats::of(&sentences).reading_ease()
