@@ -466,6 +466,7 @@ pub(super) fn check_templates(
     files: &[OutputFile],
     targets: &Targets<'_>,
 ) -> Vec<Finding> {
+    use rayon::prelude::*;
     let sources: HashMap<String, &std::path::Path> = site
         .pages
         .iter()
@@ -486,66 +487,82 @@ pub(super) fn check_templates(
     // written; listings repeat them (summaries), so they are not reported again here.
     let in_any_content: HashSet<String> = site
         .pages
-        .iter()
+        .par_iter()
         .map(|p| p.rendered.html.as_str())
-        .chain(site.sections.iter().map(|s| s.rendered.html.as_str()))
-        .flat_map(attribute_urls)
+        .chain(site.sections.par_iter().map(|s| s.rendered.html.as_str()))
+        .flat_map_iter(attribute_urls)
         .collect();
+    let html_files: Vec<&OutputFile> = files.iter().filter(|f| f.path.ends_with(".html")).collect();
+    // Each thread keeps the absolute addresses it found good: the navigation and footer
+    // repeat on every page, and such a link, good once, is good everywhere.
+    let found: Vec<Vec<(String, Finding)>> = html_files
+        .par_iter()
+        .map_init(HashSet::new, |good, file| {
+            let source_file = sources
+                .get(&file.path)
+                .copied()
+                .unwrap_or(std::path::Path::new(&file.path));
+            template_link_problems(file, source_file, targets, &in_any_content, good)
+        })
+        .collect();
+    // The first page (in file order) where a link fails names it, however the work was split.
     let mut reported: BTreeMap<String, Finding> = BTreeMap::new();
-    let mut checked: HashSet<String> = HashSet::new();
-    for file in files.iter().filter(|f| f.path.ends_with(".html")) {
-        let OutputContent::Bytes(bytes) = &file.content else {
-            continue;
-        };
-        let html = String::from_utf8_lossy(bytes);
-        let source_file = sources
-            .get(&file.path)
-            .copied()
-            .unwrap_or(std::path::Path::new(&file.path));
-        let page_url = format!(
-            "{}/{}",
-            targets.base_url,
-            file.path.trim_end_matches("index.html")
-        );
-        for captures in URL_ATTRIBUTE.captures_iter(&html) {
-            let Some(url) = captures
-                .get(2)
-                .or(captures.get(3))
-                .map(|m| m.as_str().replace("&amp;", "&"))
-            else {
-                continue;
-            };
-            if reported.contains_key(&url)
-                || in_any_content.contains(&url)
-                || checked.contains(&url)
-            {
-                continue;
-            }
-            // The navigation and footer repeat on every page: an absolute link found good
-            // once is good everywhere.
-            if url.starts_with(targets.base_url) && !url.contains('#') {
-                checked.insert(url.clone());
-            }
-            let is_image = captures.get(1).is_some_and(|m| m.as_str() == "src");
-            if let Some((rule, message, fix)) = targets.problem(&url, &page_url, is_image) {
-                reported.insert(
-                    url,
-                    Finding {
-                        file: crate::error::display_path(source_file),
-                        line: 1,
-                        column: 1,
-                        rule: rule.id,
-                        severity: rule.severity,
-                        message: format!("{message} (a link made by the template)"),
-                        fix: format!(
-                            "{fix} (in the template, or the site.toml setting it comes from)"
-                        ),
-                    },
-                );
-            }
-        }
+    for (url, finding) in found.into_iter().flatten() {
+        reported.entry(url).or_insert(finding);
     }
     reported.into_values().collect()
+}
+
+/// The links of one written page (`file`, made from `source_file`) that lead nowhere, each
+/// once, leaving out those written in some page's content and those in `good`.
+fn template_link_problems(
+    file: &OutputFile,
+    source_file: &std::path::Path,
+    targets: &Targets<'_>,
+    in_any_content: &HashSet<String>,
+    good: &mut HashSet<String>,
+) -> Vec<(String, Finding)> {
+    let OutputContent::Bytes(bytes) = &file.content else {
+        return Vec::new();
+    };
+    let html = String::from_utf8_lossy(bytes);
+    let page_url = format!(
+        "{}/{}",
+        targets.base_url,
+        file.path.trim_end_matches("index.html")
+    );
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut found = Vec::new();
+    for captures in URL_ATTRIBUTE.captures_iter(&html) {
+        let Some(url) = captures
+            .get(2)
+            .or(captures.get(3))
+            .map(|m| m.as_str().replace("&amp;", "&"))
+        else {
+            continue;
+        };
+        if good.contains(&url) || in_any_content.contains(&url) || !seen.insert(url.clone()) {
+            continue;
+        }
+        let is_image = captures.get(1).is_some_and(|m| m.as_str() == "src");
+        let Some((rule, message, fix)) = targets.problem(&url, &page_url, is_image) else {
+            if url.starts_with(targets.base_url) && !url.contains('#') {
+                good.insert(url);
+            }
+            continue;
+        };
+        let finding = Finding {
+            file: crate::error::display_path(source_file),
+            line: 1,
+            column: 1,
+            rule: rule.id,
+            severity: rule.severity,
+            message: format!("{message} (a link made by the template)"),
+            fix: format!("{fix} (in the template, or the site.toml setting it comes from)"),
+        };
+        found.push((url, finding));
+    }
+    found
 }
 
 #[cfg(test)]
