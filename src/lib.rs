@@ -19,6 +19,7 @@ pub mod scaffold;
 pub mod serve;
 mod site;
 mod suggest;
+mod survey;
 
 use std::path::{Path, PathBuf};
 

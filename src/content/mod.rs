@@ -289,6 +289,8 @@ pub struct PageSource {
     pub(crate) image: Option<String>,
     pub(crate) template: Option<String>,
     pub(crate) aliases: Vec<String>,
+    /// `survey = "self-assessment"`: the survey in data/ this page shows as a form.
+    pub(crate) survey: Option<String>,
     pub(crate) extra: serde_json::Value,
     pub(crate) text: String,
     /// Byte offset of the Markdown body in `text`.
@@ -485,6 +487,14 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             }));
         }
     }
+    if fm.survey.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        problems.push(at_key(
+            Diagnostic::new(&path, "`survey` is empty")
+                .hint("name a survey file in data/, e.g. survey = \"self-assessment\" for data/self-assessment.toml, or remove the line"),
+            &parts,
+            "survey",
+        ));
+    }
     if !problems.is_empty() {
         // In the order they stand in the file, as the writer reads it.
         problems.sort_by_key(|d| (d.line, d.column));
@@ -509,6 +519,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         image: fm.image,
         template: fm.template,
         aliases: fm.aliases,
+        survey: fm.survey,
         extra,
         body_line_offset: parts.body_line_offset,
         body_start,
