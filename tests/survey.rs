@@ -327,3 +327,27 @@ fn personal_data_in_a_survey_file_stops_the_build() {
         stdout(&check)
     );
 }
+
+/// The browser test sees no request while it answers the form; this covers the paths it does
+/// not take: the script holds none of the ways a page can send something.
+#[test]
+fn the_survey_script_has_no_way_to_send_answers() {
+    let script = std::fs::read_to_string(repo().join("themes/default/static/survey.js"))
+        .expect("the theme's survey.js");
+    for api in [
+        "fetch(",
+        "XMLHttpRequest",
+        "sendBeacon",
+        "WebSocket",
+        "EventSource",
+        "new Image",
+        "import(",
+        "http:",
+        "https:",
+        "innerHTML",
+        "eval(",
+    ] {
+        assert!(!script.contains(api), "survey.js must not use {api}");
+    }
+    assert!(script.contains("localStorage.setItem"));
+}
