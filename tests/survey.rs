@@ -334,6 +334,12 @@ fn personal_data_in_a_survey_file_stops_the_build() {
 fn the_survey_script_has_no_way_to_send_answers() {
     let script = std::fs::read_to_string(repo().join("themes/default/static/survey.js"))
         .expect("the theme's survey.js");
+    // The code, without the comments that say what it must not do.
+    let script: String = script
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
     for api in [
         "fetch(",
         "XMLHttpRequest",
