@@ -357,3 +357,17 @@ fn the_survey_script_has_no_way_to_send_answers() {
     }
     assert!(script.contains("localStorage.setItem"));
 }
+
+#[test]
+fn the_starter_site_shows_a_self_assessment() {
+    let site = TestSite::empty();
+    assert_success(&site.hub(&["init", "."]));
+    site.build_ok(&[]);
+    let html = site.html("self-assessment/index.html");
+    assert_eq!(
+        select(&html, "form.survey section[data-survey-part]").len(),
+        2
+    );
+    assert_eq!(select(&html, "form.survey fieldset").len(), 6);
+    assert_eq!(select(&html, "table.survey-bands tbody tr").len(), 5);
+}
