@@ -13,7 +13,7 @@ use crate::error::Diagnostic;
 use crate::source::SourceText;
 
 /// The folder, inside the site root, that holds data files.
-const DATA_DIR: &str = "data";
+pub(crate) const DATA_DIR: &str = "data";
 
 /// The data files: what templates see, and the texts as written.
 #[derive(Debug, Clone, Default)]

@@ -20,6 +20,7 @@ pub mod serve;
 mod site;
 pub mod source;
 mod suggest;
+mod survey;
 
 use std::path::{Path, PathBuf};
 

@@ -193,6 +193,7 @@ pub(crate) fn render_site_with(
             return Err(Error::Site(problems));
         }
     };
+    let surveys = crate::survey::resolve(&site, &assets.data).map_err(Error::Site)?;
     let site = Arc::new(site);
     let scope = scope(&site);
     let files = render::render_site(RenderInput {
@@ -201,6 +202,7 @@ pub(crate) fn render_site_with(
         templates: assets.templates.clone(),
         data: &assets.data.value,
         statics: &assets.statics,
+        surveys: &surveys.by_name,
         scope: &scope,
     })
     .map_err(|problems| {
@@ -225,6 +227,7 @@ pub(crate) fn render_site_with(
         site,
         files,
         shown_data,
+        survey_files: surveys.files,
         full,
         rendered_pages,
     };
@@ -242,7 +245,8 @@ pub(crate) fn gate(
     allow_privacy: bool,
 ) -> Result<usize> {
     let mut problems = gate::broken_content_links(&rendered.site, base_url, &rendered.files, None);
-    let settings_and_data = gate::published_texts(root, rendered.shown_data.as_deref());
+    let settings_and_data =
+        gate::published_texts(root, rendered.shown_data.as_deref(), &rendered.survey_files);
     let privacy_findings = gate::personal_data(&rendered.site, &settings_and_data, allow);
     if !allow_privacy {
         problems.extend(privacy_findings.iter().map(gate::privacy_problem));

@@ -238,6 +238,139 @@ fn assert_each_risk_shown_once(
 /// The negative control: a page template with an image without alt text and an element 3000 px
 /// wide. The harness must report both, the check that the guide tests rely on must fail on it,
 /// and the same run must find nothing wrong with the fixture's (default theme) home page.
+/// The bundled guide's self-assessment, answered in the browser: the script adds up each part
+/// and the whole, shows the band's advice, offers the answers as a CSV file built in the
+/// page, makes no request beyond the page's own style sheet and script, and stores nothing
+/// in localStorage until "Remember my answers" is ticked (and forgets them when unticked).
+#[test]
+fn the_self_assessment_adds_up_offers_a_csv_and_keeps_answers_in_the_browser() {
+    let tools = tools();
+    let (_site, server) = serve_guide(&tools);
+    let url = format!(
+        "http://127.0.0.1:{}/__survey_harness?page=/survey/self-assessment/",
+        server.port
+    );
+    let (report, errors) = run_chromium(&tools, &url, 1280);
+    assert!(
+        report["done"] == true,
+        "the survey harness did not finish: {}\nreport so far: {report:#}\n{errors}",
+        report["error"]
+    );
+    assert_eq!(report["actionsShown"], true, "the script shows its buttons");
+    assert_eq!(
+        report["before"],
+        serde_json::json!({
+            "part1": "Score for part 1: out of 10 No statements answered yet.",
+            "part2": "Score for part 2: out of 10 No statements answered yet.",
+            "total": "Total for all parts: out of 50 No statements answered yet."
+        }),
+        "nothing is added up before an answer is chosen"
+    );
+    // Part 1 answered 2, 2, 1, 0, 2 (7: "Getting there"); part 2 only 2, 1, 0.
+    assert_eq!(
+        report["answered"],
+        serde_json::json!({
+            "part1": "Score for part 1: 7 out of 10 Getting there: Check who still has access to each account, and write down who covers it when the owner is away.",
+            "part2": "Score for part 2: 3 out of 10 3 of 5 statements answered.",
+            "total": "Total for all parts: 10 out of 50 8 of 25 statements answered."
+        })
+    );
+    assert_eq!(
+        report["currentBands"],
+        serde_json::json!(["5 to 7"]),
+        "the band of the complete part is marked in its table"
+    );
+
+    assert_eq!(
+        report["csvBom"], true,
+        "the CSV starts with a UTF-8 byte order mark, so spreadsheets read its text right"
+    );
+    assert_eq!(
+        report["csvHref"], "blob:",
+        "the download link holds a file made in the page"
+    );
+    let csv = report["csv"].as_str().expect("the CSV text");
+    let mut reader = csv::ReaderBuilder::new().from_reader(csv.as_bytes());
+    assert_eq!(
+        reader.headers().expect("a heading row"),
+        vec!["part", "statement", "score", "label"]
+    );
+    let rows: Vec<Vec<String>> = reader
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
+        .collect();
+    assert_eq!(
+        rows.len(),
+        25 + 5 + 1,
+        "a row per statement, per part's total and the total"
+    );
+    assert_eq!(
+        rows[0],
+        [
+            "Purpose and ownership",
+            "We can say in one sentence who our account is for and what it is for.",
+            "2",
+            "Yes"
+        ]
+    );
+    assert_eq!(rows[3][2..], ["0", "Not yet"]);
+    assert_eq!(
+        rows[6],
+        [
+            "Confidentiality and consent",
+            "We ask the \"before you post\" questions for every post, not just the difficult ones.",
+            "1",
+            "Partly"
+        ]
+    );
+    assert_eq!(
+        rows[8][2..],
+        ["", ""],
+        "an unanswered statement has no score"
+    );
+    assert_eq!(
+        rows[25],
+        ["Purpose and ownership", "Total", "7", "Getting there"]
+    );
+    assert_eq!(rows[26], ["Confidentiality and consent", "Total", "3", ""]);
+    assert_eq!(rows[30], ["All parts", "Total", "10", ""]);
+
+    let requested: Vec<&str> = report["requests"]
+        .as_array()
+        .expect("the page's requests")
+        .iter()
+        .filter_map(Value::as_str)
+        .collect();
+    let base = format!("http://127.0.0.1:{}", server.port);
+    assert_eq!(
+        requested,
+        vec![format!("{base}/style.css"), format!("{base}/survey.js")],
+        "the page loads its own style sheet and script and makes no other request"
+    );
+
+    assert_eq!(
+        report["storedBeforeTicking"], 0,
+        "nothing is stored until Remember is ticked"
+    );
+    let stored = report["storedWhenTicked"].as_str().expect("stored answers");
+    let stored: Value = serde_json::from_str(stored).expect("JSON in localStorage");
+    assert_eq!(
+        stored["answers"].as_object().map(|a| a.len()),
+        Some(8),
+        "the 8 answers are stored: {stored}"
+    );
+    assert_eq!(
+        report["restoredAfterReload"], 8,
+        "a reload brings them back"
+    );
+    assert_eq!(report["rememberTickedAfterReload"], true);
+    assert_eq!(report["storedAfterUnticking"], 0, "unticking forgets them");
+    assert_eq!(
+        report["afterClear"],
+        serde_json::json!({ "checked": 0, "total": "Total for all parts: out of 50 No statements answered yet." })
+    );
+}
+
 #[test]
 fn harness_reports_a_page_that_breaks_wcag() {
     let tools = tools();
@@ -474,6 +607,29 @@ fn run_harness_probing(
         url.push_str("&page=");
         url.push_str(page);
     }
+    let (report, errors) = run_chromium(tools, &url, width);
+    assert!(
+        report["done"] == true,
+        "the harness did not finish for {url}: error {}, stuck on page {}\nreport so far: {report:#}\n{errors}",
+        report["error"],
+        report["current"]
+    );
+    let checked: Vec<&str> = report["pages"]
+        .as_array()
+        .expect("pages array")
+        .iter()
+        .filter_map(|p| p["page"].as_str())
+        .collect();
+    assert_eq!(
+        checked, pages,
+        "the harness should report every page, in order"
+    );
+    report
+}
+
+/// Runs headless Chromium `width` px wide on a harness page at `url` and returns the JSON
+/// report it wrote into `<pre id="result">`, with Chromium's messages (for failures).
+fn run_chromium(tools: &BrowserTools, url: &str, width: u32) -> (Value, String) {
     let profile = tempfile::tempdir().expect("temporary Chromium profile");
     let mut child = Command::new(&tools.chromium)
         .args(CHROMIUM_FLAGS)
@@ -481,7 +637,7 @@ fn run_harness_probing(
         .arg(format!("--window-size={width},900"))
         .arg("--virtual-time-budget=10000")
         .arg("--dump-dom")
-        .arg(&url)
+        .arg(url)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -529,23 +685,7 @@ fn run_harness_probing(
     let report: Value = serde_json::from_str(&text).unwrap_or_else(|e| {
         panic!("the harness did not write a JSON report ({e}) for {url}: {text:?}\n{errors}")
     });
-    assert!(
-        report["done"] == true,
-        "the harness did not finish for {url}: error {}, stuck on page {}\nreport so far: {report:#}\n{errors}",
-        report["error"],
-        report["current"]
-    );
-    let checked: Vec<&str> = report["pages"]
-        .as_array()
-        .expect("pages array")
-        .iter()
-        .filter_map(|p| p["page"].as_str())
-        .collect();
-    assert_eq!(
-        checked, pages,
-        "the harness should report every page, in order"
-    );
-    report
+    (report, errors)
 }
 
 fn read_in_background(mut from: impl Read + Send + 'static) -> JoinHandle<Vec<u8>> {
@@ -581,9 +721,16 @@ fn page_problems(page: &Value, width: u32) -> Vec<String> {
             page["innerWidth"]
         ));
     }
-    if page["scripts"].as_u64() != Some(0) {
+    // Only a page with a self-assessment form loads a script: the theme's own survey.js.
+    let allowed_scripts = if page["surveyForm"] == true {
+        serde_json::json!(["/survey.js"])
+    } else {
+        serde_json::json!([])
+    };
+    if page["scripts"] != allowed_scripts {
         problems.push(format!(
-            "has {} <script> elements; the theme must work without JavaScript",
+            "has the <script> elements {}; the theme must work without JavaScript, and only \
+             a survey page may load /survey.js",
             page["scripts"]
         ));
     }
@@ -755,7 +902,9 @@ async function check(page) {
     entry.path = win.location.pathname;
     entry.innerWidth = win.innerWidth;
     // JSON-LD is data, not a program: only scripts a browser would run count.
-    entry.scripts = [...doc.scripts].filter((s) => s.type !== "application/ld+json").length;
+    entry.scripts = [...doc.scripts].filter((s) => s.type !== "application/ld+json")
+      .map((s) => (s.src ? new URL(s.src).pathname : "an inline script"));
+    entry.surveyForm = doc.querySelector("form[data-survey]") !== null;
     entry.scrollWidth = doc.documentElement.scrollWidth;
     entry.clientWidth = doc.documentElement.clientWidth;
     entry.overflowing = entry.scrollWidth > entry.clientWidth ? overflowing(doc, entry.clientWidth) : [];
@@ -795,12 +944,97 @@ async function check(page) {
 </html>
 "##;
 
+/// Answers the survey at `?page=` in a same-origin iframe as a person would (clicking radio
+/// buttons and the Remember box), and reports what the page then shows, the CSV its download
+/// link holds, the requests the page made and what localStorage holds at each step.
+const SURVEY_HARNESS: &str = r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>hub survey test harness</title>
+</head>
+<body>
+<pre id="result">pending</pre>
+<script>
+"use strict";
+const page = new URLSearchParams(location.search).get("page");
+const out = document.getElementById("result");
+const report = { done: false, error: null };
+const show = () => { out.textContent = JSON.stringify(report); };
+const clean = (text) => text.replace(/\s+/g, " ").trim();
+
+function load(frame, src) {
+  return new Promise((resolve) => {
+    frame.addEventListener("load", () => resolve(), { once: true });
+    if (src) frame.src = src; else frame.contentWindow.location.reload();
+  });
+}
+
+function outputs(doc) {
+  const all = [...doc.querySelectorAll("form[data-survey] output")].map((o) => clean(o.textContent));
+  return { part1: all[0], part2: all[1], total: all[all.length - 1] };
+}
+
+function answer(doc, part, statement, value) {
+  const name = "survey-part-" + part + "-statement-" + statement;
+  doc.querySelector('input[name="' + name + '"][value="' + value + '"]').click();
+}
+
+(async () => {
+  try {
+    localStorage.clear();
+    const frame = document.createElement("iframe");
+    frame.width = "1280";
+    frame.height = "900";
+    frame.title = "Page under test";
+    document.body.appendChild(frame);
+    await load(frame, page);
+    let doc = frame.contentDocument;
+    const actions = doc.querySelector("[data-survey-actions]");
+    report.actionsShown = !actions.hidden;
+    report.before = outputs(doc);
+    [2, 2, 1, 0, 2].forEach((v, i) => answer(doc, 1, i + 1, v));
+    [2, 1, 0].forEach((v, i) => answer(doc, 2, i + 1, v));
+    report.answered = outputs(doc);
+    report.currentBands = [...doc.querySelectorAll("tr.survey-band-current")].map((r) => clean(r.cells[0].textContent));
+    report.storedBeforeTicking = localStorage.length;
+    // Every request the page made, before the test reads the CSV from its blob: URL.
+    report.requests = frame.contentWindow.performance.getEntriesByType("resource").map((e) => e.name);
+    const link = doc.querySelector("[data-survey-csv]");
+    report.csvHref = link.href.slice(0, 5);
+    const bytes = new Uint8Array(await (await frame.contentWindow.fetch(link.href)).arrayBuffer());
+    report.csvBom = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+    report.csv = new TextDecoder().decode(bytes);
+    doc.querySelector("[data-survey-remember]").click();
+    report.storedWhenTicked = localStorage.length === 1 ? localStorage.getItem(localStorage.key(0)) : null;
+    await load(frame, null);
+    doc = frame.contentDocument;
+    report.restoredAfterReload = doc.querySelectorAll("form[data-survey] input:checked").length;
+    report.rememberTickedAfterReload = doc.querySelector("[data-survey-remember]").checked;
+    doc.querySelector("[data-survey-remember]").click();
+    report.storedAfterUnticking = localStorage.length;
+    doc.querySelector("[data-survey-clear]").click();
+    report.afterClear = {
+      checked: doc.querySelectorAll("form[data-survey] input:checked").length,
+      total: outputs(doc).total,
+    };
+    report.done = true;
+  } catch (e) {
+    report.error = String((e && e.stack) || e);
+  }
+  show();
+})();
+</script>
+</body>
+</html>
+"##;
+
 // ---------------------------------------------------------------------------------------------
 // A tiny HTTP server for the built site
 // ---------------------------------------------------------------------------------------------
 
 /// Serves `root` on 127.0.0.1 until dropped: GET only, files under `root` only (index.html for
-/// folders), plus `/__harness` and `/__axe.min.js`; everything else is 404.
+/// folders), plus `/__harness`, `/__survey_harness` and `/__axe.min.js`; everything else is 404.
 struct Server {
     port: u16,
     stop: Arc<AtomicBool>,
@@ -871,6 +1105,12 @@ fn handle(mut stream: TcpStream, root: &Path, axe: &Path) {
         )
     } else if path == "/__harness" {
         (200, "text/html; charset=utf-8", HARNESS.as_bytes().to_vec())
+    } else if path == "/__survey_harness" {
+        (
+            200,
+            "text/html; charset=utf-8",
+            SURVEY_HARNESS.as_bytes().to_vec(),
+        )
     } else if path == "/__axe.min.js" {
         match fs::read(axe) {
             Ok(bytes) => (200, "text/javascript; charset=utf-8", bytes),

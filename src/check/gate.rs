@@ -14,17 +14,28 @@ use crate::site::Site;
 use crate::source::SourceText;
 
 /// The settings and data files whose values templates may show, for the privacy rules:
-/// site.toml (templates get `config`), and the files in data/ when a template reads `data`.
+/// site.toml (templates get `config`), the files in data/ when a template reads `data`, and
+/// the survey files that pages show as forms (`surveys`), each once.
 pub(crate) fn published_texts(
     root: &Path,
     shown_data: Option<&crate::data::Data>,
+    surveys: &[SourceText],
 ) -> Vec<SourceText> {
     let settings = SourceText::whole(
         crate::config::CONFIG_FILE,
         std::fs::read_to_string(root.join(crate::config::CONFIG_FILE)).unwrap_or_default(),
     );
-    let data = shown_data.into_iter().flat_map(|data| &data.files);
-    std::iter::once(settings).chain(data.cloned()).collect()
+    let data: Vec<&SourceText> = shown_data
+        .into_iter()
+        .flat_map(|data| &data.files)
+        .collect();
+    let surveys_not_in_data = surveys
+        .iter()
+        .filter(|survey| !data.iter().any(|d| d.path == survey.path));
+    std::iter::once(settings)
+        .chain(data.iter().copied().cloned())
+        .chain(surveys_not_in_data.cloned())
+        .collect()
 }
 
 /// The privacy rules of `hub check`, run on every published page (and on site.toml and the

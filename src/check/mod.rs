@@ -240,9 +240,11 @@ pub(crate) fn run(
     findings.extend(load_problems.iter().map(from_diagnostic));
 
     let mut shown_data = None;
+    let mut survey_files = Vec::new();
     match rendered {
         Ok(rendered) => {
             shown_data = rendered.shown_data.clone();
+            survey_files.clone_from(&rendered.survey_files);
             let targets = links::Targets::new(&config.base_url, &rendered.files);
             let site = &rendered.site;
             let page_findings: Vec<Finding> = site
@@ -267,7 +269,7 @@ pub(crate) fn run(
     }
     // What templates show of site.toml and data/ is published: the privacy rules read
     // those files too (site.toml even when the build failed).
-    let settings_and_data = gate::published_texts(root, shown_data.as_deref());
+    let settings_and_data = gate::published_texts(root, shown_data.as_deref(), &survey_files);
     for file in &settings_and_data {
         findings.extend(check_page_privacy(file, &config.check.allow));
     }

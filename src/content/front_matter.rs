@@ -252,6 +252,7 @@ pub(super) const PAGE_FIELDS: &[&str] = &[
     "template",
     "aliases",
     "review_by",
+    "survey",
     "extra",
 ];
 
@@ -292,6 +293,8 @@ pub(super) struct PageFrontMatter {
     pub(super) aliases: Vec<String>,
     #[serde(default, deserialize_with = "date_text")]
     pub(super) review_by: Option<String>,
+    /// The name of a survey file in data/ to show as a form (src/survey.rs).
+    pub(super) survey: Option<String>,
     #[serde(default)]
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }

@@ -301,6 +301,8 @@ pub struct PageSource {
     pub(crate) image: Option<String>,
     pub(crate) template: Option<String>,
     pub(crate) aliases: Vec<String>,
+    /// `survey = "self-assessment"`: the survey in data/ this page shows as a form.
+    pub(crate) survey: Option<String>,
     pub(crate) extra: serde_json::Value,
     /// Problems that do not stop the build (a field below `[extra]`): printed by `build`
     /// and `serve`, findings of `check`. Each names its `check` rule.
@@ -487,6 +489,14 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             }));
         }
     }
+    if fm.survey.as_deref().is_some_and(|s| s.trim().is_empty()) {
+        problems.push(at_key(
+            Diagnostic::new(&path, "`survey` is empty")
+                .hint("name a survey file in data/, e.g. survey = \"self-assessment\" for data/self-assessment.toml, or remove the line"),
+            &parts,
+            "survey",
+        ));
+    }
     if !problems.is_empty() {
         // In the order they stand in the file, as the writer reads it.
         problems.sort_by_key(|d| (d.line, d.column));
@@ -514,6 +524,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         image: fm.image,
         template: fm.template,
         aliases: fm.aliases,
+        survey: fm.survey,
         extra,
         content_path: file.content_path,
         file: file.file,

@@ -45,6 +45,8 @@ pub(crate) struct RenderInput<'a> {
     pub(crate) data: &'a Value,
     /// The theme's and the site's static files (see [`static_files`]).
     pub(crate) statics: &'a [OutputFile],
+    /// The surveys pages show, by name (`survey` in their templates).
+    pub(crate) surveys: &'a BTreeMap<String, Arc<crate::survey::Survey>>,
     pub(crate) scope: &'a RenderScope,
 }
 
@@ -55,6 +57,8 @@ pub struct RenderedSite {
     pub(crate) files: Vec<OutputFile>,
     /// The data files, when a template reads `data` (and so publishes some of it); else None.
     pub(crate) shown_data: Option<Arc<crate::data::Data>>,
+    /// The survey files pages show as forms: published, so the privacy rules read them.
+    pub(crate) survey_files: Vec<crate::source::SourceText>,
     /// False when only part of the site was rendered (see [`RenderScope`]).
     pub(crate) full: bool,
     /// How many pages' HTML was rendered.
@@ -150,8 +154,10 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         mut templates,
         data,
         statics,
+        surveys,
         scope,
     } = input;
+    let outside_content = OutsideContent { data, surveys };
     register_functions(&mut templates.tera, &site, config);
     let views = Views {
         site: &site,
@@ -175,7 +181,17 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         .par_iter()
         // Small pieces, so that a core that runs out of work can always take some.
         .with_max_len(16)
-        .map(|job| render_job(*job, &site, &templates, &base, data, config, &feed_index))
+        .map(|job| {
+            render_job(
+                *job,
+                &site,
+                &templates,
+                &base,
+                &outside_content,
+                config,
+                &feed_index,
+            )
+        })
         .collect();
     let mut files = OutputSet::default();
     for result in rendered {
@@ -435,12 +451,18 @@ fn index_file(path: &str) -> String {
     format!("{}index.html", path.trim_start_matches('/'))
 }
 
+/// What templates get from outside content/: the data files and the surveys.
+struct OutsideContent<'a> {
+    data: &'a Value,
+    surveys: &'a BTreeMap<String, Arc<crate::survey::Survey>>,
+}
+
 fn render_job(
     job: Job,
     site: &Site,
     templates: &Templates,
     base: &Context,
-    data: &Value,
+    outside_content: &OutsideContent<'_>,
     config: &Config,
     feed_index: &FeedIndex,
 ) -> Result<OutputFile, Diagnostic> {
@@ -459,13 +481,22 @@ fn render_job(
         Job::Page(id) => {
             let page = &site.pages[id];
             let section = &site.sections[page.section].source;
+            // A page that shows a survey needs a template that prints the form.
+            let survey =
+                page.source.survey.as_deref().and_then(|written| {
+                    outside_content.surveys.get(crate::survey::name_of(written))
+                });
             let template = page
                 .source
                 .template
                 .clone()
+                .or_else(|| survey.map(|_| "survey.html".into()))
                 .or_else(|| section.page_template.clone())
                 .unwrap_or_else(|| "page.html".into());
             context.insert("page", &views.page(id, true));
+            if let Some(survey) = survey {
+                context.insert("survey", survey.as_ref());
+            }
             (template, page.path.clone(), &page.source.file.path)
         }
         Job::Section(id, index) => {
@@ -519,7 +550,7 @@ fn render_job(
         return Err(missing_template(&template, job, site, source));
     }
     if templates.reads_data(&template) {
-        context.insert("data", data);
+        context.insert("data", outside_content.data);
     }
     let html = templates
         .tera
