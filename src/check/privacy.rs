@@ -723,10 +723,7 @@ mod tests {
         assert_none("![logo](logo@2x.png)", "privacy/email");
         assert_none("npm install pkg@1.2.3", "privacy/email");
         assert_none("user@localhost", "privacy/email");
-        assert_none(
-            "mastodon = \"@amara@social.example.org\"",
-            "privacy/email",
-        );
+        assert_none("mastodon = \"@amara@social.example.org\"", "privacy/email");
     }
 
     // --- phone ---
