@@ -111,6 +111,8 @@ pub(crate) struct SiteAssets {
     templates: Templates,
     data: Arc<crate::data::Data>,
     statics: Arc<Vec<OutputFile>>,
+    /// The people of data/authors.toml, when the site has that file.
+    authors: Option<Arc<crate::authors::Authors>>,
 }
 
 impl SiteAssets {
@@ -118,23 +120,69 @@ impl SiteAssets {
     fn load(
         root: &Path,
         theme: &templates::ThemeLocation,
+        config: &Config,
         highlighting: &Highlighting,
     ) -> std::result::Result<SiteAssets, Vec<Diagnostic>> {
         let templates = templates::load(root, theme);
         let data = crate::data::load(root);
         let statics = render::static_files(root, theme, highlighting);
-        match (templates, data, statics) {
-            (Ok(templates), Ok(data), Ok(statics)) => Ok(SiteAssets {
+        let authors = match (&data, &statics) {
+            (Ok(data), Ok(statics)) => Self::authors(data, statics, config),
+            _ => Ok(None),
+        };
+        match (templates, data, statics, authors) {
+            (Ok(templates), Ok(data), Ok(statics), Ok(authors)) => Ok(SiteAssets {
                 templates,
                 data: Arc::new(data),
                 statics: Arc::new(statics),
+                authors: authors.map(Arc::new),
             }),
-            (templates, data, statics) => Err([templates.err(), data.err(), statics.err()]
-                .into_iter()
-                .flatten()
-                .flatten()
-                .collect()),
+            (templates, data, statics, authors) => {
+                Err([templates.err(), data.err(), statics.err(), authors.err()]
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+                    .collect())
+            }
         }
+    }
+
+    /// data/authors.toml read as people, when there is one; photos must be static files.
+    fn authors(
+        data: &crate::data::Data,
+        statics: &[OutputFile],
+        config: &Config,
+    ) -> std::result::Result<Option<crate::authors::Authors>, Vec<Diagnostic>> {
+        let Some(file) = data
+            .files
+            .iter()
+            .find(|f| f.path == Path::new(crate::authors::AUTHORS_FILE))
+        else {
+            return Ok(None);
+        };
+        let photo_exists = |path: &str| statics.iter().any(|f| f.path == path);
+        crate::authors::parse(&file.text, config.markdown.smart_punctuation, photo_exists).map(Some)
+    }
+
+    /// The data files whose text the site publishes: all of them when a template reads
+    /// `data`, else data/authors.toml alone when the site has people (their names, roles and
+    /// bios are on their profile pages), else none.
+    fn published_data(&self) -> Option<Arc<crate::data::Data>> {
+        if self.templates.any_read_data() {
+            return Some(Arc::clone(&self.data));
+        }
+        self.authors.as_ref()?;
+        let files = self
+            .data
+            .files
+            .iter()
+            .filter(|f| f.path == Path::new(crate::authors::AUTHORS_FILE))
+            .cloned()
+            .collect();
+        Some(Arc::new(crate::data::Data {
+            value: serde_json::Value::Null,
+            files,
+        }))
     }
 }
 
@@ -167,10 +215,13 @@ pub(crate) fn render_site_with(
             root,
             &templates::locate_theme(root, &config.theme)
                 .map_err(|d| config.at_setting(d, "theme"))?,
+            &config,
             &highlighting,
         ),
     };
     timer.lap("templates, data and static files");
+    // A model made earlier (the preview's patched one) has its people already.
+    let needs_authors = ready.is_none();
     let site = match ready {
         Some(site) => Ok(site),
         None => site::build(
@@ -185,7 +236,7 @@ pub(crate) fn render_site_with(
         ),
     };
     timer.lap("site model and markdown");
-    let (site, assets) = match (site, assets) {
+    let (mut site, assets) = match (site, assets) {
         (Ok(site), Ok(assets)) if problems.is_empty() => (site, assets),
         (site, assets) => {
             problems.extend(site.err().into_iter().flatten());
@@ -193,6 +244,12 @@ pub(crate) fn render_site_with(
             return Err(Error::Site(problems));
         }
     };
+    if let (true, Some(authors)) = (needs_authors, &assets.authors) {
+        let problems = site::attach_authors(&mut site, authors, &config.base_url);
+        if !problems.is_empty() {
+            return Err(Error::Site(problems));
+        }
+    }
     let surveys = crate::survey::resolve(&site, &assets.data).map_err(Error::Site)?;
     let site = Arc::new(site);
     let scope = scope(&site);
@@ -219,10 +276,7 @@ pub(crate) fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    let shown_data = assets
-        .templates
-        .any_read_data()
-        .then(|| Arc::clone(&assets.data));
+    let shown_data = assets.published_data();
     let rendered = RenderedSite {
         site,
         files,

@@ -32,7 +32,8 @@ use serde_json::Value;
 
 /// Pages of the bundled guide to check: one of each template and of each kind of content the
 /// theme has to present (roadmap table and platform page, policy table and review dates, posts,
-/// task lists, code blocks, Markdown tables, tags, the "Get updates" page, the 404 page).
+/// task lists, code blocks, Markdown tables, tags, the "Get updates" page, the people and their
+/// profile pages, the 404 page).
 const GUIDE_PAGES: &[&str] = &[
     "/",
     "/roadmap/",
@@ -49,6 +50,9 @@ const GUIDE_PAGES: &[&str] = &[
     "/tags/",
     "/tags/facebook/",
     "/updates/",
+    "/authors/",
+    "/authors/amara-okafor/",
+    "/authors/communications-team/",
     "/404.html",
 ];
 

@@ -179,10 +179,12 @@ fn summary_numbers(text: &str) -> (usize, usize, usize) {
     (n(1), n(2), n(3))
 }
 
-/// The files `hub check` reads in a site whose templates show no data: its Markdown files
-/// and site.toml.
+/// The files `hub check` reads in a site whose templates show no data: its Markdown files,
+/// site.toml, and data/authors.toml when there is one (people's pages publish it).
 fn checked_files(site_root: &Path) -> usize {
-    markdown_files(&site_root.join("content")) + 1
+    markdown_files(&site_root.join("content"))
+        + 1
+        + usize::from(site_root.join("data/authors.toml").is_file())
 }
 
 /// The Markdown files of a folder, counted.

@@ -172,6 +172,12 @@ fn emails(text: &str) -> Vec<Hit> {
     EMAIL
         .captures_iter(text)
         .filter(|caps| !IMAGE_EXTENSIONS.contains(&caps[1].to_ascii_lowercase().as_str()))
+        // `@name@social.example.org` is a Mastodon (fediverse) handle: a public profile, as
+        // people write them in data/authors.toml, not an email address.
+        .filter(|caps| {
+            let start = caps.get(0).expect("group 0 always matches").start();
+            !text[..start].ends_with('@')
+        })
         .map(|caps| {
             let found = caps.get(0).expect("group 0 always matches");
             Hit {
@@ -713,6 +719,7 @@ mod tests {
         assert_none("![logo](logo@2x.png)", "privacy/email");
         assert_none("npm install pkg@1.2.3", "privacy/email");
         assert_none("user@localhost", "privacy/email");
+        assert_none("mastodon = \"@amara@social.example.org\"", "privacy/email");
     }
 
     // --- phone ---

@@ -7,9 +7,10 @@ use serde_json::Value;
 use crate::config::Config;
 use crate::content::ContentDate;
 use crate::markdown::Heading;
+use crate::render::feeds::FeedLink;
 use crate::render::metadata;
 use crate::render::share::{self, ShareLink};
-use crate::site::{Page, PageId, Section, SectionId, Site, Tag, HOME};
+use crate::site::{AuthorId, Page, PageId, Section, SectionId, Site, Tag, HOME};
 
 /// Words per minute used for `reading_time`.
 const READING_WORDS_PER_MINUTE: usize = 200;
@@ -50,7 +51,10 @@ pub(super) struct PageView<'a> {
     summary: &'a str,
     toc: &'a [Heading],
     tags: Vec<TagLink<'a>>,
-    authors: &'a [String],
+    /// Names: the people's names when data/authors.toml describes them, else as written.
+    authors: AuthorNames<'a>,
+    /// The people of data/authors.toml who wrote the page; empty without that file.
+    author_profiles: AuthorLinks<'a>,
     word_count: usize,
     reading_time: usize,
     share: Vec<ShareLink>,
@@ -173,8 +177,13 @@ impl<'a> Views<'a> {
         let (share, image_url, json_ld) = if full {
             let image_url =
                 metadata::card_image(page.image_url.as_deref(), &page.permalink, self.config);
-            let json_ld =
-                metadata::page_json_ld(page, &meta_description, image_url.as_deref(), self.config);
+            let json_ld = metadata::page_json_ld(
+                self.site,
+                page,
+                &meta_description,
+                image_url.as_deref(),
+                self.config,
+            );
             (
                 share::share_links(&self.config.share, &page.permalink, &source.title),
                 image_url,
@@ -199,7 +208,14 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|&t| self.tag_link(&self.site.tags[t]))
                 .collect(),
-            authors: &source.authors,
+            authors: AuthorNames {
+                site: self.site,
+                page,
+            },
+            author_profiles: AuthorLinks {
+                site: self.site,
+                page,
+            },
             word_count: page.rendered.word_count,
             reading_time: reading_time(page.rendered.word_count),
             share,
@@ -256,7 +272,7 @@ impl<'a> Views<'a> {
             share: share::share_links(&self.config.share, &section.permalink, title),
             image_url: metadata::card_image(None, &section.permalink, self.config),
             json_ld: metadata::section_json_ld(
-                id == HOME,
+                (id == HOME).then_some(self.site.authors.as_slice()),
                 title,
                 &meta_description,
                 &section.permalink,
@@ -298,6 +314,49 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// A person of data/authors.toml; with their pages and JSON-LD when `full`.
+    pub(super) fn author(&self, id: AuthorId, full: bool, feeds: &'a [FeedLink]) -> AuthorView<'a> {
+        let entry = &self.site.authors[id];
+        let author = &entry.author;
+        let photo_url = author
+            .photo
+            .as_deref()
+            .and_then(|photo| metadata::site_image(photo, self.config));
+        let (pages, json_ld) = if full {
+            (
+                Some(self.page_list(&entry.pages)),
+                metadata::author_json_ld(entry, photo_url.as_deref(), self.config),
+            )
+        } else {
+            (None, String::new())
+        };
+        AuthorView {
+            key: &author.key,
+            name: &author.name,
+            role: &author.role,
+            photo: author.photo.as_deref(),
+            photo_url,
+            photo_alt: &author.photo_alt,
+            bio: &author.bio_html,
+            team: author.team,
+            profiles: &author.profiles,
+            permalink: &entry.permalink,
+            path: &entry.path,
+            page_count: entry.pages.len(),
+            pages,
+            feeds,
+            json_ld,
+            meta_description: author_description(author),
+        }
+    }
+
+    /// Everyone in data/authors.toml, in its order, without their pages.
+    pub(super) fn author_list(&self) -> Vec<AuthorView<'a>> {
+        (0..self.site.authors.len())
+            .map(|id| self.author(id, false, &[]))
+            .collect()
+    }
+
     /// The top-level sections.
     pub(super) fn nav(&self) -> Vec<NavItem<'a>> {
         self.site
@@ -313,6 +372,92 @@ impl<'a> Views<'a> {
                 }
             })
             .collect()
+    }
+}
+
+/// `author` on a profile page, and each of `authors`.
+#[derive(Serialize)]
+pub(super) struct AuthorView<'a> {
+    key: &'a str,
+    name: &'a str,
+    role: &'a str,
+    /// As written in data/authors.toml, and as an absolute URL.
+    photo: Option<&'a str>,
+    photo_url: Option<String>,
+    photo_alt: &'a str,
+    /// The bio as HTML (print with `| safe`).
+    bio: &'a str,
+    team: bool,
+    profiles: &'a [crate::authors::Profile],
+    permalink: &'a str,
+    path: &'a str,
+    page_count: usize,
+    /// Newest first; only on the profile page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<PageView<'a>>>,
+    /// The person's own feeds; only on the profile page.
+    feeds: &'a [FeedLink],
+    /// `ProfilePage` JSON-LD with the `Person`; only on the profile page.
+    json_ld: String,
+    meta_description: String,
+}
+
+/// "Tom Hartley, Head of Service": for the profile page's meta description.
+fn author_description(author: &crate::authors::Author) -> String {
+    if author.role.is_empty() {
+        author.name.clone()
+    } else {
+        format!("{}, {}", author.name, author.role)
+    }
+}
+
+/// `page.authors`: names, written without copying the page's list.
+struct AuthorNames<'a> {
+    site: &'a Site,
+    page: &'a Page,
+}
+
+impl Serialize for AuthorNames<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        if self.site.authors.is_empty() {
+            serializer.collect_seq(&self.page.source.authors)
+        } else {
+            serializer.collect_seq(
+                self.site
+                    .authors_of(self.page)
+                    .map(|id| &self.site.authors[id].author.name),
+            )
+        }
+    }
+}
+
+/// `page.author_profiles`: a link to each person's profile page.
+struct AuthorLinks<'a> {
+    site: &'a Site,
+    page: &'a Page,
+}
+
+#[derive(Serialize)]
+struct AuthorLink<'a> {
+    key: &'a str,
+    name: &'a str,
+    role: &'a str,
+    permalink: &'a str,
+    path: &'a str,
+}
+
+impl Serialize for AuthorLinks<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.site.authors_of(self.page).map(|id| {
+            let entry = &self.site.authors[id];
+            AuthorLink {
+                key: &entry.author.key,
+                name: &entry.author.name,
+                role: &entry.author.role,
+                permalink: &entry.permalink,
+                path: &entry.path,
+            }
+        }))
     }
 }
 

@@ -1,5 +1,6 @@
 //! Atom 1.0, RSS 2.0 and JSON Feed 1.1: one set for the whole site, one for each
-//! section with dated pages (unless `feed = false`) and one for each tag. Atom and RSS are
+//! section with dated pages (unless `feed = false`), one for each tag and one for each
+//! person of data/authors.toml. Atom and RSS are
 //! written with the `atom_syndication` and `rss` crates, which escape correctly; JSON Feed is
 //! plain serde, its format being JSON.
 
@@ -9,7 +10,7 @@ use serde::Serialize;
 
 use crate::config::{Config, FeedKind};
 use crate::output::{OutputContent, OutputFile};
-use crate::site::{Page, PageId, SectionId, Site, HOME};
+use crate::site::{AuthorId, Page, PageId, SectionId, Site, HOME};
 
 /// What a feed covers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -17,6 +18,7 @@ pub(super) enum FeedScope {
     Site,
     Section(SectionId),
     Tag(usize),
+    Author(AuthorId),
 }
 
 /// One subject that gets a feed in each configured format.
@@ -49,7 +51,7 @@ pub(super) struct FeedLink {
 pub(super) struct FeedGroup {
     /// What the feeds bring, in words: "Everything new on this site", "New in Tips".
     pub(super) name: String,
-    /// `site`, `section` or `tag`.
+    /// `site`, `section`, `tag` or `author`.
     pub(super) scope: &'static str,
     /// The HTML page the feeds follow.
     pub(super) page_url: String,
@@ -181,6 +183,19 @@ pub(super) fn feed_targets(
             });
         }
     }
+    for (id, author) in site.authors.iter().enumerate() {
+        if let Some(pages) = entries(FeedScope::Author(id), &mut author.pages.iter().copied()) {
+            let name = &author.author.name;
+            targets.push(FeedTarget {
+                scope: FeedScope::Author(id),
+                title: format!("{name} — {}", config.title),
+                description: format!("Pages by {name}"),
+                dir: author.path.clone(),
+                html_url: author.permalink.clone(),
+                pages,
+            });
+        }
+    }
     targets
 }
 
@@ -213,6 +228,10 @@ pub(super) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) 
                     "section",
                 ),
                 FeedScope::Tag(id) => (format!("New pages tagged “{}”", site.tags[id].name), "tag"),
+                FeedScope::Author(id) => (
+                    format!("New from {}", site.authors[id].author.name),
+                    "author",
+                ),
             };
             FeedGroup {
                 name,
@@ -282,13 +301,36 @@ fn newest(site: &Site, target: &FeedTarget) -> DateTime<FixedOffset> {
         .unwrap_or_default()
 }
 
-/// The page's authors, else the site's author, else the site's title.
-fn author_names<'a>(page: &'a Page, config: &'a Config) -> Vec<&'a str> {
+/// A page's author as feeds name them: the name, and the profile page when the person is in
+/// data/authors.toml.
+struct FeedAuthor<'a> {
+    name: &'a str,
+    url: Option<&'a str>,
+}
+
+/// The page's authors (people of data/authors.toml by name, with their profile page; else as
+/// written), else the site's author, else the site's title.
+fn author_names<'a>(site: &'a Site, page: &'a Page, config: &'a Config) -> Vec<FeedAuthor<'a>> {
     if page.source.authors.is_empty() {
-        vec![site_author(config)]
-    } else {
-        page.source.authors.iter().map(String::as_str).collect()
+        return vec![FeedAuthor {
+            name: site_author(config),
+            url: None,
+        }];
     }
+    if site.authors.is_empty() {
+        return page
+            .source
+            .authors
+            .iter()
+            .map(|name| FeedAuthor { name, url: None })
+            .collect();
+    }
+    site.authors_of(page)
+        .map(|id| FeedAuthor {
+            name: &site.authors[id].author.name,
+            url: Some(&site.authors[id].permalink),
+        })
+        .collect()
 }
 
 fn site_author(config: &Config) -> &str {
@@ -304,6 +346,11 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
         name: name.to_string(),
         ..Default::default()
     };
+    let author = |a: FeedAuthor<'_>| atom::Person {
+        name: a.name.to_string(),
+        uri: a.url.map(str::to_string),
+        ..Default::default()
+    };
     let entries = target
         .pages
         .iter()
@@ -314,7 +361,10 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                 id: page.permalink.clone(),
                 updated: modified(page),
                 published: Some(published(page)),
-                authors: author_names(page, config).into_iter().map(person).collect(),
+                authors: author_names(site, page, config)
+                    .into_iter()
+                    .map(author)
+                    .collect(),
                 links: vec![atom::Link {
                     href: page.permalink.clone(),
                     rel: "alternate".into(),
@@ -403,9 +453,9 @@ fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -
                     })
                     .collect(),
                 dublin_core_ext: Some(rss::extension::dublincore::DublinCoreExtension {
-                    creators: author_names(page, config)
+                    creators: author_names(site, page, config)
                         .into_iter()
-                        .map(str::to_string)
+                        .map(|a| a.name.to_string())
                         .collect(),
                     ..Default::default()
                 }),
@@ -455,6 +505,8 @@ struct JsonFeed<'a> {
 #[derive(Serialize)]
 struct JsonAuthor<'a> {
     name: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    url: Option<&'a str>,
 }
 
 #[derive(Serialize)]
@@ -489,9 +541,12 @@ fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                 ),
                 date_published: published(page).to_rfc3339(),
                 date_modified: modified(page).to_rfc3339(),
-                authors: author_names(page, config)
+                authors: author_names(site, page, config)
                     .into_iter()
-                    .map(|name| JsonAuthor { name })
+                    .map(|a| JsonAuthor {
+                        name: a.name,
+                        url: a.url,
+                    })
                     .collect(),
                 tags: page
                     .tags
@@ -510,6 +565,7 @@ fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
         language: &config.language,
         authors: vec![JsonAuthor {
             name: site_author(config),
+            url: None,
         }],
         items,
     };

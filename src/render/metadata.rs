@@ -4,7 +4,7 @@
 use serde_json::{json, Value};
 
 use crate::config::Config;
-use crate::site::Page;
+use crate::site::{AuthorPage, Page, Site};
 
 /// `[extra] default_image` in site.toml: the card image for pages without their own `image`.
 const DEFAULT_IMAGE_KEY: &str = "default_image";
@@ -38,6 +38,11 @@ fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<String
         .map(String::from)
 }
 
+/// A photo of data/authors.toml as an absolute URL: `https://…` stays, a path is the site's.
+pub(super) fn site_image(image: &str, config: &Config) -> Option<String> {
+    absolute_image(image, &format!("{}/", config.base_url), config)
+}
+
 /// The page's image, else the site's default image.
 pub(super) fn card_image(own: Option<&str>, page_url: &str, config: &Config) -> Option<String> {
     own.and_then(|image| absolute_image(image, page_url, config))
@@ -61,6 +66,7 @@ fn organisation_id(config: &Config) -> String {
 
 /// JSON-LD for a page: an `Article` when it is dated, else a `WebPage`.
 pub(super) fn page_json_ld(
+    site: &Site,
     page: &Page,
     description: &str,
     image: Option<&str>,
@@ -71,6 +77,13 @@ pub(super) fn page_json_ld(
         Some(date) => {
             let authors: Vec<Value> = if source.authors.is_empty() {
                 vec![json!({ "@type": "Organization", "name": organisation_name(config) })]
+            } else if !site.authors.is_empty() {
+                site.authors_of(page)
+                    .map(|id| {
+                        let entry = &site.authors[id];
+                        json!({ "@type": person_type(entry), "name": entry.author.name, "url": entry.permalink })
+                    })
+                    .collect()
             } else {
                 source
                     .authors
@@ -100,17 +113,19 @@ pub(super) fn page_json_ld(
     script_safe(&data)
 }
 
-/// JSON-LD for a section page (`WebPage`) or the home page (`Organization` and `WebSite`).
+/// JSON-LD for a section page (`WebPage`) or the home page (`Organization` and `WebSite`);
+/// `home_people` is given for the home page: the people of data/authors.toml, who become the
+/// organisation's `member`s.
 pub(super) fn section_json_ld(
-    is_home: bool,
+    home_people: Option<&[AuthorPage]>,
     title: &str,
     description: &str,
     url: &str,
     config: &Config,
 ) -> String {
-    if !is_home {
+    let Some(people) = home_people else {
         return script_safe(&web_page(title, description, url, config));
-    }
+    };
     let same_as: Vec<&String> = [
         &config.social.facebook,
         &config.social.x,
@@ -124,13 +139,74 @@ pub(super) fn section_json_ld(
     .flatten()
     .collect();
     let home = format!("{}/", config.base_url);
+    let mut organisation = json!({ "@type": "Organization", "@id": organisation_id(config), "name": organisation_name(config), "url": home, "sameAs": same_as });
+    if let (false, Some(map)) = (people.is_empty(), organisation.as_object_mut()) {
+        let members: Vec<Value> = people
+            .iter()
+            .map(|entry| json!({ "@type": person_type(entry), "@id": person_id(entry), "name": entry.author.name, "url": entry.permalink }))
+            .collect();
+        map.insert("member".into(), Value::Array(members));
+    }
     script_safe(&json!({
         "@context": "https://schema.org",
         "@graph": [
-            { "@type": "Organization", "@id": organisation_id(config), "name": organisation_name(config), "url": home, "sameAs": same_as },
+            organisation,
             { "@type": "WebSite", "@id": format!("{}/#website", config.base_url), "name": config.title, "url": home,
               "description": description, "inLanguage": config.language, "publisher": { "@id": organisation_id(config) } },
         ],
+    }))
+}
+
+/// A team is an `Organization`, anyone else a `Person`.
+fn person_type(entry: &AuthorPage) -> &'static str {
+    if entry.author.team {
+        "Organization"
+    } else {
+        "Person"
+    }
+}
+
+fn person_id(entry: &AuthorPage) -> String {
+    format!("{}#person", entry.permalink)
+}
+
+/// JSON-LD for a profile page: a `ProfilePage` whose main entity is the `Person` (or the
+/// team's `Organization`), with their public profiles as `sameAs`.
+pub(super) fn author_json_ld(entry: &AuthorPage, photo: Option<&str>, config: &Config) -> String {
+    let author = &entry.author;
+    let mut person = json!({
+        "@type": person_type(entry),
+        "@id": person_id(entry),
+        "name": author.name,
+        "url": entry.permalink,
+        "sameAs": author.profiles.iter().map(|p| p.url.as_str()).collect::<Vec<_>>(),
+    });
+    if let Some(map) = person.as_object_mut() {
+        if !author.role.is_empty() {
+            let key = if author.team {
+                "description"
+            } else {
+                "jobTitle"
+            };
+            map.insert(key.into(), json!(author.role));
+        }
+        if let Some(photo) = photo {
+            map.insert("image".into(), json!(photo));
+        }
+        let link = if author.team {
+            "parentOrganization"
+        } else {
+            "worksFor"
+        };
+        map.insert(link.into(), json!({ "@id": organisation_id(config), "@type": "Organization", "name": organisation_name(config) }));
+    }
+    script_safe(&json!({
+        "@context": "https://schema.org",
+        "@type": "ProfilePage",
+        "url": entry.permalink,
+        "name": author.name,
+        "inLanguage": config.language,
+        "mainEntity": person,
     }))
 }
 
@@ -190,7 +266,7 @@ mod tests {
 
     #[test]
     fn json_ld_cannot_close_the_script() {
-        let text = section_json_ld(false, "</script><b>", "", "https://e.org/", &config());
+        let text = section_json_ld(None, "</script><b>", "", "https://e.org/", &config());
         assert!(!text.contains("</script>"));
         let parsed: Value = serde_json::from_str(&text).unwrap();
         assert_eq!(parsed["name"], "</script><b>");

@@ -21,7 +21,7 @@ use crate::config::Config;
 use crate::error::{display_path, Diagnostic};
 use crate::markdown::Highlighting;
 use crate::output::{OutputContent, OutputFile};
-use crate::site::{PageId, SectionId, Site, HOME};
+use crate::site::{AuthorId, PageId, SectionId, Site, AUTHORS_PATH, HOME};
 use context::{PaginatorView, Views};
 use feeds::FeedScope;
 use templates::{render_error, Templates, ThemeLocation, DEFAULT_THEME};
@@ -34,6 +34,10 @@ enum Job {
     Section(SectionId, usize),
     TagList,
     Tag(usize),
+    /// `/authors/`: everyone in data/authors.toml.
+    AuthorList,
+    /// A person's profile page.
+    Author(AuthorId),
     NotFound,
 }
 
@@ -55,7 +59,8 @@ pub(crate) struct RenderInput<'a> {
 pub struct RenderedSite {
     pub(crate) site: Arc<Site>,
     pub(crate) files: Vec<OutputFile>,
-    /// The data files, when a template reads `data` (and so publishes some of it); else None.
+    /// The data files whose text is published: all when a template reads `data`, else
+    /// data/authors.toml when the site has people (see the pipeline); else None.
     pub(crate) shown_data: Option<Arc<crate::data::Data>>,
     /// The survey files pages show as forms: published, so the privacy rules read them.
     pub(crate) survey_files: Vec<crate::source::SourceText>,
@@ -73,14 +78,17 @@ pub struct RenderedSite {
 pub(crate) enum RenderScope {
     #[default]
     Everything,
-    /// These pages, these sections' listings and these tags' pages (and the list of tags);
-    /// the feeds of `feed_sections` and `feed_tags` (and the site's); the sitemap if asked.
+    /// These pages, these sections' listings, these tags' pages (and the list of tags) and
+    /// these people's profile pages (and the list of people); the feeds of `feed_sections`,
+    /// `feed_tags` and `feed_authors` (and the site's); the sitemap if asked.
     Only {
         pages: HashSet<PageId>,
         sections: HashSet<SectionId>,
         tags: HashSet<usize>,
         feed_sections: HashSet<SectionId>,
         feed_tags: HashSet<usize>,
+        authors: HashSet<AuthorId>,
+        feed_authors: HashSet<AuthorId>,
         sitemap: bool,
     },
 }
@@ -93,12 +101,15 @@ impl RenderScope {
                 pages,
                 sections,
                 tags,
+                authors,
                 ..
             } => match job {
                 Job::Page(id) => pages.contains(&id),
                 Job::Section(id, _) => sections.contains(&id),
                 Job::Tag(id) => tags.contains(&id),
                 Job::TagList => !tags.is_empty(),
+                Job::Author(id) => authors.contains(&id),
+                Job::AuthorList => !authors.is_empty(),
                 Job::NotFound => false,
             },
         }
@@ -112,6 +123,9 @@ impl RenderScope {
                 feed_sections.contains(&id)
             }
             (RenderScope::Only { feed_tags, .. }, FeedScope::Tag(id)) => feed_tags.contains(&id),
+            (RenderScope::Only { feed_authors, .. }, FeedScope::Author(id)) => {
+                feed_authors.contains(&id)
+            }
         }
     }
 
@@ -171,6 +185,8 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     base.insert("feeds", &feed_index.for_scope(None));
     let updates = UpdatesPage::of(&site, config, &feed_targets);
     base.insert("updates_url", &updates.url(config));
+    // Everyone in data/authors.toml (the home page lists them); empty without the file.
+    base.insert("authors", &views.author_list());
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
@@ -330,10 +346,16 @@ impl OutputSet {
 /// Every file to render. Listings first: each lists many pages and takes as long as dozens
 /// of pages, and started last they would leave one core working alone at the end.
 fn jobs(site: &Site) -> Vec<Job> {
-    let mut jobs = Vec::with_capacity(site.pages.len() + site.sections.len() + site.tags.len() + 2);
+    let mut jobs = Vec::with_capacity(
+        site.pages.len() + site.sections.len() + site.tags.len() + site.authors.len() + 3,
+    );
     if !site.tags.is_empty() {
         jobs.extend((0..site.tags.len()).map(Job::Tag));
         jobs.push(Job::TagList);
+    }
+    if !site.authors.is_empty() {
+        jobs.extend((0..site.authors.len()).map(Job::Author));
+        jobs.push(Job::AuthorList);
     }
     for (id, section) in site.sections.iter().enumerate() {
         jobs.extend((1..=section.pager_count()).map(|index| Job::Section(id, index)));
@@ -472,7 +494,8 @@ fn render_job(
         Job::Page(id) => Some(FeedScope::Section(site.pages[id].section)),
         Job::Section(id, _) => Some(FeedScope::Section(id)),
         Job::Tag(id) => Some(FeedScope::Tag(id)),
-        Job::TagList | Job::NotFound => None,
+        Job::Author(id) => Some(FeedScope::Author(id)),
+        Job::TagList | Job::AuthorList | Job::NotFound => None,
     };
     if scope.is_some() {
         context.insert("feeds", &feed_index.for_scope(scope));
@@ -540,6 +563,23 @@ fn render_job(
                 "taxonomy_single.html".into(),
                 site.tags[id].path.clone(),
                 first.path.as_path(),
+            )
+        }
+        Job::AuthorList => (
+            "author_list.html".into(),
+            AUTHORS_PATH.into(),
+            Path::new(crate::authors::AUTHORS_FILE),
+        ),
+        Job::Author(id) => {
+            let feeds = feed_index.by_scope.get(&FeedScope::Author(id));
+            context.insert(
+                "author",
+                &views.author(id, true, feeds.map_or(&[], Vec::as_slice)),
+            );
+            (
+                "author.html".into(),
+                site.authors[id].path.clone(),
+                Path::new(crate::authors::AUTHORS_FILE),
             )
         }
         Job::NotFound => ("404.html".into(), "/404.html".into(), Path::new("content")),
@@ -707,6 +747,21 @@ fn sitemap_entries(site: &Site, base_url: &str) -> Vec<SitemapEntry> {
                 lastmod: p.source.updated.or(p.source.date).map(|d| d.to_w3c()),
             }),
     );
+    if !site.authors.is_empty() {
+        let all: Vec<PageId> = site
+            .authors
+            .iter()
+            .flat_map(|a| a.pages.iter().copied())
+            .collect();
+        entries.push(SitemapEntry {
+            loc: format!("{base_url}{AUTHORS_PATH}"),
+            lastmod: newest(&all),
+        });
+        entries.extend(site.authors.iter().map(|a| SitemapEntry {
+            loc: a.permalink.clone(),
+            lastmod: newest(&a.pages),
+        }));
+    }
     if !site.tags.is_empty() {
         let tags_url = format!("{base_url}/tags/");
         let all: Vec<PageId> = site

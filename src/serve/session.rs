@@ -193,6 +193,7 @@ impl Session {
         let mut site = previous.clone();
         let (mut pages, mut feed_sections, mut feed_tags) =
             (HashSet::new(), HashSet::new(), HashSet::new());
+        let mut feed_authors = HashSet::new();
         for path in changed {
             let content_path = path.strip_prefix("content/")?;
             let &id = previous.page_by_content_path.get(content_path)?;
@@ -242,6 +243,7 @@ impl Session {
             pages.insert(id);
             feed_sections.extend(previous.ancestors_of_section(old.section));
             feed_tags.extend(old.tags.iter().copied());
+            feed_authors.extend(previous.authors_of(old));
         }
         if !crate::site::anchor_problems(&site).is_empty() {
             return None;
@@ -256,6 +258,8 @@ impl Session {
                 tags,
                 feed_sections,
                 feed_tags,
+                authors: HashSet::new(),
+                feed_authors,
                 sitemap: false,
             },
         ))
@@ -322,6 +326,8 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
     let mut tags = HashSet::new();
     let mut feed_sections = HashSet::new();
     let mut feed_tags = HashSet::new();
+    let mut authors = HashSet::new();
+    let mut feed_authors = HashSet::new();
     let mut sitemap = false;
     for (id, page) in site.pages.iter().enumerate() {
         let Some(&old_id) = previous.page_by_content_path.get(&page.source.content_path) else {
@@ -338,10 +344,17 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
         // Feeds carry the whole text, so those showing the page always change.
         feed_sections.extend(site.ancestors_of_section(page.section));
         feed_tags.extend(page.tags.iter().chain(&old.tags).copied());
+        // People's feeds too, and their profile pages list the page like a section does.
+        let people: Vec<_> = site
+            .authors_of(page)
+            .chain(previous.authors_of(old))
+            .collect();
+        feed_authors.extend(people.iter().copied());
         // Listings show only a page's summary line; most edits leave it as it was.
         if listing_differs(old, page) {
             sections.extend(site.ancestors_of_section(page.section));
             tags.extend(page.tags.iter().chain(&old.tags).copied());
+            authors.extend(people);
         }
         sitemap |= old.source.date != page.source.date || old.source.updated != page.source.updated;
     }
@@ -351,6 +364,8 @@ fn scope_of_change(previous: &Site, site: &Site) -> RenderScope {
         tags,
         feed_sections,
         feed_tags,
+        authors,
+        feed_authors,
         sitemap,
     }
 }

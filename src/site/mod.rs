@@ -2,6 +2,7 @@
 //! parsed content ([`build`]), then only read by the renderers. Plain data, no IO.
 
 mod assemble;
+mod authors;
 
 use std::collections::HashMap;
 use std::path::PathBuf;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use crate::content::{PageSource, SectionSource};
 use crate::markdown::RenderedMarkdown;
 pub(crate) use assemble::{anchor_problems, build, summary_html, BuildOptions};
+pub(crate) use authors::{attach as attach_authors, AuthorId, AuthorPage, AUTHORS_PATH};
 
 /// Index of a page in [`Site::pages`].
 pub(crate) type PageId = usize;
@@ -133,6 +135,11 @@ pub(crate) struct Site {
     /// Content path of each copied file (`posts/fair.jpg`) → the site path it is published
     /// at (`/posts/fair.jpg`), so that Markdown can address files beside its own.
     pub(crate) asset_paths: Arc<HashMap<String, String>>,
+    /// The people of data/authors.toml with their profile pages, in the file's order; empty
+    /// when the site has no such file (pages' `authors` are then names as written).
+    pub(crate) authors: Arc<Vec<AuthorPage>>,
+    /// Key (`tom-hartley`) → person.
+    pub(crate) author_by_key: Arc<HashMap<String, AuthorId>>,
 }
 
 impl Site {
@@ -160,6 +167,14 @@ impl Site {
             .collect();
         warnings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
         warnings
+    }
+
+    /// The people a page names, in its order; none when the site has no data/authors.toml.
+    pub(crate) fn authors_of<'a>(&'a self, page: &'a Page) -> impl Iterator<Item = AuthorId> + 'a {
+        page.source
+            .authors
+            .iter()
+            .filter_map(|key| self.author_by_key.get(key.trim()).copied())
     }
 
     /// The top-level sections, for navigation.
