@@ -79,6 +79,28 @@ pub(crate) struct StatusChange {
     pub(crate) anchor: String,
 }
 
+impl StatusChange {
+    /// What happened, to follow the platform's name: "moved from Trial to Adopt", "added to
+    /// the roadmap at Assess", "kept at Hold".
+    pub(crate) fn phrase(&self) -> String {
+        match self.from {
+            None => format!("added to the roadmap at {}", self.to.label()),
+            Some(from) if from == self.to => format!("kept at {}", self.to.label()),
+            Some(from) => format!("moved from {} to {}", from.label(), self.to.label()),
+        }
+    }
+
+    /// [`StatusChange::phrase`] as a sentence of its own: "Moved from Trial to Adopt".
+    pub(crate) fn sentence(&self) -> String {
+        let phrase = self.phrase();
+        let mut chars = phrase.chars();
+        match chars.next() {
+            Some(first) => first.to_uppercase().chain(chars).collect(),
+            None => phrase,
+        }
+    }
+}
+
 /// Where a problem with the history is, for the caller to find the line.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum HistorySpot {
@@ -462,6 +484,15 @@ mod tests {
         assert_eq!(changes[0].from, None);
         assert_eq!(changes[1].from, Some(RoadmapStatus::Assess));
         assert_eq!(changes[0].to, RoadmapStatus::Assess);
+        let sentences: Vec<String> = changes.iter().map(StatusChange::sentence).collect();
+        assert_eq!(
+            sentences,
+            [
+                "Added to the roadmap at Assess",
+                "Moved from Assess to Trial",
+                "Kept at Trial"
+            ]
+        );
         assert_eq!(
             extra["history"][0]["to"], "assess",
             "written in small letters"

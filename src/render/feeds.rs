@@ -1,5 +1,7 @@
 //! Atom 1.0, RSS 2.0 and JSON Feed 1.1: one set for the whole site, one for each
-//! section with dated pages (unless `feed = false`) and one for each tag. Atom and RSS are
+//! section with dated pages (unless `feed = false`) and one for each tag, plus the roadmap
+//! changes of each section whose platform pages record a status history (one entry per
+//! change, in `<section>/changes/`). Atom and RSS are
 //! written with the `atom_syndication` and `rss` crates, which escape correctly; JSON Feed is
 //! plain serde, its format being JSON.
 
@@ -8,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::config::{Config, FeedKind};
+use crate::content::StatusChange;
 use crate::output::{OutputContent, OutputFile};
 use crate::site::{Page, PageId, SectionId, Site, HOME};
 
@@ -17,6 +20,8 @@ pub(super) enum FeedScope {
     Site,
     Section(SectionId),
     Tag(usize),
+    /// The status changes recorded on the roadmap pages of a section.
+    RoadmapChanges(SectionId),
 }
 
 /// One subject that gets a feed in each configured format.
@@ -29,8 +34,10 @@ pub(super) struct FeedTarget {
     dir: String,
     /// The HTML page the feed follows.
     html_url: String,
-    /// Newest first, at most `limit`.
+    /// Newest first, at most `limit`. For roadmap changes: the pages whose changes it holds.
     pub(super) pages: Vec<PageId>,
+    /// Roadmap changes only: (page, index in its `status_history`), newest first, at most `limit`.
+    changes: Vec<(PageId, usize)>,
 }
 
 /// A feed as templates list it (`feeds`) for `<link rel="alternate">` and the "Get updates" page.
@@ -42,6 +49,8 @@ pub(super) struct FeedLink {
     kind: &'static str,
     /// The format's name for people: `Atom`, `RSS` or `JSON Feed`.
     pub(super) format: &'static str,
+    /// True for a roadmap-changes feed, so that a roadmap can link to it by name.
+    changes: bool,
 }
 
 /// One subject's feeds, as the "Get updates" page lists them.
@@ -149,6 +158,7 @@ pub(super) fn feed_targets(
                 dir: "/".into(),
                 html_url: format!("{base}/"),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
@@ -166,9 +176,11 @@ pub(super) fn feed_targets(
                 dir: section.path.clone(),
                 html_url: section.permalink.clone(),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
+    targets.extend(roadmap_change_targets(site, config, &wanted));
     for (id, tag) in site.tags.iter().enumerate() {
         if let Some(pages) = entries(FeedScope::Tag(id), &mut tag.pages.iter().copied()) {
             targets.push(FeedTarget {
@@ -178,10 +190,72 @@ pub(super) fn feed_targets(
                 dir: tag.path.clone(),
                 html_url: tag.permalink.clone(),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
     targets
+}
+
+/// A roadmap-changes feed for each section with platform pages that record a status history
+/// (and no `feed = false`). One pass over the pages, looking at a list that is empty on every
+/// page but a roadmap's, so that a site without histories pays nothing for them.
+fn roadmap_change_targets(
+    site: &Site,
+    config: &Config,
+    wanted: &impl Fn(FeedScope) -> bool,
+) -> Vec<FeedTarget> {
+    let mut by_section: std::collections::BTreeMap<SectionId, Vec<PageId>> = Default::default();
+    for (id, page) in site.pages.iter().enumerate() {
+        if !page.source.status_history.is_empty() && !page.source.draft {
+            by_section.entry(page.section).or_default().push(id);
+        }
+    }
+    by_section
+        .into_iter()
+        .filter(|&(section, _)| site.sections[section].source.feed)
+        .map(|(section_id, pages)| {
+            let section = &site.sections[section_id];
+            let scope = FeedScope::RoadmapChanges(section_id);
+            let changes = if wanted(scope) {
+                newest_changes(site, &pages, config.feeds.limit)
+            } else {
+                Vec::new()
+            };
+            FeedTarget {
+                scope,
+                title: format!("Changes to “{}” — {}", section.source.title, config.title),
+                description: format!(
+                    "Each change of a platform's status in “{}”, with the reason for it",
+                    section.source.title
+                ),
+                dir: format!("{}changes/", section.path),
+                html_url: section.permalink.clone(),
+                pages,
+                changes,
+            }
+        })
+        .collect()
+}
+
+/// The changes recorded on `pages`, newest first, at most `limit` (0: all).
+fn newest_changes(site: &Site, pages: &[PageId], limit: usize) -> Vec<(PageId, usize)> {
+    let mut changes: Vec<(PageId, usize)> = pages
+        .iter()
+        .flat_map(|&id| (0..site.pages[id].source.status_history.len()).map(move |i| (id, i)))
+        .collect();
+    changes.sort_by(|&(a, i), &(b, j)| {
+        let (pa, pb) = (&site.pages[a].source, &site.pages[b].source);
+        pb.status_history[j]
+            .date
+            .cmp(&pa.status_history[i].date)
+            .then_with(|| pa.content_path.cmp(&pb.content_path))
+            .then_with(|| j.cmp(&i))
+    });
+    if limit > 0 {
+        changes.truncate(limit);
+    }
+    changes
 }
 
 /// The links to one target's feeds, in the configured format order.
@@ -196,6 +270,7 @@ pub(super) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> 
             mime: kind.mime(),
             kind: kind.file_name(),
             format: kind.label(),
+            changes: matches!(target.scope, FeedScope::RoadmapChanges(_)),
         })
         .collect()
 }
@@ -213,6 +288,10 @@ pub(super) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) 
                     "section",
                 ),
                 FeedScope::Tag(id) => (format!("New pages tagged “{}”", site.tags[id].name), "tag"),
+                FeedScope::RoadmapChanges(id) => (
+                    format!("Changes to “{}”", site.sections[id].source.title),
+                    "section",
+                ),
             };
             FeedGroup {
                 name,
@@ -299,15 +378,122 @@ fn site_author(config: &Config) -> &str {
     }
 }
 
+/// One roadmap change as a feed entry.
+struct ChangeEntry<'a> {
+    change: &'a StatusChange,
+    /// The change on its page: `https://.../roadmap/x/#change-2026-03-02`; also the entry's id.
+    url: String,
+    /// "Facebook moved from Trial to Adopt".
+    title: String,
+    /// The change in words, the reason, and a link to the platform's page.
+    html: String,
+}
+
+fn change_entries<'a>(site: &'a Site, target: &FeedTarget) -> Vec<ChangeEntry<'a>> {
+    target
+        .changes
+        .iter()
+        .map(|&(id, index)| {
+            let page = &site.pages[id];
+            let change = &page.source.status_history[index];
+            let platform = page
+                .source
+                .extra
+                .get("platform")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&page.source.title);
+            let escape = |text: &str| {
+                let mut out = String::new();
+                // Writing to a String cannot fail.
+                let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+                out
+            };
+            ChangeEntry {
+                change,
+                url: format!("{}#{}", page.permalink, change.anchor),
+                title: format!("{platform} {}", change.phrase()),
+                html: format!(
+                    "<p><strong>{}.</strong></p>\n<p>{}</p>\n<p><a href=\"{}\">{} on the roadmap</a></p>",
+                    escape(&change.sentence()),
+                    escape(&change.why),
+                    escape(&page.permalink),
+                    escape(platform)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The pages a feed has an entry for: none in a roadmap-changes feed, whose entries are changes.
+fn entry_pages(target: &FeedTarget) -> &[PageId] {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => &[],
+        _ => &target.pages,
+    }
+}
+
+/// The feed's own id: the page it follows, or for roadmap changes (which follow the same page
+/// as the section's feed) the folder the feed is in.
+fn feed_id(target: &FeedTarget) -> String {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => format!("{}changes/", target.html_url),
+        _ => target.html_url.clone(),
+    }
+}
+
+/// When the feed last changed: its newest entry's date.
+fn feed_updated(
+    site: &Site,
+    target: &FeedTarget,
+    changes: &[ChangeEntry<'_>],
+) -> DateTime<FixedOffset> {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => newest_change(changes),
+        _ => newest(site, target),
+    }
+}
+
+/// The newest change's date.
+fn newest_change(entries: &[ChangeEntry<'_>]) -> DateTime<FixedOffset> {
+    entries
+        .iter()
+        .map(|e| e.change.date.instant)
+        .max()
+        .unwrap_or_default()
+}
+
 fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
     let person = |name: &str| atom::Person {
         name: name.to_string(),
         ..Default::default()
     };
-    let entries = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_entries = changes.iter().map(|entry| atom::Entry {
+        title: atom::Text::plain(entry.title.clone()),
+        id: entry.url.clone(),
+        updated: entry.change.date.instant,
+        published: Some(entry.change.date.instant),
+        authors: vec![person(site_author(config))],
+        links: vec![atom::Link {
+            href: entry.url.clone(),
+            rel: "alternate".into(),
+            mime_type: Some("text/html".into()),
+            ..Default::default()
+        }],
+        content: Some(atom::Content {
+            value: Some(entry.html.clone()),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        categories: vec![atom::Category {
+            term: entry.change.to.as_str().into(),
+            label: Some(entry.change.to.label().into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let entries = change_entries
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             atom::Entry {
                 title: atom::Text::plain(page.source.title.clone()),
@@ -339,12 +525,12 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                     .collect(),
                 ..Default::default()
             }
-        })
+        }))
         .collect();
     let feed = atom::Feed {
         title: atom::Text::plain(target.title.clone()),
-        id: target.html_url.clone(),
-        updated: newest(site, target),
+        id: feed_id(target),
+        updated: feed_updated(site, target, &changes),
         authors: vec![person(site_author(config))],
         links: vec![
             atom::Link {
@@ -375,10 +561,24 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
 }
 
 fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
-    let items = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_items = changes.iter().map(|entry| rss::Item {
+        title: Some(entry.title.clone()),
+        link: Some(entry.url.clone()),
+        description: Some(entry.html.clone()),
+        guid: Some(rss::Guid {
+            value: entry.url.clone(),
+            permalink: true,
+        }),
+        pub_date: Some(entry.change.date.instant.to_rfc2822()),
+        categories: vec![rss::Category {
+            name: entry.change.to.label().into(),
+            domain: None,
+        }],
+        ..Default::default()
+    });
+    let items = change_items
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             rss::Item {
                 title: Some(page.source.title.clone()),
@@ -411,7 +611,7 @@ fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -
                 }),
                 ..Default::default()
             }
-        })
+        }))
         .collect();
     let description = if target.description.is_empty() {
         target.title.clone()
@@ -423,7 +623,7 @@ fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -
         link: target.html_url.clone(),
         description,
         language: Some(config.language.clone()),
-        last_build_date: Some(newest(site, target).to_rfc2822()),
+        last_build_date: Some(feed_updated(site, target, &changes).to_rfc2822()),
         generator: Some(format!("hub {}", env!("CARGO_PKG_VERSION"))),
         atom_ext: Some(rss::extension::atom::AtomExtension {
             links: vec![atom::Link {
@@ -473,10 +673,22 @@ struct JsonItem<'a> {
 }
 
 fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
-    let items = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_items = changes.iter().map(|entry| JsonItem {
+        id: &entry.url,
+        url: &entry.url,
+        title: &entry.title,
+        content_html: entry.html.clone(),
+        summary: entry.change.why.clone(),
+        date_published: entry.change.date.to_rfc3339(),
+        date_modified: entry.change.date.to_rfc3339(),
+        authors: vec![JsonAuthor {
+            name: site_author(config),
+        }],
+        tags: vec![entry.change.to.label()],
+    });
+    let items = change_items
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             JsonItem {
                 id: &page.permalink,
@@ -499,7 +711,7 @@ fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                     .map(|&t| site.tags[t].name.as_str())
                     .collect(),
             }
-        })
+        }))
         .collect();
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",
