@@ -569,3 +569,23 @@ fn the_bundled_guide_records_changes_and_draws_its_radar() {
         assert!((2025..=2026).contains(&when.format("%Y").to_string().parse::<i32>().unwrap_or(0)));
     }
 }
+
+#[test]
+fn the_starter_site_shows_a_radar_history_and_changes_feed() {
+    let site = TestSite::empty();
+    assert_success(&site.hub(&["init"]));
+    site.build_ok(&[]);
+    let page = site.output("roadmap/index.html");
+    let start = page
+        .find("<svg")
+        .expect("the starter's roadmap has a radar");
+    let end = page[start..].find("</svg>").expect("end") + start + 6;
+    assert!(radar_bands(&page[start..end])
+        .iter()
+        .any(|(status, platforms)| status == "adopt" && platforms.len() == 2));
+    let html = site.html("roadmap/facebook/index.html");
+    assert_eq!(select(&html, "main .status-history li").len(), 2);
+    let feed = feed_rs::parser::parse(site.output("roadmap/changes/atom.xml").as_bytes())
+        .expect("the starter has a roadmap-changes feed");
+    assert_eq!(feed.entries.len(), 3);
+}
