@@ -142,6 +142,70 @@ fn roadmap_shows_every_risk_on_a_phone_and_the_table_on_a_desktop() {
     assert_each_risk_shown_once(&risks, &probed, page, true, 1280);
 }
 
+/// The platform radar is readable on a phone and on a desktop: every text of the picture is
+/// drawn at least at the body text's size, on screen, and each platform's name sits inside its
+/// chip; every platform is drawn, and listed as a link below the picture.
+#[test]
+fn radar_text_is_body_size_and_fits_its_chips_at_320_and_1280px() {
+    let tools = tools();
+    let (site, server) = serve_guide(&tools);
+    let platforms = select(
+        &site.html("roadmap/index.html"),
+        "main table.roadmap tbody tr",
+    )
+    .len();
+    let probe =
+        Some("main .radar svg text, main .radar-chip > rect:first-child, main .radar-list a");
+    for width in [320, 1280] {
+        let report = run_harness_probing(&tools, &server, width, &["/roadmap/"], probe);
+        let page = page_report(&report, "/roadmap/");
+        let problems = page_problems(page, width);
+        assert!(problems.is_empty(), "{problems:#?}");
+        let body = page["bodyFontPx"].as_f64().expect("body font size");
+        let viewport = page["clientWidth"].as_f64().expect("clientWidth");
+        let probed = probed_elements(page);
+        let number = |e: &Value, key: &str| e[key].as_f64().unwrap_or(f64::NAN);
+        let texts: Vec<&Value> = probed.iter().filter(|e| e["tag"] == "text").collect();
+        assert!(texts.len() > platforms, "band titles and chips: {texts:#?}");
+        for text in &texts {
+            assert!(
+                text["visible"] == true
+                    && number(text, "fontPx") >= body - 0.01
+                    && number(text, "left") >= 0.0
+                    && number(text, "right") <= viewport + 0.5,
+                "at {width} px a text of the radar is smaller than the body's {body} px or off screen: {text}"
+            );
+        }
+        let mut chips = 0;
+        for (i, rect) in probed
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e["tag"] == "rect")
+        {
+            let text = probed[i + 1..]
+                .iter()
+                .find(|e| e["tag"] == "text")
+                .expect("a chip's name follows its box");
+            assert!(
+                number(text, "left") >= number(rect, "left") - 0.5
+                    && number(text, "right") <= number(rect, "right") + 0.5,
+                "at {width} px {:?} sticks out of its chip: {text} in {rect}",
+                text["text"]
+            );
+            chips += 1;
+        }
+        assert_eq!(chips, platforms, "one chip per platform");
+        let links = probed
+            .iter()
+            .filter(|e| e["tag"] == "a" && e["visible"] == true)
+            .count();
+        assert_eq!(
+            links, platforms,
+            "one visible link per platform below the picture"
+        );
+    }
+}
+
 /// Every current and future risk in the built roadmap table, in order (a risk that two
 /// platforms share is listed twice).
 fn roadmap_risks(html: &Html) -> Vec<String> {
@@ -877,15 +941,22 @@ function overflowing(doc, limit) {
   return found;
 }
 
-// What a person sees of one element: its box, and whether it is rendered at all.
+// What a person sees of one element: its box, whether it is rendered at all, and the size of
+// its text in screen pixels (inside an SVG, scaled as the picture is).
 function measure(el) {
   const r = el.getBoundingClientRect();
+  let fontPx = parseFloat(el.ownerDocument.defaultView.getComputedStyle(el).fontSize);
+  const svg = el.ownerSVGElement;
+  if (svg && svg.viewBox.baseVal && svg.viewBox.baseVal.width > 0) {
+    fontPx *= svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  }
   return {
     tag: el.tagName.toLowerCase(),
     text: el.textContent.replace(/\s+/g, " ").trim(),
     inTable: el.closest("table") !== null,
     visible: el.checkVisibility(),
     left: r.left, right: r.right, width: r.width, height: r.height,
+    fontPx,
   };
 }
 
@@ -912,6 +983,7 @@ async function check(page) {
     entry.scrollWidth = doc.documentElement.scrollWidth;
     entry.clientWidth = doc.documentElement.clientWidth;
     entry.overflowing = entry.scrollWidth > entry.clientWidth ? overflowing(doc, entry.clientWidth) : [];
+    entry.bodyFontPx = parseFloat(win.getComputedStyle(doc.body).fontSize);
     if (probe) entry.probed = [...doc.querySelectorAll(probe)].map(measure);
     await loadAxe(doc);
     const results = await win.axe.run(doc, {

@@ -14,6 +14,7 @@ const ROADMAP_FIELDS: &[&str] = &[
     "benefits",
     "risks_current",
     "risks_future",
+    super::history::HISTORY_KEY,
 ];
 
 /// The roadmap statuses, as the theme's badges name them.

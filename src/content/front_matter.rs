@@ -131,6 +131,12 @@ fn bad_toml_date(path: &Path, split: &SplitFile<'_>, e: &toml::de::Error) -> Opt
 
 /// What is wrong with the date `written` for `key`, and what to write instead.
 fn bad_date(path: &Path, format: FrontMatterFormat, key: &str, written: &str) -> Diagnostic {
+    let (message, hint) = date_words(format, key, written);
+    Diagnostic::new(path, message).hint(hint)
+}
+
+/// The message and hint of [`bad_date`], for dates checked elsewhere (a roadmap page's history).
+pub(super) fn date_words(format: FrontMatterFormat, key: &str, written: &str) -> (String, String) {
     let assign = |value: &dyn std::fmt::Display| match format {
         FrontMatterFormat::Toml => format!("{key} = {value}"),
         FrontMatterFormat::Yaml => format!("{key}: {value}"),
@@ -169,7 +175,7 @@ fn bad_date(path: &Path, format: FrontMatterFormat, key: &str, written: &str) ->
             ),
         ),
     };
-    Diagnostic::new(path, message).hint(hint)
+    (message, hint)
 }
 
 fn yaml_message(e: &serde_norway::Error) -> String {
@@ -212,6 +218,102 @@ pub(super) fn at_extra_key(
         value_column
     };
     diagnostic.at(line + split.front_matter_line_offset, Some(column))
+}
+
+/// Points `diagnostic` at entry `index` (0-based) of the list `list` inside `extra`: TOML
+/// `[[extra.<list>]]` tables, or a YAML list under `<list>:` below `extra:`. At `key` of that
+/// entry when given and written there (its name when `at_name`, else its value), else at the
+/// entry's first line. A list written another way (a TOML inline array) gets the list's key.
+pub(super) fn at_extra_list_entry(
+    diagnostic: Diagnostic,
+    split: &SplitFile<'_>,
+    list: &str,
+    index: usize,
+    key: Option<&str>,
+    at_name: bool,
+) -> Diagnostic {
+    let lines: Vec<&str> = split.front_matter.lines().collect();
+    let Some(entry) = list_entries(split, &lines, list).get(index).cloned() else {
+        return at_extra_key(diagnostic, split, list, true);
+    };
+    let indent = |line: &str| line.chars().take_while(|c| c.is_whitespace()).count();
+    let found = key.and_then(|key| {
+        entry.clone().find_map(|i| {
+            // A YAML entry's first line starts with its `-`: read it as the key's indentation.
+            let line = lines[i].replacen("- ", "  ", 1);
+            let (_, value_column) = find_key(&line, key)?;
+            let column = if at_name {
+                indent(&line) + 1
+            } else {
+                value_column
+            };
+            Some((i + 1, column))
+        })
+    });
+    let (line, column) = found.unwrap_or((entry.start + 1, indent(lines[entry.start]) + 1));
+    diagnostic.at(line + split.front_matter_line_offset, Some(column))
+}
+
+/// The lines (0-based, end exclusive) of each entry of the list `list` inside `extra`.
+fn list_entries(split: &SplitFile<'_>, lines: &[&str], list: &str) -> Vec<std::ops::Range<usize>> {
+    let indent = |line: &str| line.chars().take_while(|c| c.is_whitespace()).count();
+    let is_blank = |line: &str| {
+        let t = line.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    let mut entries = Vec::new();
+    match split.format {
+        Some(FrontMatterFormat::Toml) => {
+            let header = format!("[[extra.{list}]]");
+            let headers: Vec<usize> = (0..lines.len())
+                .filter(|&i| lines[i].split_whitespace().collect::<String>() == header)
+                .collect();
+            for start in headers {
+                let end = (start + 1..lines.len())
+                    .find(|&i| lines[i].trim_start().starts_with('['))
+                    .unwrap_or(lines.len());
+                entries.push(start..end);
+            }
+        }
+        Some(FrontMatterFormat::Yaml) => {
+            let (extra_line, _) = extra_table_start(split.front_matter);
+            let Some(key_line) = (extra_line..lines.len()).find(|&i| {
+                lines[i]
+                    .trim()
+                    .strip_prefix(list)
+                    .is_some_and(|rest| rest.trim() == ":")
+            }) else {
+                return entries;
+            };
+            let key_indent = indent(lines[key_line]);
+            let mut item_indent = None;
+            for (i, line) in lines.iter().enumerate().skip(key_line + 1) {
+                if is_blank(line) {
+                    continue;
+                }
+                let starts_item = line.trim_start().starts_with('-');
+                let here = indent(line);
+                match item_indent {
+                    None if starts_item && here >= key_indent => item_indent = Some(here),
+                    None => break,
+                    Some(d) if here > d => {}
+                    Some(d) if here == d && starts_item => {}
+                    Some(_) => break,
+                }
+                if starts_item && Some(here) == item_indent {
+                    if let Some(previous) = entries.last_mut() {
+                        let previous: &mut std::ops::Range<usize> = previous;
+                        previous.end = i;
+                    }
+                    entries.push(i..i + 1);
+                } else if let Some(current) = entries.last_mut() {
+                    current.end = i + 1;
+                }
+            }
+        }
+        None => {}
+    }
+    entries
 }
 
 /// True when `key` is set above the `extra` table (in its proper place), as well as in it.

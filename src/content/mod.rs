@@ -5,6 +5,7 @@
 mod date;
 mod extra;
 pub(crate) mod front_matter;
+mod history;
 mod slug;
 
 use std::path::{Path, PathBuf};
@@ -16,9 +17,11 @@ use crate::error::Diagnostic;
 use crate::source::SourceText;
 pub(crate) use date::ContentDate;
 use front_matter::{
-    at_extra_key, at_key, normalise_extra, parse, parse_date, set_above_extra, split,
-    FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile, PAGE_FIELDS, SECTION_FIELDS,
+    at_extra_key, at_extra_list_entry, at_key, date_words, normalise_extra, parse, parse_date,
+    set_above_extra, split, FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile,
+    PAGE_FIELDS, SECTION_FIELDS,
 };
+pub(crate) use history::{RoadmapStatus, StatusChange};
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.
@@ -304,6 +307,8 @@ pub struct PageSource {
     /// `survey = "self-assessment"`: the survey in data/ this page shows as a form.
     pub(crate) survey: Option<String>,
     pub(crate) extra: serde_json::Value,
+    /// A roadmap page's status changes (`[[extra.history]]`), oldest first; empty on others.
+    pub(crate) status_history: Vec<StatusChange>,
     /// Problems that do not stop the build (a field below `[extra]`): printed by `build`
     /// and `serve`, findings of `check`. Each names its `check` rule.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -477,6 +482,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     }
     let mut extra = serde_json::Value::Object(std::mem::take(&mut fm.extra));
     normalise_extra(&mut extra);
+    let mut status_history = Vec::new();
     if let serde_json::Value::Object(map) = &mut extra {
         if extra::is_roadmap_page(map) {
             problems.extend(extra::check_roadmap(map).into_iter().map(|problem| {
@@ -486,6 +492,28 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
                     &problem.key,
                     problem.in_name,
                 )
+            }));
+            let format = parts.format.unwrap_or(FrontMatterFormat::Toml);
+            let words = |key: &str, written: &str| date_words(format, key, written);
+            let (changes, found) = history::check_history(map, &words);
+            status_history = changes;
+            problems.extend(found.into_iter().map(|problem| {
+                let d = Diagnostic::new(&path, problem.message).hint(problem.hint);
+                match problem.spot {
+                    history::HistorySpot::ExtraKey(key) => at_extra_key(d, &parts, key, false),
+                    history::HistorySpot::Entry {
+                        index,
+                        key,
+                        at_name,
+                    } => at_extra_list_entry(
+                        d,
+                        &parts,
+                        history::HISTORY_KEY,
+                        index,
+                        key.as_deref(),
+                        at_name,
+                    ),
+                }
             }));
         }
     }
@@ -526,6 +554,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         aliases: fm.aliases,
         survey: fm.survey,
         extra,
+        status_history,
         content_path: file.content_path,
         file: file.file,
     })
@@ -659,6 +688,47 @@ mod tests {
         ))
         .unwrap_err();
         assert_eq!(e.len(), 3, "{e:?}");
+    }
+
+    #[test]
+    fn history_problems_point_at_their_lines_in_toml_and_yaml() {
+        let toml = "+++\ntitle = \"X\"\n[extra]\nplatform = \"X\"\nstatus = \"trial\"\n\n\
+                    [[extra.history]]\ndate = 2025-01-02\nto = \"assess\"\nwhy = \"New.\"\n\n\
+                    [[extra.history]]\ndate = 2025-06-01\nfrom = \"asess\"\n  to = \"trial\"\n+++\n";
+        let e = parse_page(source("roadmap/x.md", toml)).unwrap_err();
+        let found: Vec<(Option<usize>, Option<usize>, &str)> = e
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(
+            found,
+            [
+                (
+                    Some(12),
+                    Some(1),
+                    "change 2 of `history` has no `why`"
+                ),
+                (
+                    Some(14),
+                    Some(8),
+                    "unknown roadmap status \"asess\" in `from` of change 2 of `history`; did you mean \"assess\"?"
+                ),
+            ]
+        );
+        let yaml = "---\ntitle: X\nextra:\n  platform: X\n  status: hold\n  history:\n    - date: 2025-01-02\n      to: assess\n      why: New.\n    - date: \"2025-13-01\"\n      from: assess\n      to: hold\n      why: Risky.\n---\n";
+        let e = parse_page(source("roadmap/x.md", yaml)).unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (Some(10), Some(13)), "{e:?}");
+        assert_eq!(
+            e[0].message,
+            "invalid date \"2025-13-01\" in `date`: there is no month 13 (change 2 of `history`)"
+        );
+        let p = parse_page(source(
+            "roadmap/x.md",
+            &yaml.replace("2025-13-01", "2025-03-01"),
+        ))
+        .unwrap();
+        assert_eq!(p.status_history.len(), 2);
+        assert_eq!(p.status_history[1].to, RoadmapStatus::Hold);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::config::Config;
-use crate::content::ContentDate;
+use crate::content::{ContentDate, StatusChange};
 use crate::markdown::Heading;
 use crate::render::feeds::FeedLink;
 use crate::render::metadata;
@@ -33,6 +33,33 @@ struct Crumb<'a> {
     title: &'a str,
     permalink: &'a str,
     path: &'a str,
+}
+
+/// One change of a roadmap page's status, as `page.status_history` lists it.
+#[derive(Serialize)]
+struct StatusChangeView<'a> {
+    /// The change's `id` on the page, which the roadmap-changes feed links to.
+    id: &'a str,
+    date: ContentDate,
+    /// `adopt`...`hold`, or "" when the platform was added by this change.
+    from: &'static str,
+    to: &'static str,
+    /// The change in words: "Moved from Trial to Adopt".
+    summary: String,
+    why: &'a str,
+}
+
+impl<'a> StatusChangeView<'a> {
+    fn of(change: &'a StatusChange) -> Self {
+        StatusChangeView {
+            id: &change.anchor,
+            date: change.date,
+            from: change.from.map_or("", |s| s.as_str()),
+            to: change.to.as_str(),
+            summary: change.sentence(),
+            why: &change.why,
+        }
+    }
 }
 
 /// `page` in templates.
@@ -68,6 +95,8 @@ pub(super) struct PageView<'a> {
     draft: bool,
     weight: Option<i64>,
     extra: &'a Value,
+    /// A roadmap page's status changes, newest first (empty on other pages).
+    status_history: Vec<StatusChangeView<'a>>,
     section: &'a str,
     ancestors: Vec<Crumb<'a>>,
     assets: &'a [String],
@@ -226,6 +255,12 @@ impl<'a> Views<'a> {
             draft: source.draft,
             weight: source.weight,
             extra: &source.extra,
+            status_history: source
+                .status_history
+                .iter()
+                .rev()
+                .map(StatusChangeView::of)
+                .collect(),
             section: &self.site.sections[page.section].path,
             ancestors: self.crumbs(page.section, true),
             assets: &page.assets,

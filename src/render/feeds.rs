@@ -1,6 +1,7 @@
 //! Atom 1.0, RSS 2.0 and JSON Feed 1.1: one set for the whole site, one for each
 //! section with dated pages (unless `feed = false`), one for each tag and one for each
-//! person of data/authors.toml. Atom and RSS are
+//! person of data/authors.toml, plus the roadmap changes of each section whose platform pages
+//! record a status history (one entry per change, in `<section>/changes/`). Atom and RSS are
 //! written with the `atom_syndication` and `rss` crates, which escape correctly; JSON Feed is
 //! plain serde, its format being JSON.
 
@@ -9,6 +10,7 @@ use chrono::{DateTime, FixedOffset};
 use serde::Serialize;
 
 use crate::config::{Config, FeedKind};
+use crate::content::StatusChange;
 use crate::output::{OutputContent, OutputFile};
 use crate::site::{AuthorId, Page, PageId, SectionId, Site, HOME};
 
@@ -19,6 +21,8 @@ pub(super) enum FeedScope {
     Section(SectionId),
     Tag(usize),
     Author(AuthorId),
+    /// The status changes recorded on the roadmap pages of a section.
+    RoadmapChanges(SectionId),
 }
 
 /// One subject that gets a feed in each configured format.
@@ -31,8 +35,10 @@ pub(super) struct FeedTarget {
     dir: String,
     /// The HTML page the feed follows.
     html_url: String,
-    /// Newest first, at most `limit`.
+    /// Newest first, at most `limit`. For roadmap changes: the pages whose changes it holds.
     pub(super) pages: Vec<PageId>,
+    /// Roadmap changes only: (page, index in its `status_history`), newest first, at most `limit`.
+    changes: Vec<(PageId, usize)>,
 }
 
 /// A feed as templates list it (`feeds`) for `<link rel="alternate">` and the "Get updates" page.
@@ -44,6 +50,8 @@ pub(super) struct FeedLink {
     kind: &'static str,
     /// The format's name for people: `Atom`, `RSS` or `JSON Feed`.
     pub(super) format: &'static str,
+    /// True for a roadmap-changes feed, so that a roadmap can link to it by name.
+    changes: bool,
 }
 
 /// One subject's feeds, as the "Get updates" page lists them.
@@ -151,6 +159,7 @@ pub(super) fn feed_targets(
                 dir: "/".into(),
                 html_url: format!("{base}/"),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
@@ -168,9 +177,11 @@ pub(super) fn feed_targets(
                 dir: section.path.clone(),
                 html_url: section.permalink.clone(),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
+    targets.extend(roadmap_change_targets(site, config, &wanted));
     for (id, tag) in site.tags.iter().enumerate() {
         if let Some(pages) = entries(FeedScope::Tag(id), &mut tag.pages.iter().copied()) {
             targets.push(FeedTarget {
@@ -180,6 +191,7 @@ pub(super) fn feed_targets(
                 dir: tag.path.clone(),
                 html_url: tag.permalink.clone(),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
@@ -193,10 +205,72 @@ pub(super) fn feed_targets(
                 dir: author.path.clone(),
                 html_url: author.permalink.clone(),
                 pages,
+                changes: Vec::new(),
             });
         }
     }
     targets
+}
+
+/// A roadmap-changes feed for each section with platform pages that record a status history
+/// (and no `feed = false`). One pass over the pages, looking at a list that is empty on every
+/// page but a roadmap's, so that a site without histories pays nothing for them.
+fn roadmap_change_targets(
+    site: &Site,
+    config: &Config,
+    wanted: &impl Fn(FeedScope) -> bool,
+) -> Vec<FeedTarget> {
+    let mut by_section: std::collections::BTreeMap<SectionId, Vec<PageId>> = Default::default();
+    for (id, page) in site.pages.iter().enumerate() {
+        if !page.source.status_history.is_empty() && !page.source.draft {
+            by_section.entry(page.section).or_default().push(id);
+        }
+    }
+    by_section
+        .into_iter()
+        .filter(|&(section, _)| site.sections[section].source.feed)
+        .map(|(section_id, pages)| {
+            let section = &site.sections[section_id];
+            let scope = FeedScope::RoadmapChanges(section_id);
+            let changes = if wanted(scope) {
+                newest_changes(site, &pages, config.feeds.limit)
+            } else {
+                Vec::new()
+            };
+            FeedTarget {
+                scope,
+                title: format!("Changes to “{}” — {}", section.source.title, config.title),
+                description: format!(
+                    "Each change of a platform's status in “{}”, with the reason for it",
+                    section.source.title
+                ),
+                dir: format!("{}changes/", section.path),
+                html_url: section.permalink.clone(),
+                pages,
+                changes,
+            }
+        })
+        .collect()
+}
+
+/// The changes recorded on `pages`, newest first, at most `limit` (0: all).
+fn newest_changes(site: &Site, pages: &[PageId], limit: usize) -> Vec<(PageId, usize)> {
+    let mut changes: Vec<(PageId, usize)> = pages
+        .iter()
+        .flat_map(|&id| (0..site.pages[id].source.status_history.len()).map(move |i| (id, i)))
+        .collect();
+    changes.sort_by(|&(a, i), &(b, j)| {
+        let (pa, pb) = (&site.pages[a].source, &site.pages[b].source);
+        pb.status_history[j]
+            .date
+            .cmp(&pa.status_history[i].date)
+            .then_with(|| pa.content_path.cmp(&pb.content_path))
+            .then_with(|| j.cmp(&i))
+    });
+    if limit > 0 {
+        changes.truncate(limit);
+    }
+    changes
 }
 
 /// The links to one target's feeds, in the configured format order.
@@ -211,6 +285,7 @@ pub(super) fn feed_links(target: &FeedTarget, config: &Config) -> Vec<FeedLink> 
             mime: kind.mime(),
             kind: kind.file_name(),
             format: kind.label(),
+            changes: matches!(target.scope, FeedScope::RoadmapChanges(_)),
         })
         .collect()
 }
@@ -231,6 +306,10 @@ pub(super) fn feed_groups(site: &Site, targets: &[FeedTarget], config: &Config) 
                 FeedScope::Author(id) => (
                     format!("New from {}", site.authors[id].author.name),
                     "author",
+                ),
+                FeedScope::RoadmapChanges(id) => (
+                    format!("Changes to “{}”", site.sections[id].source.title),
+                    "section",
                 ),
             };
             FeedGroup {
@@ -341,6 +420,90 @@ fn site_author(config: &Config) -> &str {
     }
 }
 
+/// One roadmap change as a feed entry.
+struct ChangeEntry<'a> {
+    change: &'a StatusChange,
+    /// The change on its page: `https://.../roadmap/x/#change-2026-03-02`; also the entry's id.
+    url: String,
+    /// "Facebook moved from Trial to Adopt".
+    title: String,
+    /// The change in words, the reason, and a link to the platform's page.
+    html: String,
+}
+
+fn change_entries<'a>(site: &'a Site, target: &FeedTarget) -> Vec<ChangeEntry<'a>> {
+    target
+        .changes
+        .iter()
+        .map(|&(id, index)| {
+            let page = &site.pages[id];
+            let change = &page.source.status_history[index];
+            let platform = page
+                .source
+                .extra
+                .get("platform")
+                .and_then(|v| v.as_str())
+                .unwrap_or(&page.source.title);
+            let escape = |text: &str| {
+                let mut out = String::new();
+                // Writing to a String cannot fail.
+                let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+                out
+            };
+            ChangeEntry {
+                change,
+                url: format!("{}#{}", page.permalink, change.anchor),
+                title: format!("{platform} {}", change.phrase()),
+                html: format!(
+                    "<p><strong>{}.</strong></p>\n<p>{}</p>\n<p><a href=\"{}\">{} on the roadmap</a></p>",
+                    escape(&change.sentence()),
+                    escape(&change.why),
+                    escape(&page.permalink),
+                    escape(platform)
+                ),
+            }
+        })
+        .collect()
+}
+
+/// The pages a feed has an entry for: none in a roadmap-changes feed, whose entries are changes.
+fn entry_pages(target: &FeedTarget) -> &[PageId] {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => &[],
+        _ => &target.pages,
+    }
+}
+
+/// The feed's own id: the page it follows, or for roadmap changes (which follow the same page
+/// as the section's feed) the folder the feed is in.
+fn feed_id(target: &FeedTarget) -> String {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => format!("{}changes/", target.html_url),
+        _ => target.html_url.clone(),
+    }
+}
+
+/// When the feed last changed: its newest entry's date.
+fn feed_updated(
+    site: &Site,
+    target: &FeedTarget,
+    changes: &[ChangeEntry<'_>],
+) -> DateTime<FixedOffset> {
+    match target.scope {
+        FeedScope::RoadmapChanges(_) => newest_change(changes),
+        _ => newest(site, target),
+    }
+}
+
+/// The newest change's date.
+fn newest_change(entries: &[ChangeEntry<'_>]) -> DateTime<FixedOffset> {
+    entries
+        .iter()
+        .map(|e| e.change.date.instant)
+        .max()
+        .unwrap_or_default()
+}
+
 fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
     let person = |name: &str| atom::Person {
         name: name.to_string(),
@@ -351,10 +514,33 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
         uri: a.url.map(str::to_string),
         ..Default::default()
     };
-    let entries = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_entries = changes.iter().map(|entry| atom::Entry {
+        title: atom::Text::plain(entry.title.clone()),
+        id: entry.url.clone(),
+        updated: entry.change.date.instant,
+        published: Some(entry.change.date.instant),
+        authors: vec![person(site_author(config))],
+        links: vec![atom::Link {
+            href: entry.url.clone(),
+            rel: "alternate".into(),
+            mime_type: Some("text/html".into()),
+            ..Default::default()
+        }],
+        content: Some(atom::Content {
+            value: Some(entry.html.clone()),
+            content_type: Some("html".into()),
+            ..Default::default()
+        }),
+        categories: vec![atom::Category {
+            term: entry.change.to.as_str().into(),
+            label: Some(entry.change.to.label().into()),
+            ..Default::default()
+        }],
+        ..Default::default()
+    });
+    let entries = change_entries
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             atom::Entry {
                 title: atom::Text::plain(page.source.title.clone()),
@@ -389,12 +575,12 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                     .collect(),
                 ..Default::default()
             }
-        })
+        }))
         .collect();
     let feed = atom::Feed {
         title: atom::Text::plain(target.title.clone()),
-        id: target.html_url.clone(),
-        updated: newest(site, target),
+        id: feed_id(target),
+        updated: feed_updated(site, target, &changes),
         authors: vec![person(site_author(config))],
         links: vec![
             atom::Link {
@@ -425,10 +611,24 @@ fn atom_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
 }
 
 fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
-    let items = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_items = changes.iter().map(|entry| rss::Item {
+        title: Some(entry.title.clone()),
+        link: Some(entry.url.clone()),
+        description: Some(entry.html.clone()),
+        guid: Some(rss::Guid {
+            value: entry.url.clone(),
+            permalink: true,
+        }),
+        pub_date: Some(entry.change.date.instant.to_rfc2822()),
+        categories: vec![rss::Category {
+            name: entry.change.to.label().into(),
+            domain: None,
+        }],
+        ..Default::default()
+    });
+    let items = change_items
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             rss::Item {
                 title: Some(page.source.title.clone()),
@@ -461,7 +661,7 @@ fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -
                 }),
                 ..Default::default()
             }
-        })
+        }))
         .collect();
     let description = if target.description.is_empty() {
         target.title.clone()
@@ -473,7 +673,7 @@ fn rss_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -
         link: target.html_url.clone(),
         description,
         language: Some(config.language.clone()),
-        last_build_date: Some(newest(site, target).to_rfc2822()),
+        last_build_date: Some(feed_updated(site, target, &changes).to_rfc2822()),
         generator: Some(format!("hub {}", env!("CARGO_PKG_VERSION"))),
         atom_ext: Some(rss::extension::atom::AtomExtension {
             links: vec![atom::Link {
@@ -525,10 +725,23 @@ struct JsonItem<'a> {
 }
 
 fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) -> String {
-    let items = target
-        .pages
-        .iter()
-        .map(|&id| {
+    let changes = change_entries(site, target);
+    let change_items = changes.iter().map(|entry| JsonItem {
+        id: &entry.url,
+        url: &entry.url,
+        title: &entry.title,
+        content_html: entry.html.clone(),
+        summary: entry.change.why.clone(),
+        date_published: entry.change.date.to_rfc3339(),
+        date_modified: entry.change.date.to_rfc3339(),
+        authors: vec![JsonAuthor {
+            name: site_author(config),
+            url: None,
+        }],
+        tags: vec![entry.change.to.label()],
+    });
+    let items = change_items
+        .chain(entry_pages(target).iter().map(|&id| {
             let page = &site.pages[id];
             JsonItem {
                 id: &page.permalink,
@@ -554,7 +767,7 @@ fn json_feed(site: &Site, config: &Config, target: &FeedTarget, self_url: &str) 
                     .map(|&t| site.tags[t].name.as_str())
                     .collect(),
             }
-        })
+        }))
         .collect();
     let feed = JsonFeed {
         version: "https://jsonfeed.org/version/1.1",

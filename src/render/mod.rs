@@ -5,6 +5,7 @@
 mod context;
 mod feeds;
 mod metadata;
+mod radar;
 mod share;
 pub(crate) mod templates;
 
@@ -119,9 +120,10 @@ impl RenderScope {
     fn wants_feed(&self, feed: FeedScope) -> bool {
         match (self, feed) {
             (RenderScope::Everything, _) | (_, FeedScope::Site) => true,
-            (RenderScope::Only { feed_sections, .. }, FeedScope::Section(id)) => {
-                feed_sections.contains(&id)
-            }
+            (
+                RenderScope::Only { feed_sections, .. },
+                FeedScope::Section(id) | FeedScope::RoadmapChanges(id),
+            ) => feed_sections.contains(&id),
             (RenderScope::Only { feed_tags, .. }, FeedScope::Tag(id)) => feed_tags.contains(&id),
             (RenderScope::Only { feed_authors, .. }, FeedScope::Author(id)) => {
                 feed_authors.contains(&id)
@@ -132,7 +134,12 @@ impl RenderScope {
     /// Whether a feed is rendered: when wanted, and then only if it shows a page being
     /// rendered again (its newest entries may not include the edited page). When dates
     /// changed, which entries a feed holds may have changed too.
+    /// A roadmap-changes feed is rendered whenever its section's feeds are wanted: a page
+    /// that gained or lost its history changes it without being among its pages before.
     fn includes_feed(&self, target: &feeds::FeedTarget) -> bool {
+        if matches!(target.scope, FeedScope::RoadmapChanges(_)) {
+            return self.wants_feed(target.scope);
+        }
         if let RenderScope::Only {
             pages,
             sitemap: false,
@@ -381,8 +388,14 @@ impl FeedIndex {
             let links = feeds::feed_links(target, config);
             match target.scope {
                 FeedScope::Site => index.site = links,
+                // Linked from the roadmap and its pages, with the section's own feeds.
+                FeedScope::RoadmapChanges(id) => index
+                    .by_scope
+                    .entry(FeedScope::Section(id))
+                    .or_default()
+                    .extend(links),
                 scope => {
-                    index.by_scope.insert(scope, links);
+                    index.by_scope.entry(scope).or_default().extend(links);
                 }
             }
         }
@@ -884,7 +897,7 @@ fn collect_folder(
     problems.extend(guard.problems(root));
 }
 
-/// Registers `get_page`, `get_section` and `get_url` (docs/templates.md).
+/// Registers `get_page`, `get_section`, `get_url` and `roadmap_radar` (docs/templates.md).
 fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) {
     let config = Arc::new(config.clone());
     let base_url = config.base_url.as_str();
@@ -932,6 +945,18 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             };
             let pages = views.page_list(&sections.sections[id].pages);
             tera::to_value(views.section(id, &pages)).map_err(Into::into)
+        },
+    );
+    let radars = Arc::clone(site);
+    tera.register_function(
+        "roadmap_radar",
+        move |args: &std::collections::HashMap<String, tera::Value>| {
+            let path = path_arg(args, "roadmap_radar")?;
+            let id = *radars
+                .section_by_content_path
+                .get(&path)
+                .ok_or_else(|| format!("roadmap_radar: no section at content/{path}"))?;
+            tera::to_value(radar::section_radar(&radars, id)).map_err(Into::into)
         },
     );
     let links = Arc::clone(site);
