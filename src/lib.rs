@@ -5,6 +5,7 @@
 
 pub mod check;
 pub mod commands;
+mod components;
 pub mod config;
 pub mod content;
 mod data;

@@ -114,6 +114,11 @@ pub(crate) struct SiteAssets {
 }
 
 impl SiteAssets {
+    /// The data files, for components drawn in edited pages.
+    pub(crate) fn data(&self) -> &crate::data::Data {
+        &self.data
+    }
+
     /// Reads them all, every problem found together.
     fn load(
         root: &Path,
@@ -180,6 +185,7 @@ pub(crate) fn render_site_with(
                 drafts,
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
+                data: assets.as_ref().ok().map(|assets| assets.data.as_ref()),
                 previous,
             },
         ),
@@ -200,6 +206,7 @@ pub(crate) fn render_site_with(
         site: Arc::clone(&site),
         templates: assets.templates.clone(),
         data: &assets.data.value,
+        data_files: &assets.data,
         statics: &assets.statics,
         scope: &scope,
     })
@@ -217,10 +224,11 @@ pub(crate) fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    let shown_data = assets
-        .templates
-        .any_read_data()
-        .then(|| Arc::clone(&assets.data));
+    let shown_data = if assets.templates.any_read_data() {
+        Some(Arc::clone(&assets.data))
+    } else {
+        drawn_from(&site, &assets.data).map(Arc::new)
+    };
     let rendered = RenderedSite {
         site,
         files,
@@ -229,6 +237,35 @@ pub(crate) fn render_site_with(
         rendered_pages,
     };
     Ok((rendered, assets))
+}
+
+/// The data files that components in the content drew from (only those: their numbers and
+/// names are published), or None when no page has a component.
+fn drawn_from(site: &Site, data: &crate::data::Data) -> Option<crate::data::Data> {
+    let names: HashSet<&str> = site
+        .pages
+        .iter()
+        .map(|p| &p.rendered.data_files)
+        .chain(site.sections.iter().map(|s| &s.rendered.data_files))
+        .flatten()
+        .map(String::as_str)
+        .collect();
+    if names.is_empty() {
+        return None;
+    }
+    Some(crate::data::Data {
+        value: serde_json::Value::Null,
+        files: data
+            .files
+            .iter()
+            .filter(|f| {
+                f.path
+                    .file_stem()
+                    .is_some_and(|stem| names.contains(stem.to_string_lossy().as_ref()))
+            })
+            .cloned()
+            .collect(),
+    })
 }
 
 /// The gate: the checks that stop a publish, run on the rendered site before anything is

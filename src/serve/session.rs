@@ -188,6 +188,7 @@ impl Session {
         config: &Config,
     ) -> Option<(Site, RenderScope)> {
         let content = self.content.as_ref()?;
+        let data = self.last.as_ref()?.assets.as_ref()?.data();
         let highlighting = config.highlighting().ok()?;
         let no_drafts = HashSet::new();
         let mut site = previous.clone();
@@ -224,7 +225,8 @@ impl Session {
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
             };
-            let (rendered, problems) = crate::markdown::render(source.body(), &context);
+            let (rendered, problems) =
+                crate::markdown::render_with_data(source.body(), &context, Some(data));
             if !problems.is_empty() {
                 return None;
             }
