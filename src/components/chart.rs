@@ -355,7 +355,7 @@ fn chart_html(title: &str, bars: &[Bar], blank: usize) -> String {
             "<svg class=\"chart-bars\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Bar chart: {title}. The numbers are in the table that follows.\" width=\"100%\" height=\"{height}\">",
             "<title>Bar chart: {title}</title>{rows}</svg>\n",
             "<div class=\"table-wrap\" tabindex=\"0\" role=\"region\" aria-label=\"Table: {title}\">\n",
-            "<table class=\"chart-table\">\n<caption>{title}: the numbers</caption>\n",
+            "<table class=\"chart-table\">\n<caption>In numbers: {title}</caption>\n",
             "<thead><tr><th scope=\"col\">Answer</th><th scope=\"col\">Number</th><th scope=\"col\">Share of answers</th></tr></thead>\n",
             "<tbody>\n{table}</tbody>\n</table>\n</div>\n</figure>\n"
         ),
