@@ -379,3 +379,23 @@ fn a_broken_follow_file_read_by_two_pages_is_reported_once() {
     assert_site_error(&out, "data/follow.toml:10:12");
     assert_eq!(stderr(&out).matches("unknown platform").count(), 1);
 }
+
+#[test]
+fn the_starter_site_shows_a_chart_and_a_follow_list() {
+    let site = TestSite::empty();
+    assert_success(&site.hub(&["init"]));
+    site.build_ok(&[]);
+    let found = charts(&site, "survey/results/index.html");
+    assert_eq!(found.len(), 2);
+    assert_eq!(
+        found[0].svg,
+        [
+            ("Not at all".to_string(), 1),
+            ("A little".to_string(), 2),
+            ("Quite".to_string(), 3),
+            ("Very".to_string(), 2)
+        ]
+    );
+    let html = site.html("tips/follow-thirty/index.html");
+    assert_eq!(select(&html, ".follow-list a").len(), 3);
+}
