@@ -399,3 +399,16 @@ fn the_starter_site_shows_a_chart_and_a_follow_list() {
     let html = site.html("tips/follow-thirty/index.html");
     assert_eq!(select(&html, ".follow-list a").len(), 3);
 }
+
+#[test]
+fn a_template_function_with_a_bad_setting_points_at_its_call() {
+    let page = fixture_file("templates/chart-page.html")
+        .replace("column=\"Platform\"", "column=\"Platfrom\"");
+    let err = rejected(
+        "templates/chart-page.html",
+        &page,
+        "templates/chart-page.html:7:4",
+        "bar_chart(column=…): data/results.csv has no column \"Platfrom\"",
+    );
+    assert!(err.contains("did you mean \"Platform\""), "{err}");
+}

@@ -162,7 +162,10 @@ pub(crate) fn register_functions(tera: &mut tera::Tera, data: &Arc<Data>) {
                 let drawable =
                     (entry.from_args)(args).map_err(|e| format!("{}: {e}", entry.function))?;
                 let drawn = drawable.draw(&data).map_err(|problem| match problem {
-                    Problem::DataFile(d) => d.to_string(),
+                    Problem::DataFile(mut d) => {
+                        let hint = d.hint.take().map(|h| format!(" ({h})"));
+                        format!("{}: {d}{}", entry.function, hint.unwrap_or_default())
+                    }
                     Problem::Setting { key, message, hint } => {
                         format!("{}({key}=…): {message} ({hint})", entry.function)
                     }
@@ -171,6 +174,14 @@ pub(crate) fn register_functions(tera: &mut tera::Tera, data: &Arc<Data>) {
             },
         );
     }
+}
+
+/// The component function whose failure `message` reports (`bar_chart(column=…): …`), if any.
+pub(crate) fn function_in_error(message: &str) -> Option<&'static str> {
+    COMPONENTS
+        .iter()
+        .map(|c| c.function)
+        .find(|f| message.starts_with(&format!("{f}(")) || message.starts_with(&format!("{f}:")))
 }
 
 /// The data file called `name` (`survey-results`; `data/survey-results.csv` is understood
