@@ -174,17 +174,24 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
 }
 
 /// Byte offset in `text` of field number `index` (from 0) of the CSV record that starts at
-/// byte `start`, or of the end of the record when it has fewer fields. The csv crate says
+/// byte `start` (as the csv crate counts), or of the end of the record when it has fewer fields. The csv crate says
 /// where a record starts but not where its fields are; this follows its default dialect
 /// (commas, double quotes, `""` inside quotes) to point at a field's column.
 pub(crate) fn field_offset(text: &str, start: usize, index: usize) -> usize {
-    let start = start.min(text.len());
+    // After a \r\n line end the csv crate counts the record from the \n: skip it.
+    let mut start = start.min(text.len());
+    while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let Some(record) = text.get(start..) else {
+        return text.len();
+    };
     if index == 0 {
         return start;
     }
     let mut field = 0;
     let mut in_quotes = false;
-    for (i, c) in text[start..].char_indices() {
+    for (i, c) in record.char_indices() {
         match c {
             '"' => in_quotes = !in_quotes,
             ',' if !in_quotes => {
@@ -218,6 +225,13 @@ mod tests {
         let e = parse(Path::new("data/t.csv"), "a,b\n\"x, y\",2,extra\n", "csv").unwrap_err();
         assert_eq!((e.line, e.column), (Some(2), Some(10)));
         assert!(e.message.contains("extra one"), "{}", e.message);
+        let e = parse(
+            Path::new("data/t.csv"),
+            "\u{feff}a,b\r\n1,2\r\n3\r\n",
+            "csv",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(2)));
     }
 
     #[test]

@@ -493,6 +493,15 @@ mod tests {
     }
 
     #[test]
+    fn spreadsheet_exports_with_a_byte_order_mark_and_crlf_read_the_same() {
+        let text = "\u{feff}Team,Q\r\nHome care,Yes\r\nReablement,No\r\n";
+        let found = column_answers(text, "Team").ok().unwrap();
+        assert_eq!(found[1].text, "Reablement");
+        let found = column_answers(text, "Q").ok().unwrap();
+        assert_eq!((found[1].line, found[1].column), (3, 12));
+    }
+
+    #[test]
     fn percentages_round_half_up() {
         assert_eq!(percent(1, 8), 13);
         assert_eq!(percent(1, 3), 33);
