@@ -128,10 +128,27 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
         .flexible(false)
         .from_reader(text.as_bytes());
     let csv_error = |e: csv::Error| {
+        if let csv::ErrorKind::UnequalLengths {
+            pos: Some(position),
+            expected_len,
+            len,
+        } = e.kind()
+        {
+            let offset = field_offset(text, position.byte() as usize, *expected_len as usize);
+            let (line, column) = crate::error::line_col(text, offset);
+            let message = if len > expected_len {
+                format!("this row has {len} fields, but the heading row has {expected_len}: the extra one starts here")
+            } else {
+                format!("this row has {len} fields, but the heading row has {expected_len}: it ends too soon")
+            };
+            return Diagnostic::new(path, message).at(line, Some(column)).hint(
+                "every row needs as many fields as the heading row: put a text that has a comma in \"double quotes\", and leave an empty field (,,) for a missing answer",
+            );
+        }
         let mut d = Diagnostic::new(path, format!("invalid CSV: {e}"))
             .hint("every row needs as many columns as the heading row");
         if let Some(position) = e.position() {
-            d = d.at(position.line() as usize, None);
+            d = d.at(position.line() as usize, Some(1));
         }
         d
     };
@@ -149,6 +166,40 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
     Ok(Value::Array(rows))
 }
 
+/// Byte offset in `text` of field number `index` (from 0) of the CSV record that starts at
+/// byte `start` (as the csv crate counts), or of the end of the record when it has fewer fields. The csv crate says
+/// where a record starts but not where its fields are; this follows its default dialect
+/// (commas, double quotes, `""` inside quotes) to point at a field's column.
+pub(crate) fn field_offset(text: &str, start: usize, index: usize) -> usize {
+    // After a \r\n line end the csv crate counts the record from the \n: skip it.
+    let mut start = start.min(text.len());
+    while matches!(text.as_bytes().get(start), Some(b'\r' | b'\n')) {
+        start += 1;
+    }
+    let Some(record) = text.get(start..) else {
+        return text.len();
+    };
+    if index == 0 {
+        return start;
+    }
+    let mut field = 0;
+    let mut in_quotes = false;
+    for (i, c) in record.char_indices() {
+        match c {
+            '"' => in_quotes = !in_quotes,
+            ',' if !in_quotes => {
+                field += 1;
+                if field == index {
+                    return start + i + 1;
+                }
+            }
+            '\r' | '\n' if !in_quotes => return start + i,
+            _ => {}
+        }
+    }
+    text.len()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -162,7 +213,18 @@ mod tests {
     #[test]
     fn ragged_csv_names_the_line() {
         let e = parse(Path::new("data/t.csv"), "a,b\n1,2\n3\n", "csv").unwrap_err();
-        assert_eq!(e.line, Some(3));
+        assert_eq!((e.line, e.column), (Some(3), Some(2)));
+        assert!(e.message.contains("ends too soon"), "{}", e.message);
+        let e = parse(Path::new("data/t.csv"), "a,b\n\"x, y\",2,extra\n", "csv").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(10)));
+        assert!(e.message.contains("extra one"), "{}", e.message);
+        let e = parse(
+            Path::new("data/t.csv"),
+            "\u{feff}a,b\r\n1,2\r\n3\r\n",
+            "csv",
+        )
+        .unwrap_err();
+        assert_eq!((e.line, e.column), (Some(3), Some(2)));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 mod authors;
 pub mod check;
 pub mod commands;
+mod components;
 pub mod config;
 pub mod content;
 mod data;

@@ -116,6 +116,11 @@ pub(crate) struct SiteAssets {
 }
 
 impl SiteAssets {
+    /// The data files, for components drawn in edited pages.
+    pub(crate) fn data(&self) -> &crate::data::Data {
+        &self.data
+    }
+
     /// Reads them all, every problem found together.
     fn load(
         root: &Path,
@@ -165,20 +170,33 @@ impl SiteAssets {
     }
 
     /// The data files whose text the site publishes: all of them when a template reads
-    /// `data`, else data/authors.toml alone when the site has people (their names, roles and
-    /// bios are on their profile pages), else none.
-    fn published_data(&self) -> Option<Arc<crate::data::Data>> {
+    /// `data`; else data/authors.toml when the site has people (their names, roles and bios
+    /// are on their profile pages) and the files that components in `site`'s content drew
+    /// from (their numbers and names are published); None when that is nothing.
+    fn published_data(&self, site: &Site) -> Option<Arc<crate::data::Data>> {
         if self.templates.any_read_data() {
             return Some(Arc::clone(&self.data));
         }
-        self.authors.as_ref()?;
-        let files = self
+        let drawn = drawn_from(site);
+        let authors_file = self
+            .authors
+            .as_ref()
+            .map(|_| Path::new(crate::authors::AUTHORS_FILE));
+        let files: Vec<_> = self
             .data
             .files
             .iter()
-            .filter(|f| f.path == Path::new(crate::authors::AUTHORS_FILE))
+            .filter(|f| {
+                Some(f.path.as_path()) == authors_file
+                    || f.path
+                        .file_stem()
+                        .is_some_and(|stem| drawn.contains(stem.to_string_lossy().as_ref()))
+            })
             .cloned()
             .collect();
+        if files.is_empty() {
+            return None;
+        }
         Some(Arc::new(crate::data::Data {
             value: serde_json::Value::Null,
             files,
@@ -231,6 +249,7 @@ pub(crate) fn render_site_with(
                 drafts,
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
+                data: assets.as_ref().ok().map(|assets| assets.data.as_ref()),
                 previous,
             },
         ),
@@ -258,6 +277,7 @@ pub(crate) fn render_site_with(
         site: Arc::clone(&site),
         templates: assets.templates.clone(),
         data: &assets.data.value,
+        data_files: &assets.data,
         statics: &assets.statics,
         surveys: &surveys.by_name,
         scope: &scope,
@@ -276,7 +296,7 @@ pub(crate) fn render_site_with(
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
     };
-    let shown_data = assets.published_data();
+    let shown_data = assets.published_data(&site);
     let rendered = RenderedSite {
         site,
         files,
@@ -286,6 +306,18 @@ pub(crate) fn render_site_with(
         rendered_pages,
     };
     Ok((rendered, assets))
+}
+
+/// The names of the data files (`survey-results` for data/survey-results.csv) that
+/// components in the content drew from.
+fn drawn_from(site: &Site) -> HashSet<&str> {
+    site.pages
+        .iter()
+        .map(|p| &p.rendered.data_files)
+        .chain(site.sections.iter().map(|s| &s.rendered.data_files))
+        .flatten()
+        .map(String::as_str)
+        .collect()
 }
 
 /// The gate: the checks that stop a publish, run on the rendered site before anything is

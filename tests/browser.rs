@@ -47,6 +47,8 @@ const GUIDE_PAGES: &[&str] = &[
     "/tips/writing-for-people/",
     "/training/social-media-essentials/",
     "/survey/self-assessment/",
+    "/survey/results/",
+    "/tips/follow-thirty/",
     "/tags/",
     "/tags/facebook/",
     "/updates/",

@@ -66,6 +66,8 @@ pub struct RenderedMarkdown {
     pub(crate) anchor_links: Vec<AnchorLink>,
     /// Every plain link and image, for the build's link check.
     pub(crate) links: Vec<WrittenLink>,
+    /// The data files (by name, `survey-results`) that components on the page drew from.
+    pub(crate) data_files: Vec<String>,
 }
 
 /// What rendering needs to know besides the text.
@@ -148,6 +150,16 @@ struct OpenHeading<'a> {
 /// there are problems, so that other pages' links to this one are still checked against its
 /// real headings and a broken link is reported once, where it is written.
 pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Diagnostic>) {
+    render_with_data(body, ctx, None)
+}
+
+/// [`render`], drawing components (```chart blocks) from `data`; with None (the data files
+/// failed to load, and that problem is reported instead) components are left out.
+pub(crate) fn render_with_data(
+    body: &str,
+    ctx: &RenderContext<'_>,
+    data: Option<&crate::data::Data>,
+) -> (RenderedMarkdown, Vec<Diagnostic>) {
     let mut out = RenderedMarkdown::default();
     let mut problems = Vec::new();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -156,6 +168,8 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Dia
     let mut block_depth = 0usize;
     let mut heading: Option<OpenHeading<'_>> = None;
     let mut code: Option<(String, String)> = None;
+    // A component's fenced block: the component, where the block starts, its settings.
+    let mut component: Option<(&crate::components::Entry, usize, String)> = None;
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut id_counts: HashMap<String, usize> = HashMap::new();
     let mut text_before_more = String::new();
@@ -165,6 +179,21 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Dia
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
     {
+        // A component's settings: gather them, then draw it in one piece.
+        if let Some((_, _, settings)) = component.as_mut() {
+            match event {
+                Event::Text(t) => settings.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => {
+                    if let Some((entry, start, settings)) = component.take() {
+                        let place = (body, start);
+                        draw_component(entry, place, &settings, (ctx, data), &mut out, &mut events)
+                            .unwrap_or_else(|d| problems.push(d));
+                    }
+                }
+                _ => {}
+            }
+            continue;
+        }
         // Fenced and indented code: gather the text, then emit it highlighted in one piece.
         if let Some((_, text)) = code.as_mut() {
             match event {
@@ -181,6 +210,12 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Dia
             continue;
         }
         let event = match event {
+            Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
+                if crate::components::named(info).is_some() =>
+            {
+                component = crate::components::named(info).map(|c| (c, range.start, String::new()));
+                continue;
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let language = match kind {
                     pulldown_cmark::CodeBlockKind::Fenced(info) => {
@@ -398,6 +433,41 @@ pub fn render(body: &str, ctx: &RenderContext<'_>) -> (RenderedMarkdown, Vec<Dia
         None => out.html = to_html(&events),
     }
     (out, problems)
+}
+
+/// Draws a component's fenced block (starting at byte `start` of `body`) into `events`, and
+/// records the data file it read and the addresses it links to, for the build's checks.
+fn draw_component(
+    entry: &crate::components::Entry,
+    (body, start): (&str, usize),
+    settings: &str,
+    (ctx, data): (&RenderContext<'_>, Option<&crate::data::Data>),
+    out: &mut RenderedMarkdown,
+    events: &mut Vec<Event<'_>>,
+) -> Result<(), Diagnostic> {
+    let Some(data) = data else {
+        return Ok(());
+    };
+    let (fence_line, _) = line_col(body, start);
+    let drawn = crate::components::draw_block(
+        entry,
+        settings,
+        data,
+        ctx.file,
+        fence_line + ctx.body_line_offset + 1,
+    )?;
+    out.links
+        .extend(drawn.links.into_iter().map(|url| WrittenLink {
+            written: url.clone(),
+            published: url,
+            offset: start,
+            is_image: false,
+        }));
+    if !out.data_files.contains(&drawn.data_file) {
+        out.data_files.push(drawn.data_file);
+    }
+    events.push(Event::Html(drawn.html.into()));
+    Ok(())
 }
 
 /// What is wrong with a link, and what to do about it.

@@ -48,6 +48,8 @@ pub(crate) struct RenderInput<'a> {
     pub(crate) site: Arc<Site>,
     pub(crate) templates: Templates,
     pub(crate) data: &'a Value,
+    /// The data files as written, for the components' template functions.
+    pub(crate) data_files: &'a Arc<crate::data::Data>,
     /// The theme's and the site's static files (see [`static_files`]).
     pub(crate) statics: &'a [OutputFile],
     /// The surveys pages show, by name (`survey` in their templates).
@@ -174,12 +176,14 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         site,
         mut templates,
         data,
+        data_files,
         statics,
         surveys,
         scope,
     } = input;
     let outside_content = OutsideContent { data, surveys };
     register_functions(&mut templates.tera, &site, config);
+    crate::components::register_functions(&mut templates.tera, data_files);
     let views = Views {
         site: &site,
         config,
@@ -1019,6 +1023,7 @@ mod tests {
                 drafts: false,
                 smart_punctuation: true,
                 highlighting: &Highlighting::Classes,
+                data: None,
                 previous: None,
             },
         )

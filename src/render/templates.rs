@@ -368,6 +368,16 @@ pub(super) fn render_error(
             d = d.at(line, Some(col));
         }
         d = d.hint(format!("`{variable}` is not set here; check its spelling, or guard it with {{% if {variable} is defined %}}"));
+    } else if let Some(function) = crate::components::function_in_error(&reason) {
+        // A component's function failed: point at its call (the first, if there are several).
+        let call = source.and_then(|s| Some((s, s.text.find(&format!("{function}("))?)));
+        if let Some((source, offset)) = call {
+            let (line, col) = crate::error::line_col(&source.text, offset);
+            d = d.at(line, Some(col));
+        }
+        d = d.hint(format!(
+            "see docs/templates.md and docs/content.md for what {function} takes"
+        ));
     } else {
         d = d.hint("see docs/templates.md for the variables each template gets");
     }

@@ -188,6 +188,7 @@ impl Session {
         config: &Config,
     ) -> Option<(Site, RenderScope)> {
         let content = self.content.as_ref()?;
+        let data = self.last.as_ref()?.assets.as_ref()?.data();
         let highlighting = config.highlighting().ok()?;
         let no_drafts = HashSet::new();
         let mut site = previous.clone();
@@ -225,7 +226,8 @@ impl Session {
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
             };
-            let (rendered, problems) = crate::markdown::render(source.body(), &context);
+            let (rendered, problems) =
+                crate::markdown::render_with_data(source.body(), &context, Some(data));
             if !problems.is_empty() {
                 return None;
             }
@@ -385,4 +387,51 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.weight != b.weight
         || a.image != b.image
         || a.extra != b.extra
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page_html(build: &SessionBuild, path: &str) -> String {
+        match &build.files[path].content {
+            crate::output::OutputContent::Bytes(bytes) => String::from_utf8_lossy(bytes).into(),
+            other => panic!("{path} is not rendered HTML: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn edited_pages_and_data_files_redraw_their_components() {
+        let dir = tempfile::tempdir().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = dir.path().join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, text).unwrap();
+        };
+        write("site.toml", "title = \"T\"\nbase_url = \"https://e.org\"\n");
+        write("content/_index.md", "+++\ntitle = \"Home\"\n+++\nHi.\n");
+        write("content/other.md", "+++\ntitle = \"Other\"\n+++\nText.\n");
+        write("data/survey.csv", "Q1,Q2\nYes,Often\nNo,Never\nYes,Often\n");
+        let page = |column: &str| {
+            format!("+++\ntitle = \"R\"\n+++\n\n```chart\ndata = \"survey\"\ncolumn = \"{column}\"\n```\n")
+        };
+        write("content/results.md", &page("Q1"));
+        let mut session = Session::new(BuildSettings {
+            root: dir.path().to_path_buf(),
+            ..Default::default()
+        });
+        let first = session.build(false, &[]).unwrap();
+        assert!(page_html(&first, "results/index.html").contains("Yes: 2 (67%)"));
+        // A content edit takes the quick path, with the data files of the last build.
+        write("content/results.md", &page("Q2"));
+        let edited = session
+            .build(true, &["content/results.md".to_string()])
+            .unwrap();
+        assert!(edited.rendered_pages < edited.pages, "only the edited page");
+        assert!(page_html(&edited, "results/index.html").contains("Often: 2 (67%)"));
+        // A data edit redraws the chart from the new file.
+        write("data/survey.csv", "Q1,Q2\nYes,Never\n");
+        let redrawn = session.build(false, &[]).unwrap();
+        assert!(page_html(&redrawn, "results/index.html").contains("Never: 1 (100%)"));
+    }
 }

@@ -22,6 +22,8 @@ pub(crate) struct BuildOptions<'a> {
     pub(crate) drafts: bool,
     pub(crate) smart_punctuation: bool,
     pub(crate) highlighting: &'a Highlighting,
+    /// The data files, for components in the Markdown (None when they failed to load).
+    pub(crate) data: Option<&'a crate::data::Data>,
     /// The site as last built with the same settings: pages whose text did not change keep
     /// their rendered Markdown when no URL changed (the preview server's quick rebuilds).
     pub(crate) previous: Option<&'a Site>,
@@ -391,7 +393,7 @@ fn render_markdown(
     let render_new = |source: (&std::path::Path, &str), body: &str, body_line_offset, permalink| {
         let (file, content_path) = source;
         let ctx = shared.for_file(file, content_path, permalink, body_line_offset);
-        let (rendered, problems) = markdown::render(body, &ctx);
+        let (rendered, problems) = markdown::render_with_data(body, &ctx, options.data);
         (Arc::new(rendered), problems)
     };
     // Rendered Markdown depends on the text and on every page's URL (for `@/` links).
@@ -459,6 +461,12 @@ fn render_markdown(
         section.rendered = rendered;
         problems.append(&mut found);
     }
+    // A broken data file that several pages' components read is reported once.
+    let mut seen = HashSet::new();
+    problems.retain(|d| {
+        !d.path.starts_with("data")
+            || seen.insert((d.path.clone(), d.line, d.column, d.message.clone()))
+    });
 }
 
 /// The text before `<!-- more -->`, else the description, else the first paragraph.
@@ -827,6 +835,7 @@ mod tests {
                 drafts,
                 smart_punctuation: true,
                 highlighting: &highlighting,
+                data: None,
                 previous: None,
             },
         )
