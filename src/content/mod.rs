@@ -5,6 +5,7 @@
 mod date;
 mod extra;
 pub(crate) mod front_matter;
+mod sessions;
 mod slug;
 
 use std::path::{Path, PathBuf};
@@ -15,9 +16,11 @@ use walkdir::WalkDir;
 use crate::error::Diagnostic;
 pub(crate) use date::ContentDate;
 use front_matter::{
-    at_extra_key, at_key, normalise_extra, parse, parse_date, set_above_extra, split,
-    FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile, PAGE_FIELDS, SECTION_FIELDS,
+    at_extra_key, at_key, at_session_key, normalise_extra, parse, parse_date, session_key_position,
+    set_above_extra, split, FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile,
+    PAGE_FIELDS, SECTION_FIELDS,
 };
+pub(crate) use sessions::{Session, SessionLink};
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.
@@ -289,6 +292,8 @@ pub struct PageSource {
     pub(crate) image: Option<String>,
     pub(crate) template: Option<String>,
     pub(crate) aliases: Vec<String>,
+    /// Training sessions (or other events), in the order written.
+    pub(crate) sessions: Vec<Session>,
     pub(crate) extra: serde_json::Value,
     pub(crate) text: String,
     /// Byte offset of the Markdown body in `text`.
@@ -471,6 +476,26 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             ));
         }
     }
+    let assign = sessions::Assign {
+        yaml: parts.format == Some(FrontMatterFormat::Yaml),
+    };
+    let sessions =
+        match sessions::check_sessions(std::mem::take(&mut fm.sessions), assign, |index, key| {
+            session_key_position(&parts, index, key)
+        }) {
+            Ok(sessions) => sessions,
+            Err(found) => {
+                problems.extend(found.into_iter().map(|problem| {
+                    at_session_key(
+                        Diagnostic::new(&path, problem.message).hint(problem.hint),
+                        &parts,
+                        problem.index,
+                        problem.key,
+                    )
+                }));
+                Vec::new()
+            }
+        };
     let mut extra = serde_json::Value::Object(std::mem::take(&mut fm.extra));
     normalise_extra(&mut extra);
     if let serde_json::Value::Object(map) = &mut extra {
@@ -509,6 +534,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         image: fm.image,
         template: fm.template,
         aliases: fm.aliases,
+        sessions,
         extra,
         body_line_offset: parts.body_line_offset,
         body_start,
