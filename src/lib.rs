@@ -4,6 +4,7 @@
 //! commands live in [`commands`] (build, check), [`serve`] and [`scaffold`] (init, new).
 
 pub mod check;
+pub mod clock;
 pub mod commands;
 pub mod config;
 pub mod content;

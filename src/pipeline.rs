@@ -195,6 +195,7 @@ pub(crate) fn render_site_with(
     };
     let site = Arc::new(site);
     let scope = scope(&site);
+    let now = crate::clock::now()?;
     let files = render::render_site(RenderInput {
         config: &config,
         site: Arc::clone(&site),
@@ -202,6 +203,7 @@ pub(crate) fn render_site_with(
         data: &assets.data.value,
         statics: &assets.statics,
         scope: &scope,
+        now,
     })
     .map_err(|problems| {
         // Files copied from disk are named by their full path; people know them by the

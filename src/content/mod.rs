@@ -20,7 +20,7 @@ use front_matter::{
     set_above_extra, split, FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile,
     PAGE_FIELDS, SECTION_FIELDS,
 };
-pub(crate) use sessions::{Session, SessionLink};
+pub(crate) use sessions::{Session, SessionLink, DEFAULT_TIME_ZONE};
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.

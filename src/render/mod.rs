@@ -2,9 +2,11 @@
 //! page through Tera, plus the sitemap, robots.txt, redirects, static files and assets.
 //! Nothing is written to disk here; `output` does that once everything rendered.
 
+mod calendar;
 mod context;
 mod feeds;
 mod metadata;
+mod sessions;
 mod share;
 pub(crate) mod templates;
 
@@ -46,6 +48,8 @@ pub(crate) struct RenderInput<'a> {
     /// The theme's and the site's static files (see [`static_files`]).
     pub(crate) statics: &'a [OutputFile],
     pub(crate) scope: &'a RenderScope,
+    /// The build's moment: which training sessions are upcoming.
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
 }
 
 /// A rendered site, not yet written: what the pipeline hands to its gate, to `hub check`
@@ -151,11 +155,13 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         data,
         statics,
         scope,
+        now,
     } = input;
-    register_functions(&mut templates.tera, &site, config);
+    register_functions(&mut templates.tera, &site, config, now);
     let views = Views {
         site: &site,
         config,
+        now,
     };
     let mut base = Context::new();
     base.insert("config", config);
@@ -175,7 +181,14 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         .par_iter()
         // Small pieces, so that a core that runs out of work can always take some.
         .with_max_len(16)
-        .map(|job| render_job(*job, &site, &templates, &base, data, config, &feed_index))
+        .map(|job| {
+            let views = Views {
+                site: &site,
+                config,
+                now,
+            };
+            render_job(*job, &views, &templates, &base, data, &feed_index)
+        })
         .collect();
     let mut files = OutputSet::default();
     for result in rendered {
@@ -217,6 +230,10 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         config,
         feed_targets.iter().filter(|t| scope.includes_feed(t)),
     ) {
+        files.add(file, &mut problems);
+    }
+    // Always written, like the feeds: they are few, and quick.
+    for file in calendar::calendar_files(&site, &config.base_url, now) {
         files.add(file, &mut problems);
     }
     if !scope.is_everything() {
@@ -437,14 +454,13 @@ fn index_file(path: &str) -> String {
 
 fn render_job(
     job: Job,
-    site: &Site,
+    views: &Views<'_>,
     templates: &Templates,
     base: &Context,
     data: &Value,
-    config: &Config,
     feed_index: &FeedIndex,
 ) -> Result<OutputFile, Diagnostic> {
-    let views = Views { site, config };
+    let (site, config) = (views.site, views.config);
     let mut context = base.clone();
     let scope = match job {
         Job::Page(id) => Some(FeedScope::Section(site.pages[id].section)),
@@ -795,7 +811,12 @@ fn collect_folder(
 }
 
 /// Registers `get_page`, `get_section` and `get_url` (docs/templates.md).
-fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) {
+fn register_functions(
+    tera: &mut tera::Tera,
+    site: &Arc<Site>,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     let config = Arc::new(config.clone());
     let base_url = config.base_url.as_str();
     fn path_arg(
@@ -822,6 +843,7 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             let views = Views {
                 site: &pages,
                 config: &page_config,
+                now,
             };
             tera::to_value(views.page(id, true)).map_err(Into::into)
         },
@@ -839,6 +861,7 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             let views = Views {
                 site: &sections,
                 config: &section_config,
+                now,
             };
             let pages = views.page_list(&sections.sections[id].pages);
             tera::to_value(views.section(id, &pages)).map_err(Into::into)

@@ -365,4 +365,5 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.weight != b.weight
         || a.image != b.image
         || a.extra != b.extra
+        || a.sessions != b.sessions
 }
