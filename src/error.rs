@@ -212,7 +212,7 @@ fn toml_hint(message: &str) -> &'static str {
 /// Advice for serde's "invalid type: ..., expected ..." message, in TOML and YAML alike: what
 /// the value should look like instead.
 pub(crate) fn wrong_type_hint(message: &str) -> Option<&'static str> {
-    if !message.starts_with("invalid type") {
+    if !message.contains("invalid type") {
         return None;
     }
     let expected = message.split("expected ").nth(1).unwrap_or_default();
