@@ -161,7 +161,8 @@ mod tests {
             assert_eq!(found.len(), 1);
             assert!(found[0].message.contains("if that is the day of the event"));
             assert!(!found[0].fix.contains("draft"), "{}", found[0].fix);
-            assert!(found[0].fix.contains("event_date = 2027-03-03"));
+            assert!(found[0].fix.contains("[[sessions]]"));
+            assert!(found[0].fix.contains("start = 2027-03-03T10:00:00"));
         }
         let tagged =
             "+++\ntitle = \"Course\"\ndate = 2027-03-03\ntags = [\"Training\"]\n+++\nText.\n";

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::date::{diagnose, spoken, ContentDate, DateMistake};
 use crate::error::toml_diagnostic;
@@ -370,9 +370,9 @@ pub(super) const SECTION_FIELDS: &[&str] = &[
 pub(super) struct PageFrontMatter {
     pub(super) title: Option<String>,
     pub(super) description: Option<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) date: Option<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) updated: Option<String>,
     #[serde(default)]
     pub(super) draft: bool,
@@ -386,7 +386,7 @@ pub(super) struct PageFrontMatter {
     pub(super) template: Option<String>,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) review_by: Option<String>,
     /// A training course's (or any event's) dates: `[[sessions]]` tables.
     #[serde(default)]
@@ -426,40 +426,6 @@ pub(super) fn parse_date(
             Err(at_key(bad_date(path, format, key, text.trim()), split, key))
         }
     }
-}
-
-/// Accepts a date as text (YAML, quoted TOML) or as a TOML date value, and keeps it as text;
-/// it is validated afterwards so that the error can name the line.
-pub(super) fn date_text<'de, D: Deserializer<'de>>(
-    deserializer: D,
-) -> Result<Option<String>, D::Error> {
-    struct DateVisitor;
-    impl<'de> Visitor<'de> for DateVisitor {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a date such as 2026-11-24")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        // The toml crate hands a date value over as a one-entry map.
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let Some((_, value)) = map.next_entry::<String, String>()? else {
-                return Err(de::Error::custom("expected a date"));
-            };
-            Ok(Some(value.to_string()))
-        }
-    }
-    deserializer.deserialize_any(DateVisitor)
 }
 
 /// Replaces TOML date values left inside `extra` (which the toml crate hands over as a

@@ -18,9 +18,9 @@ pub(crate) const DEFAULT_TIME_ZONE: Tz = chrono_tz::Europe::London;
 #[serde(deny_unknown_fields)]
 pub(super) struct SessionFrontMatter {
     pub(super) title: Option<String>,
-    #[serde(default, deserialize_with = "super::front_matter::date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) start: Option<String>,
-    #[serde(default, deserialize_with = "super::front_matter::date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) end: Option<String>,
     pub(super) time_zone: Option<String>,
     pub(super) place: Option<String>,
