@@ -198,6 +198,8 @@ pub(crate) fn toml_diagnostic(
 fn toml_hint(message: &str) -> &'static str {
     if message.starts_with("invalid date") {
         "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
+    } else if let Some(hint) = wrong_type_hint(message) {
+        hint
     } else if message.starts_with("unknown variant") {
         "use one of the values the message lists"
     } else if message.contains("missing field") {
@@ -205,6 +207,26 @@ fn toml_hint(message: &str) -> &'static str {
     } else {
         "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
     }
+}
+
+/// Advice for serde's "invalid type: ..., expected ..." message, in TOML and YAML alike: what
+/// the value should look like instead.
+pub(crate) fn wrong_type_hint(message: &str) -> Option<&'static str> {
+    if !message.contains("invalid type") {
+        return None;
+    }
+    let expected = message.split("expected ").nth(1).unwrap_or_default();
+    Some(if expected.starts_with("a boolean") {
+        "write true or false, without quotes"
+    } else if expected.starts_with("a string") {
+        "put the text in \"quotes\""
+    } else if expected.starts_with("a sequence") {
+        "write a list in square brackets, e.g. [\"first\", \"second\"]"
+    } else if expected.starts_with("i64") || expected.starts_with("u") {
+        "write a whole number, without quotes"
+    } else {
+        "write the value in the form the message expects"
+    })
 }
 
 /// The lines people see for a failed command: one `error: path:line:col: message` line per

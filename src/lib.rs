@@ -5,6 +5,7 @@
 
 mod authors;
 pub mod check;
+pub mod clock;
 pub mod commands;
 mod components;
 pub mod config;

@@ -206,7 +206,7 @@ fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Check { strict, format } => {
             let root = hub::find_root(&start)?;
             let started = std::time::Instant::now();
-            let report = hub::commands::check::check(&root, chrono::Local::now().date_naive())?;
+            let report = hub::commands::check::check(&root, hub::clock::today()?)?;
             print_check(&report, format, started.elapsed());
             let errors = report.count(Severity::Error);
             let failed = errors > 0 || (strict && report.count(Severity::Warning) > 0);

@@ -272,6 +272,7 @@ pub(crate) fn render_site_with(
     let surveys = crate::survey::resolve(&site, &assets.data).map_err(Error::Site)?;
     let site = Arc::new(site);
     let scope = scope(&site);
+    let now = crate::clock::now()?;
     let files = render::render_site(RenderInput {
         config: &config,
         site: Arc::clone(&site),
@@ -281,6 +282,7 @@ pub(crate) fn render_site_with(
         statics: &assets.statics,
         surveys: &surveys.by_name,
         scope: &scope,
+        now,
     })
     .map_err(|problems| {
         // Files copied from disk are named by their full path; people know them by the

@@ -33,7 +33,7 @@ use serde_json::Value;
 /// Pages of the bundled guide to check: one of each template and of each kind of content the
 /// theme has to present (roadmap table and platform page, policy table and review dates, posts,
 /// task lists, code blocks, Markdown tables, tags, the "Get updates" page, the people and their
-/// profile pages, the 404 page).
+/// profile pages, the 404 page, training sessions listed upcoming and past).
 const GUIDE_PAGES: &[&str] = &[
     "/",
     "/roadmap/",
@@ -45,6 +45,7 @@ const GUIDE_PAGES: &[&str] = &[
     "/tips/",
     "/tips/facebook-pages/",
     "/tips/writing-for-people/",
+    "/training/",
     "/training/social-media-essentials/",
     "/survey/self-assessment/",
     "/survey/results/",

@@ -95,7 +95,7 @@ fn a_field_like_no_other_lists_the_fields_and_extra() {
     assert_reported(
         &err,
         "error: content/tips/x.md:3:1: unknown field `colour`",
-        "  hint: the fields allowed here are `title`, `description`, `date`, `updated`, `draft`, `slug`, `weight`, `tags`, `authors`, `image`, `template`, `aliases`, `review_by`, `survey`; put fields of your own under [extra], at the end",
+        "  hint: the fields allowed here are `title`, `description`, `date`, `updated`, `draft`, `slug`, `weight`, `tags`, `authors`, `image`, `template`, `aliases`, `review_by`, `survey`, `sessions`; put fields of your own under [extra], at the end",
     );
 }
 
@@ -330,7 +330,7 @@ fn a_future_date_on_a_training_page_gets_advice_for_an_event() {
     assert_reported(
         &report,
         "warning: content/training/course.md:3:8: this page is dated 3 March 2099, in the future; if that is the day of the event, `date` is not the place for it [currency/future-date]",
-        "  fix: `date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and write the event's day in the text (and, if you like, under [extra] as event_date = 2099-03-03)",
+        "  fix: `date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and give the event's day and time in a [[sessions]] table below the other fields, with start = 2099-03-03T10:00:00, end = \"11:00\" and place = \"…\"",
     );
     assert_reported(
         &report,

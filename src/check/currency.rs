@@ -41,11 +41,14 @@ fn offset_of_key(text: &str, key: &str) -> usize {
 /// Sections and tags that mark a page about an event (a training session, a meeting).
 const EVENT_WORDS: &[&str] = &["training", "event", "events"];
 
-/// Whether the page announces an event, so a future `date` is probably the event's day.
-/// hub has no event pages of their own yet; until it does, an event is a page in a section
-/// named training or events (where the guide and the starter keep them) or tagged so (for
-/// an event announced from another section, such as posts).
+/// Whether the page announces an event, so a future `date` is probably the event's day:
+/// a page with `[[sessions]]`, or one in a section named training or events (where the guide
+/// and the starter keep them) or tagged so (for an event announced from another section,
+/// such as posts).
 fn is_event_page(source: &PageSource) -> bool {
+    if !source.sessions.is_empty() {
+        return true;
+    }
     let in_event_section = source
         .section_dir
         .split('/')
@@ -66,7 +69,7 @@ fn future_date(source: &PageSource, date: NaiveDate) -> RawFinding {
     let (message, fix) = if is_event_page(source) {
         (
             format!("this page is dated {day}, in the future; if that is the day of the event, `date` is not the place for it"),
-            format!("`date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and write the event's day in the text (and, if you like, under [extra] as event_date = {})", date.format("%Y-%m-%d")),
+            format!("`date` is the day the page is published, and puts it in order in lists and feeds: set it to today, and give the event's day and time in a [[sessions]] table below the other fields, with start = {}T10:00:00, end = \"11:00\" and place = \"…\"", date.format("%Y-%m-%d")),
         )
     } else {
         (
@@ -155,7 +158,8 @@ mod tests {
             assert_eq!(found.len(), 1);
             assert!(found[0].message.contains("if that is the day of the event"));
             assert!(!found[0].fix.contains("draft"), "{}", found[0].fix);
-            assert!(found[0].fix.contains("event_date = 2027-03-03"));
+            assert!(found[0].fix.contains("[[sessions]]"));
+            assert!(found[0].fix.contains("start = 2027-03-03T10:00:00"));
         }
         let tagged =
             "+++\ntitle = \"Course\"\ndate = 2027-03-03\ntags = [\"Training\"]\n+++\nText.\n";

@@ -220,6 +220,8 @@ struct LinkSource<'s> {
     links: &'s [WrittenLink],
     /// The front matter's `image`: as written and as published.
     image: Option<(&'s str, &'s str)>,
+    /// Training sessions, whose joining and booking links are checked like the others.
+    sessions: &'s [crate::content::Session],
 }
 
 /// Every plain link, image and front matter `image` of `source` that leads to no file of the
@@ -254,6 +256,22 @@ fn content_link_problems(
             found.push(problem);
         }
     }
+    let session_links = source
+        .sessions
+        .iter()
+        .flat_map(|s| s.join.iter().chain(&s.booking));
+    for link in session_links {
+        let written = WrittenLink {
+            written: link.url.clone(),
+            published: link.url.clone(),
+            offset: 0,
+            is_image: false,
+        };
+        if let Some(mut problem) = targets.written_problem(&written, source) {
+            problem.offset = offset_of(&source.file.text, link.line, link.column);
+            found.push(problem);
+        }
+    }
     found
 }
 
@@ -277,6 +295,7 @@ pub(super) fn site_link_findings(
             permalink: &p.permalink,
             links: &p.rendered.links,
             image: p.source.image.as_deref().zip(p.image_url.as_deref()),
+            sessions: &p.source.sessions,
         });
     let sections = site
         .sections
@@ -288,6 +307,7 @@ pub(super) fn site_link_findings(
             permalink: &s.permalink,
             links: &s.rendered.links,
             image: None,
+            sessions: &[],
         });
     let sources: Vec<LinkSource<'_>> = pages.chain(sections).collect();
     sources

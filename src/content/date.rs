@@ -7,6 +7,7 @@ use chrono::{
     DateTime, Datelike, FixedOffset, Month, NaiveDate, NaiveDateTime, NaiveTime, TimeZone, Utc,
 };
 use regex::Regex;
+use serde::de::{self, Deserializer, MapAccess, Visitor};
 use serde::Serialize;
 
 /// A date as the author wrote it: with or without a time, with or without an offset.
@@ -215,6 +216,40 @@ fn days_in_month(year: i32, month: u32) -> Option<u32> {
 /// `5 December 2026`, as dates are said.
 pub(super) fn spoken(date: NaiveDate) -> String {
     format!("{} {} {}", date.day(), date.format("%B"), date.year())
+}
+
+/// Accepts a date as text (YAML, quoted TOML) or as a TOML date value, and keeps it as text;
+/// it is validated afterwards so that the error can name the line.
+pub(super) fn date_text<'de, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Option<String>, D::Error> {
+    struct DateVisitor;
+    impl<'de> Visitor<'de> for DateVisitor {
+        type Value = Option<String>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a date such as 2026-11-24")
+        }
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
+            Ok(Some(v.to_string()))
+        }
+        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+            Ok(None)
+        }
+        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+            d.deserialize_any(self)
+        }
+        // The toml crate hands a date value over as a one-entry map.
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+            let Some((_, value)) = map.next_entry::<String, String>()? else {
+                return Err(de::Error::custom("expected a date"));
+            };
+            Ok(Some(value.to_string()))
+        }
+    }
+    deserializer.deserialize_any(DateVisitor)
 }
 
 #[cfg(test)]

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer};
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
 
 use super::date::{diagnose, spoken, ContentDate, DateMistake};
 use crate::error::toml_diagnostic;
@@ -80,9 +80,11 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
     match split.format {
         None => Ok(T::default()),
         Some(FrontMatterFormat::Toml) => toml::from_str(split.front_matter).map_err(|e| {
-            bad_toml_date(path, split, &e).unwrap_or_else(|| {
-                toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)
-            })
+            bad_toml_date(path, split, &e)
+                .or_else(|| page_field_in_session(path, split, &e))
+                .unwrap_or_else(|| {
+                    toml_diagnostic(path, split.front_matter, split.front_matter_line_offset, &e)
+                })
         }),
         Some(FrontMatterFormat::Yaml) => {
             if split.front_matter.trim().is_empty() {
@@ -90,7 +92,9 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
             }
             serde_norway::from_str(split.front_matter).map_err(|e| {
                 let message = yaml_message(&e);
+                let wrong_type = crate::error::wrong_type_hint(&message);
                 let (message, hint) = unknown_field_from_serde(&message, OwnFields::YamlExtra)
+                    .or_else(|| wrong_type.map(|hint| (message.clone(), hint.to_string())))
                     .unwrap_or_else(|| {
                         (message, "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon".into())
                     });
@@ -104,6 +108,37 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
     }
 }
 
+/// A page field (`tags = [...]`) written below a `[[sessions]]` line: TOML puts every line
+/// after it in that session, which has no such field. Said as the misplaced line it is.
+fn page_field_in_session(
+    path: &Path,
+    split: &SplitFile<'_>,
+    e: &toml::de::Error,
+) -> Option<Diagnostic> {
+    let field = e
+        .message()
+        .strip_prefix("unknown field `")?
+        .split('`')
+        .next()?;
+    let in_session = super::sessions::SESSION_FIELDS
+        .iter()
+        .all(|f| e.message().contains(&format!("`{f}`")));
+    if !in_session || !PAGE_FIELDS.contains(&field) {
+        return None;
+    }
+    let (line, column) = line_col(split.front_matter, e.span()?.start);
+    Some(
+        Diagnostic::new(
+            path,
+            format!("`{field}` is a field of the page, but it is written inside a [[sessions]] table"),
+        )
+        .hint(format!(
+            "move the `{field}` line above the first [[sessions]] line: every line after [[sessions]] belongs to that session"
+        ))
+        .at(line + split.front_matter_line_offset, Some(column)),
+    )
+}
+
 /// A TOML error on a line such as `date = 05/12/2026` or `date = 2026-13-01`, which the TOML
 /// reader refuses with words about newlines or ranges, told as the date problem it is.
 fn bad_toml_date(path: &Path, split: &SplitFile<'_>, e: &toml::de::Error) -> Option<Diagnostic> {
@@ -115,6 +150,28 @@ fn bad_toml_date(path: &Path, split: &SplitFile<'_>, e: &toml::de::Error) -> Opt
     let (key, value) = line_text.split_once('=')?;
     let key = key.trim();
     let written = value.split('#').next()?.trim().trim_matches(['"', '\'']);
+    if matches!(key, "start" | "end") && in_sessions_table(split.front_matter, line) {
+        let value_column = line_text.len() - value.trim_start().len();
+        let value_column = line_text[..value_column].chars().count() + 1;
+        return Some(
+            Diagnostic::new(
+                path,
+                format!("cannot read {written:?} in `{key}` of a session as a date and time"),
+            )
+            .hint(
+                match chrono::NaiveDateTime::parse_from_str(written, "%Y-%m-%dT%H:%M") {
+                    Ok(meant) => format!(
+                        "without quotes TOML needs the seconds too: write {key} = {}, or put it in quotes: {key} = \"{written}\"",
+                        meant.format("%Y-%m-%dT%H:%M:%S")
+                    ),
+                    Err(_) => format!(
+                        "write year-month-day, a T, then the time on the 24-hour clock, e.g. {key} = 2027-01-14T10:00:00"
+                    ),
+                },
+            )
+            .at(line + split.front_matter_line_offset, Some(value_column)),
+        );
+    }
     let is_date_error = e.message().starts_with("invalid date");
     if !is_date_error && diagnose(written) == DateMistake::Unreadable {
         return None;
@@ -127,6 +184,15 @@ fn bad_toml_date(path: &Path, split: &SplitFile<'_>, e: &toml::de::Error) -> Opt
         bad_date(path, FrontMatterFormat::Toml, key, written)
             .at(line + split.front_matter_line_offset, Some(value_column)),
     )
+}
+
+/// True when 1-based `line` of TOML `text` lies in a `[[sessions]]` table.
+fn in_sessions_table(text: &str, line: usize) -> bool {
+    text.lines()
+        .take(line)
+        .filter(|l| l.trim_start().starts_with('['))
+        .last()
+        .is_some_and(|header| header.split_whitespace().collect::<String>() == "[[sessions]]")
 }
 
 /// What is wrong with the date `written` for `key`, and what to write instead.
@@ -316,6 +382,31 @@ fn list_entries(split: &SplitFile<'_>, lines: &[&str], list: &str) -> Vec<std::o
     entries
 }
 
+/// Points `diagnostic` at `key` of session `index` (0-based), or at the session's first
+/// line when it has no such key.
+pub(super) fn at_session_key(
+    diagnostic: Diagnostic,
+    split: &SplitFile<'_>,
+    index: usize,
+    key: &str,
+) -> Diagnostic {
+    match session_key_position(split, index, key) {
+        Some((line, column)) => diagnostic.at(line, Some(column)),
+        None => at_key(diagnostic, split, "sessions"),
+    }
+}
+
+/// The 1-based line (in the file) and column of `key` of session `index`.
+pub(super) fn session_key_position(
+    split: &SplitFile<'_>,
+    index: usize,
+    key: &str,
+) -> Option<(usize, usize)> {
+    let yaml = split.format == Some(FrontMatterFormat::Yaml);
+    let (line, column) = super::sessions::key_position(split.front_matter, yaml, index, key)?;
+    Some((line + split.front_matter_line_offset, column))
+}
+
 /// True when `key` is set above the `extra` table (in its proper place), as well as in it.
 pub(super) fn set_above_extra(split: &SplitFile<'_>, key: &str) -> bool {
     let (_, extra_offset) = extra_table_start(split.front_matter);
@@ -355,6 +446,7 @@ pub(super) const PAGE_FIELDS: &[&str] = &[
     "aliases",
     "review_by",
     "survey",
+    "sessions",
     "extra",
 ];
 
@@ -377,9 +469,9 @@ pub(super) const SECTION_FIELDS: &[&str] = &[
 pub(super) struct PageFrontMatter {
     pub(super) title: Option<String>,
     pub(super) description: Option<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) date: Option<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) updated: Option<String>,
     #[serde(default)]
     pub(super) draft: bool,
@@ -393,10 +485,13 @@ pub(super) struct PageFrontMatter {
     pub(super) template: Option<String>,
     #[serde(default)]
     pub(super) aliases: Vec<String>,
-    #[serde(default, deserialize_with = "date_text")]
+    #[serde(default, deserialize_with = "super::date::date_text")]
     pub(super) review_by: Option<String>,
     /// The name of a survey file in data/ to show as a form (src/survey.rs).
     pub(super) survey: Option<String>,
+    /// A training course's (or any event's) dates: `[[sessions]]` tables.
+    #[serde(default)]
+    pub(super) sessions: Vec<super::sessions::SessionFrontMatter>,
     #[serde(default)]
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -432,38 +527,6 @@ pub(super) fn parse_date(
             Err(at_key(bad_date(path, format, key, text.trim()), split, key))
         }
     }
-}
-
-/// Accepts a date as text (YAML, quoted TOML) or as a TOML date value, and keeps it as text;
-/// it is validated afterwards so that the error can name the line.
-fn date_text<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
-    struct DateVisitor;
-    impl<'de> Visitor<'de> for DateVisitor {
-        type Value = Option<String>;
-        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-            f.write_str("a date such as 2026-11-24")
-        }
-        fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-            Ok(Some(v.to_string()))
-        }
-        fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(None)
-        }
-        fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-            d.deserialize_any(self)
-        }
-        // The toml crate hands a date value over as a one-entry map.
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            let Some((_, value)) = map.next_entry::<String, String>()? else {
-                return Err(de::Error::custom("expected a date"));
-            };
-            Ok(Some(value.to_string()))
-        }
-    }
-    deserializer.deserialize_any(DateVisitor)
 }
 
 /// Replaces TOML date values left inside `extra` (which the toml crate hands over as a

@@ -6,6 +6,7 @@ mod date;
 mod extra;
 pub(crate) mod front_matter;
 mod history;
+mod sessions;
 mod slug;
 
 use std::path::{Path, PathBuf};
@@ -17,11 +18,12 @@ use crate::error::Diagnostic;
 use crate::source::SourceText;
 pub(crate) use date::ContentDate;
 use front_matter::{
-    at_extra_key, at_extra_list_entry, at_key, date_words, normalise_extra, parse, parse_date,
-    set_above_extra, split, FrontMatterFormat, PageFrontMatter, SectionFrontMatter, SplitFile,
-    PAGE_FIELDS, SECTION_FIELDS,
+    at_extra_key, at_extra_list_entry, at_key, at_session_key, date_words, normalise_extra, parse,
+    parse_date, session_key_position, set_above_extra, split, FrontMatterFormat, PageFrontMatter,
+    SectionFrontMatter, SplitFile, PAGE_FIELDS, SECTION_FIELDS,
 };
 pub(crate) use history::{RoadmapStatus, StatusChange};
+pub(crate) use sessions::{Session, SessionLink, DEFAULT_TIME_ZONE};
 pub use slug::slugify;
 
 /// The folder, inside the site root, that holds the Markdown.
@@ -306,6 +308,8 @@ pub struct PageSource {
     pub(crate) aliases: Vec<String>,
     /// `survey = "self-assessment"`: the survey in data/ this page shows as a form.
     pub(crate) survey: Option<String>,
+    /// Training sessions (or other events), in the order written.
+    pub(crate) sessions: Vec<Session>,
     pub(crate) extra: serde_json::Value,
     /// A roadmap page's status changes (`[[extra.history]]`), oldest first; empty on others.
     pub(crate) status_history: Vec<StatusChange>,
@@ -480,6 +484,26 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             ));
         }
     }
+    let assign = sessions::Assign {
+        yaml: parts.format == Some(FrontMatterFormat::Yaml),
+    };
+    let sessions =
+        match sessions::check_sessions(std::mem::take(&mut fm.sessions), assign, |index, key| {
+            session_key_position(&parts, index, key)
+        }) {
+            Ok(sessions) => sessions,
+            Err(found) => {
+                problems.extend(found.into_iter().map(|problem| {
+                    at_session_key(
+                        Diagnostic::new(&path, problem.message).hint(problem.hint),
+                        &parts,
+                        problem.index,
+                        problem.key,
+                    )
+                }));
+                Vec::new()
+            }
+        };
     let mut extra = serde_json::Value::Object(std::mem::take(&mut fm.extra));
     normalise_extra(&mut extra);
     let mut status_history = Vec::new();
@@ -553,6 +577,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         template: fm.template,
         aliases: fm.aliases,
         survey: fm.survey,
+        sessions,
         extra,
         status_history,
         content_path: file.content_path,

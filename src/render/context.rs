@@ -9,6 +9,7 @@ use crate::content::{ContentDate, StatusChange};
 use crate::markdown::Heading;
 use crate::render::feeds::FeedLink;
 use crate::render::metadata;
+use crate::render::sessions::{self, SectionSessionsView, SessionView};
 use crate::render::share::{self, ShareLink};
 use crate::site::{AuthorId, Page, PageId, Section, SectionId, Site, Tag, HOME};
 
@@ -101,6 +102,10 @@ pub(super) struct PageView<'a> {
     ancestors: Vec<Crumb<'a>>,
     assets: &'a [String],
     content_path: &'a str,
+    /// Training sessions, soonest first (docs/templates.md).
+    sessions: Vec<SessionView<'a>>,
+    /// The section's calendar of every session, when the page has sessions; else empty.
+    calendar_url: String,
 }
 
 /// A subsection as its parent lists it.
@@ -149,6 +154,8 @@ pub(super) struct SectionView<'a> {
     subsections: Vec<SubsectionView<'a>>,
     page_count: usize,
     content_path: &'a str,
+    /// The sessions of its pages, when they have any.
+    sessions: Option<SectionSessionsView<'a>>,
 }
 
 /// A tag in `terms` and `term`.
@@ -176,6 +183,8 @@ pub(super) struct NavItem<'a> {
 pub(super) struct Views<'a> {
     pub(super) site: &'a Site,
     pub(super) config: &'a Config,
+    /// The build's moment: which sessions are upcoming.
+    pub(super) now: chrono::DateTime<chrono::Utc>,
 }
 
 impl<'a> Views<'a> {
@@ -265,6 +274,16 @@ impl<'a> Views<'a> {
             ancestors: self.crumbs(page.section, true),
             assets: &page.assets,
             content_path: &source.content_path,
+            sessions: sessions::page_sessions(self.site, id, &self.config.base_url, self.now),
+            calendar_url: if source.sessions.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "{}{}",
+                    self.config.base_url,
+                    sessions::calendar_path(self.site, page.section)
+                )
+            },
         }
     }
 
@@ -322,6 +341,7 @@ impl<'a> Views<'a> {
                 .collect(),
             page_count: section.pages.len(),
             content_path: &section.source.content_path,
+            sessions: sessions::section_sessions(self.site, id, &self.config.base_url, self.now),
         }
     }
 

@@ -2,10 +2,12 @@
 //! page through Tera, plus the sitemap, robots.txt, redirects, static files and assets.
 //! Nothing is written to disk here; `output` does that once everything rendered.
 
+mod calendar;
 mod context;
 mod feeds;
 mod metadata;
 mod radar;
+mod sessions;
 mod share;
 pub(crate) mod templates;
 
@@ -55,6 +57,8 @@ pub(crate) struct RenderInput<'a> {
     /// The surveys pages show, by name (`survey` in their templates).
     pub(crate) surveys: &'a BTreeMap<String, Arc<crate::survey::Survey>>,
     pub(crate) scope: &'a RenderScope,
+    /// The build's moment: which training sessions are upcoming.
+    pub(crate) now: chrono::DateTime<chrono::Utc>,
 }
 
 /// A rendered site, not yet written: what the pipeline hands to its gate, to `hub check`
@@ -180,13 +184,15 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         statics,
         surveys,
         scope,
+        now,
     } = input;
     let outside_content = OutsideContent { data, surveys };
-    register_functions(&mut templates.tera, &site, config);
+    register_functions(&mut templates.tera, &site, config, now);
     crate::components::register_functions(&mut templates.tera, data_files);
     let views = Views {
         site: &site,
         config,
+        now,
     };
     let mut base = Context::new();
     base.insert("config", config);
@@ -209,13 +215,17 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         // Small pieces, so that a core that runs out of work can always take some.
         .with_max_len(16)
         .map(|job| {
+            let views = Views {
+                site: &site,
+                config,
+                now,
+            };
             render_job(
                 *job,
-                &site,
+                &views,
                 &templates,
                 &base,
                 &outside_content,
-                config,
                 &feed_index,
             )
         })
@@ -260,6 +270,10 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         config,
         feed_targets.iter().filter(|t| scope.includes_feed(t)),
     ) {
+        files.add(file, &mut problems);
+    }
+    // Always written, like the feeds: they are few, and quick.
+    for file in calendar::calendar_files(&site, &config.base_url, now) {
         files.add(file, &mut problems);
     }
     if !scope.is_everything() {
@@ -498,14 +512,13 @@ struct OutsideContent<'a> {
 
 fn render_job(
     job: Job,
-    site: &Site,
+    views: &Views<'_>,
     templates: &Templates,
     base: &Context,
     outside_content: &OutsideContent<'_>,
-    config: &Config,
     feed_index: &FeedIndex,
 ) -> Result<OutputFile, Diagnostic> {
-    let views = Views { site, config };
+    let (site, config) = (views.site, views.config);
     let mut context = base.clone();
     let scope = match job {
         Job::Page(id) => Some(FeedScope::Section(site.pages[id].section)),
@@ -902,7 +915,12 @@ fn collect_folder(
 }
 
 /// Registers `get_page`, `get_section`, `get_url` and `roadmap_radar` (docs/templates.md).
-fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) {
+fn register_functions(
+    tera: &mut tera::Tera,
+    site: &Arc<Site>,
+    config: &Config,
+    now: chrono::DateTime<chrono::Utc>,
+) {
     let config = Arc::new(config.clone());
     let base_url = config.base_url.as_str();
     fn path_arg(
@@ -929,6 +947,7 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             let views = Views {
                 site: &pages,
                 config: &page_config,
+                now,
             };
             tera::to_value(views.page(id, true)).map_err(Into::into)
         },
@@ -946,6 +965,7 @@ fn register_functions(tera: &mut tera::Tera, site: &Arc<Site>, config: &Config) 
             let views = Views {
                 site: &sections,
                 config: &section_config,
+                now,
             };
             let pages = views.page_list(&sections.sections[id].pages);
             tera::to_value(views.section(id, &pages)).map_err(Into::into)

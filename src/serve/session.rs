@@ -387,6 +387,7 @@ fn listing_differs(old: &Page, new: &Page) -> bool {
         || a.weight != b.weight
         || a.image != b.image
         || a.extra != b.extra
+        || a.sessions != b.sessions
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, Site, Tag};
+use super::{Alias, AssetCopy, Page, PageId, Section, SectionId, SessionRef, Site, Tag};
 use crate::content::{
     parse_page, parse_section, slugify, ContentFiles, PageSource, SectionSource, SortBy,
 };
@@ -99,6 +99,7 @@ pub(crate) fn build(
     render_markdown(&mut site, options, &drafts, &mut problems);
     check_anchor_links(&site, &mut problems);
     sort_section_contents(&mut site);
+    collect_sessions(&mut site);
     make_tags(&mut site, options.base_url, &mut urls);
     claim_pagination(&site, &mut urls);
     make_aliases(&mut site, &mut urls, &mut problems);
@@ -282,6 +283,7 @@ fn make_sections<'a>(
             parent,
             subsections: Vec::new(),
             pages: Vec::new(),
+            sessions: Vec::new(),
             rendered: Default::default(),
             summary: String::new(),
             source,
@@ -555,6 +557,22 @@ fn by_date_newest_first(a: &Page, b: &Page) -> std::cmp::Ordering {
         .cmp(&a.source.date)
         .then_with(|| title_key(&a.source.title).cmp(&title_key(&b.source.title)))
         .then_with(|| a.source.content_path.cmp(&b.source.content_path))
+}
+
+/// Each section's sessions (those of its own pages), soonest first. Sections without any
+/// are left as they are: nothing here for a site without sessions but one look per page.
+fn collect_sessions(site: &mut Site) {
+    let pages = &site.pages;
+    for (id, page) in pages.iter().enumerate() {
+        let refs = (0..page.source.sessions.len()).map(|index| SessionRef { page: id, index });
+        site.sections[page.section].sessions.extend(refs);
+    }
+    for section in site.sections.iter_mut().filter(|s| !s.sessions.is_empty()) {
+        section.sessions.sort_by_key(|r| {
+            let session = &pages[r.page].source.sessions[r.index];
+            (session.start, session.end, r.page)
+        });
+    }
 }
 
 fn sort_section_contents(site: &mut Site) {

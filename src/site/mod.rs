@@ -55,6 +55,8 @@ pub(crate) struct Section {
     pub(crate) subsections: Vec<SectionId>,
     /// Pages directly in this section, in its `sort_by` order.
     pub(crate) pages: Vec<PageId>,
+    /// The sessions of those pages, soonest first (empty for most sections).
+    pub(crate) sessions: Vec<SessionRef>,
     /// Shared, so that a rebuild can keep an unchanged page's HTML without copying it.
     pub(crate) rendered: Arc<RenderedMarkdown>,
     pub(crate) summary: String,
@@ -86,6 +88,13 @@ impl Section {
             format!("{}page/{index}/", self.path)
         }
     }
+}
+
+/// One of a page's training sessions: `site.pages[page].source.sessions[index]`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct SessionRef {
+    pub(crate) page: PageId,
+    pub(crate) index: usize,
 }
 
 /// A tag and the pages that carry it, newest first.
