@@ -515,3 +515,31 @@ fn check_finds_personal_data_in_a_session() {
     );
     assert!(!Path::new(&site.path("public")).exists());
 }
+
+/// The "Get updates" page lists each section's calendar, by the section's title, linking the
+/// file the build wrote; a site without sessions has no such list (the feeds fixture's page
+/// is checked in tests/updates_page.rs).
+#[test]
+fn the_get_updates_page_lists_the_calendar_to_subscribe_to() {
+    let site = built_at(DEC_5_NOON);
+    let html = site.html("updates/index.html");
+    let links: Vec<(String, String)> = select(&html, "a[type=\"text/calendar\"]")
+        .into_iter()
+        .map(|a| {
+            let text = a.text().collect::<String>();
+            (text, a.value().attr("href").unwrap_or_default().to_string())
+        })
+        .collect();
+    assert_eq!(
+        links,
+        vec![(
+            "Training calendar".to_string(),
+            "https://hub.example.org/training/calendar.ics".to_string()
+        )]
+    );
+    let heading: Vec<String> = select(&html, "h2")
+        .into_iter()
+        .map(|h| h.text().collect())
+        .collect();
+    assert!(heading.iter().any(|h| h == "Dates in your calendar"), "{heading:?}");
+}

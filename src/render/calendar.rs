@@ -18,6 +18,28 @@ use crate::site::{SessionRef, Site};
 /// `PRODID` of the calendars hub writes.
 const PRODUCT_ID: &str = "-//hub//Training sessions//EN";
 
+/// A section's calendar of all its sessions, as the "Get updates" page lists it.
+#[derive(Debug, serde::Serialize)]
+pub(super) struct CalendarLink {
+    /// The section's title: "Training".
+    name: String,
+    /// The calendar's absolute URL, for calendar apps to subscribe to.
+    url: String,
+}
+
+/// Every section's calendar, in the order of the sections: none for a site without sessions.
+pub(super) fn calendar_links(site: &Site, base_url: &str) -> Vec<CalendarLink> {
+    site.sections
+        .iter()
+        .enumerate()
+        .filter(|(_, section)| !section.sessions.is_empty())
+        .map(|(id, section)| CalendarLink {
+            name: section.source.title.clone(),
+            url: format!("{base_url}{}", calendar_path(site, id)),
+        })
+        .collect()
+}
+
 /// Every calendar file: nothing at all for a site without sessions.
 pub(super) fn calendar_files(site: &Site, base_url: &str, now: DateTime<Utc>) -> Vec<OutputFile> {
     let mut files = Vec::new();

@@ -260,7 +260,8 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     // any page's date or tags.
     if updates == UpdatesPage::Generated {
         let groups = feeds::feed_groups(&site, &feed_targets, config);
-        match render_updates_page(&templates, &base, config, &groups) {
+        let calendars = calendar::calendar_links(&site, &config.base_url);
+        match render_updates_page(&templates, &base, config, &groups, &calendars) {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),
         }
@@ -479,10 +480,12 @@ fn render_updates_page(
     base: &Context,
     config: &Config,
     groups: &[feeds::FeedGroup],
+    calendars: &[calendar::CalendarLink],
 ) -> Result<OutputFile, Diagnostic> {
     let template = "updates.html";
     let mut context = base.clone();
     context.insert("feed_groups", groups);
+    context.insert("calendars", calendars);
     context.insert("current_path", UPDATES_PATH);
     context.insert("current_url", &format!("{}{UPDATES_PATH}", config.base_url));
     let html = templates.tera.render(template, &context).map_err(|e| {
