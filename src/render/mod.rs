@@ -442,14 +442,15 @@ enum UpdatesPage {
     /// A page, section or alias of the site's content is at [`UPDATES_PATH`]: the site's own
     /// files win over what hub would make, as `templates/` and `static/` win over the theme.
     SiteOwn,
-    /// Feeds are off (`[feeds] formats = []` or `updates_page = false`), or there is no feed
-    /// to list because nothing is dated.
+    /// `updates_page = false`, or there is nothing to list: no feed (feeds are off or nothing
+    /// is dated) and no calendar of training sessions.
     None,
 }
 
 impl UpdatesPage {
     fn of(site: &Site, config: &Config, feed_targets: &[feeds::FeedTarget]) -> UpdatesPage {
-        if !config.feeds.updates_page || feed_targets.is_empty() {
+        let has_calendar = site.sections.iter().any(|s| !s.sessions.is_empty());
+        if !config.feeds.updates_page || (feed_targets.is_empty() && !has_calendar) {
             return UpdatesPage::None;
         }
         let taken = site.pages.iter().any(|p| p.path == UPDATES_PATH)
@@ -1088,6 +1089,20 @@ mod tests {
         }
         let undated = site_of(&[("tips/one.md", "title = \"One\"")]);
         assert_eq!(updates_page(&undated, &config("")), UpdatesPage::None);
+    }
+
+    #[test]
+    fn updates_page_is_written_for_a_calendar_even_without_feeds() {
+        let training = (
+            "tips/course.md",
+            "title = \"Course\"\n[[sessions]]\nstart = 2027-01-14T10:00:00\nend = \"11:30\"\nplace = \"Room 2\"",
+        );
+        let site = site_of(&[training]);
+        assert_eq!(updates_page(&site, &config("")), UpdatesPage::Generated);
+        assert_eq!(
+            updates_page(&site, &config("updates_page = false")),
+            UpdatesPage::None
+        );
     }
 
     #[test]
