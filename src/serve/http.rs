@@ -202,11 +202,87 @@ pub(super) fn respond(
         Reply::new(200, content_type, body)
     };
     reply.headers.push(("ETag", tag));
+    reply.headers.push(("Accept-Ranges", "bytes".to_string()));
     // Pages must always show the latest build; other files may be kept but checked each time.
     reply.headers.push((
         "Cache-Control",
         if is_html { "no-store" } else { "no-cache" }.to_string(),
     ));
+    reply
+}
+
+/// Narrows a 200 reply to the one byte range a `Range` header asks for (206), or says that
+/// the range lies outside the file (416). Several ranges, a unit other than bytes, or an
+/// `If-Range` that no longer matches the file get the whole file, as RFC 9110 allows.
+pub(super) fn apply_range(mut reply: Reply, range: Option<&str>, if_range: Option<&str>) -> Reply {
+    let Some(range) = range else {
+        return reply;
+    };
+    if reply.status != 200 {
+        return reply;
+    }
+    let etag = reply
+        .headers
+        .iter()
+        .find(|(n, _)| *n == "ETag")
+        .map(|(_, v)| v.as_str());
+    if if_range.is_some_and(|wanted| Some(wanted.trim()) != etag) {
+        return reply;
+    }
+    let Some(spec) = range.trim().strip_prefix("bytes=") else {
+        return reply;
+    };
+    if spec.contains(',') {
+        return reply;
+    }
+    let Some((first, last)) = spec.trim().split_once('-') else {
+        return reply;
+    };
+    let length = reply.body.len() as u64;
+    let number = |text: &str| -> Option<Option<u64>> {
+        let text = text.trim();
+        if text.is_empty() {
+            Some(None)
+        } else if text.bytes().all(|b| b.is_ascii_digit()) {
+            // More digits than a u64 holds is still a number, just past any end.
+            Some(Some(text.parse::<u64>().unwrap_or(u64::MAX)))
+        } else {
+            None
+        }
+    };
+    let (Some(first), Some(last)) = (number(first), number(last)) else {
+        return reply;
+    };
+    let bounds = match (first, last) {
+        (Some(first), Some(last)) if last < first => return reply,
+        (Some(first), last) if first < length => {
+            Some((first, last.map_or(length - 1, |l| l.min(length - 1))))
+        }
+        (Some(_), _) => None,
+        (None, Some(suffix)) if suffix > 0 && length > 0 => {
+            Some((length - suffix.min(length), length - 1))
+        }
+        (None, Some(_)) => None,
+        (None, None) => return reply,
+    };
+    match bounds {
+        Some((first, last)) => {
+            // Both bounds are below the body's length, which is a usize.
+            let (start, end) = (first as usize, last as usize + 1);
+            reply.body = reply.body[start..end].to_vec();
+            reply.status = 206;
+            reply
+                .headers
+                .push(("Content-Range", format!("bytes {first}-{last}/{length}")));
+        }
+        None => {
+            reply.body.clear();
+            reply.status = 416;
+            reply
+                .headers
+                .push(("Content-Range", format!("bytes */{length}")));
+        }
+    }
     reply
 }
 
@@ -306,5 +382,43 @@ mod tests {
             respond(&files, "/", None, &plain()).header("Cache-Control"),
             Some("no-store")
         );
+    }
+
+    #[test]
+    fn single_ranges_give_206_and_ranges_past_the_end_416() {
+        let css = || Reply::new(200, "text/css", b"0123456789".to_vec());
+        let cases = [
+            ("bytes=0-3", 206, "0123", Some("bytes 0-3/10")),
+            ("bytes=7-", 206, "789", Some("bytes 7-9/10")),
+            ("bytes=-2", 206, "89", Some("bytes 8-9/10")),
+            ("bytes=5-99", 206, "56789", Some("bytes 5-9/10")),
+            ("bytes=-99", 206, "0123456789", Some("bytes 0-9/10")),
+            ("bytes=10-", 416, "", Some("bytes */10")),
+            (
+                "bytes=99999999999999999999999-",
+                416,
+                "",
+                Some("bytes */10"),
+            ),
+            ("bytes=-0", 416, "", Some("bytes */10")),
+            ("bytes=0-1,4-5", 200, "0123456789", None),
+            ("bytes=5-2", 200, "0123456789", None),
+            ("items=0-1", 200, "0123456789", None),
+            ("bytes=a-b", 200, "0123456789", None),
+        ];
+        for (range, status, body, content_range) in cases {
+            let reply = apply_range(css(), Some(range), None);
+            assert_eq!(reply.status, status, "{range}");
+            assert_eq!(reply.body, body.as_bytes(), "{range}");
+            assert_eq!(reply.header("Content-Range"), content_range, "{range}");
+        }
+        let mut tagged = css();
+        tagged.headers.push(("ETag", "\"a\"".to_string()));
+        let stale = apply_range(tagged.clone(), Some("bytes=0-0"), Some("\"b\""));
+        assert_eq!(stale.status, 200);
+        let fresh = apply_range(tagged, Some("bytes=0-0"), Some("\"a\""));
+        assert_eq!((fresh.status, fresh.body.as_slice()), (206, &b"0"[..]));
+        let missing = Reply::text(404, "gone");
+        assert_eq!(apply_range(missing, Some("bytes=0-0"), None).status, 404);
     }
 }

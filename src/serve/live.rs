@@ -57,15 +57,15 @@ impl Live {
 }
 
 /// Serves `/__hub/events` on `writer` until the tab goes away or `running` turns false.
-/// tiny_http would buffer a streamed body, so the response is written by hand and flushed
-/// after each event.
+/// `head` is the reply head (status line and headers) to send first. Each event is flushed
+/// as it is written, and a comment every ten seconds finds tabs that have closed.
 pub(super) fn stream_events(
-    mut writer: Box<dyn Write + Send>,
+    mut writer: impl Write,
+    head: &str,
     live: &Live,
     running: &std::sync::atomic::AtomicBool,
 ) {
     let mut seen = live.generation();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     if write!(writer, "{head}retry: 1000\nevent: hello\ndata: {seen}\n\n")
         .and_then(|_| writer.flush())
         .is_err()
