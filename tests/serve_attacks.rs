@@ -731,7 +731,7 @@ fn a_full_house_of_connections_gets_503_and_threads_are_given_back() {
     }
     drop(half);
     drop(streams);
-    // Closed event streams are noticed at their next keep-alive comment, within seconds.
+    // A closed event stream is noticed within a second or so, a half request at once.
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         let reply = server.get("/");

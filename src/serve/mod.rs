@@ -364,7 +364,9 @@ fn handle_request(request: &connection::Request, stream: &mut TcpStream, shared:
         if head_only {
             let _ = std::io::Write::write_all(stream, head.as_bytes());
         } else {
-            live::stream_events(&mut *stream, &head, &shared.live, &shared.running);
+            let probe = stream.try_clone().ok();
+            let closed = move || probe.as_ref().is_some_and(peer_closed);
+            live::stream_events(&mut *stream, &head, &shared.live, &shared.running, closed);
         }
         return false;
     }
@@ -400,6 +402,21 @@ fn handle_request(request: &connection::Request, stream: &mut TcpStream, shared:
         request.keep_alive,
     )
     .is_ok()
+}
+
+/// Whether the other end of `stream` has closed it, without waiting: a tab that went away.
+fn peer_closed(stream: &TcpStream) -> bool {
+    if stream.set_nonblocking(true).is_err() {
+        return false;
+    }
+    let mut byte = [0u8; 1];
+    let closed = match stream.peek(&mut byte) {
+        Ok(0) => true,
+        Ok(_) => false,
+        Err(e) => e.kind() != std::io::ErrorKind::WouldBlock,
+    };
+    let _ = stream.set_nonblocking(false);
+    closed
 }
 
 /// Opens the preview in the user's browser; a failure only costs a message.
