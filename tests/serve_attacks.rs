@@ -803,3 +803,42 @@ fn listening_beyond_this_computer_prints_a_warning_and_loopback_does_not() {
         local.transcript()
     );
 }
+
+#[test]
+fn a_large_file_is_sent_whole_and_in_ranges() {
+    let site = TestSite::fixture("serve");
+    // Larger than what the preview reads into memory per request (1 MiB): sent from disk.
+    let film: Vec<u8> = (0..3 * 1024 * 1024 + 17).map(|i| (i % 251) as u8).collect();
+    site.write_bytes("static/film.mp4", &film);
+    let server = Server::start(site.root(), &[]);
+    let port = server.port;
+
+    let whole = server.get("/film.mp4");
+    assert_eq!(whole.status, 200);
+    assert_eq!(whole.header("Content-Type"), Some("video/mp4"));
+    assert!(whole.body == film, "the served bytes differ from the file");
+    let head = server.send(&format!(
+        "HEAD /film.mp4 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!(
+        head.header("Content-Length"),
+        Some(film.len().to_string().as_str())
+    );
+    assert!(head.body.is_empty(), "HEAD sent a body");
+
+    let from = 2 * 1024 * 1024 + 5;
+    let part = server.send(&format!(
+        "GET /film.mp4 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nRange: bytes={from}-{}\r\nConnection: close\r\n\r\n",
+        from + 99
+    ));
+    assert_eq!(part.status, 206);
+    assert!(
+        part.body == film[from..from + 100],
+        "the range's bytes differ"
+    );
+    let etag = whole.header("ETag").expect("ETag");
+    let again = server.send(&format!(
+        "GET /film.mp4 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nIf-None-Match: {etag}\r\nConnection: close\r\n\r\n"
+    ));
+    assert_eq!((again.status, again.body.len()), (304, 0));
+}

@@ -406,7 +406,7 @@ pub(super) fn refusal_text(status: u16) -> &'static str {
 pub(super) fn reply_head(
     status: u16,
     headers: &[(&str, String)],
-    length: Option<usize>,
+    length: Option<u64>,
     keep_alive: bool,
 ) -> String {
     let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
@@ -442,12 +442,45 @@ pub(super) fn write_reply(
     keep_alive: bool,
 ) -> std::io::Result<()> {
     let no_body = head_only || status == 304 || status == 204;
-    let length = (status != 304 && status != 204).then_some(body.len());
+    let length = (status != 304 && status != 204).then_some(body.len() as u64);
     let mut bytes = reply_head(status, headers, length, keep_alive).into_bytes();
     if !no_body {
         bytes.extend_from_slice(body);
     }
     stream.write_all(&bytes)?;
+    stream.flush()
+}
+
+/// Writes a reply whose body is `length` bytes of the file at `path` from `start`, copied in
+/// pieces. A file that has shrunk since is an error, so that the connection closes rather
+/// than leave the client waiting for bytes that will not come.
+#[allow(clippy::too_many_arguments)] // one reply's parts, as write_reply takes them
+pub(super) fn write_file_reply(
+    stream: &mut TcpStream,
+    status: u16,
+    headers: &[(&str, String)],
+    path: &std::path::Path,
+    start: u64,
+    length: u64,
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    use std::io::Seek;
+    let head = reply_head(status, headers, Some(length), keep_alive);
+    if head_only {
+        stream.write_all(head.as_bytes())?;
+        return stream.flush();
+    }
+    let mut file = std::fs::File::open(path)?;
+    file.seek(std::io::SeekFrom::Start(start))?;
+    stream.write_all(head.as_bytes())?;
+    let copied = std::io::copy(&mut file.take(length), stream)?;
+    if copied < length {
+        return Err(std::io::Error::new(
+            ErrorKind::UnexpectedEof,
+            "the file shrank while it was sent",
+        ));
+    }
     stream.flush()
 }
 

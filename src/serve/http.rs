@@ -3,10 +3,14 @@
 //! written; `..`, encoded separators and backslashes are refused before any lookup anyway.
 
 use std::hash::{Hash, Hasher};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use super::session::SiteFiles;
 use crate::output::{OutputContent, OutputFile};
+
+/// Copied files larger than this are sent from disk in pieces, not read whole into memory
+/// for each request: a few requests for a large video must not take gigabytes.
+const STREAM_FROM: u64 = 1024 * 1024;
 
 /// What the server sends back.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,6 +18,16 @@ pub(super) struct Reply {
     pub(super) status: u16,
     pub(super) headers: Vec<(&'static str, String)>,
     pub(super) body: Vec<u8>,
+    /// A large file sent from disk instead of `body` (which is empty then).
+    pub(super) file: Option<FileBody>,
+}
+
+/// The bytes `start..start + length` of a file on disk, checked to lie inside the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct FileBody {
+    pub(super) path: PathBuf,
+    pub(super) start: u64,
+    pub(super) length: u64,
 }
 
 impl Reply {
@@ -22,7 +36,15 @@ impl Reply {
             status,
             headers: vec![("Content-Type", content_type.to_string())],
             body,
+            file: None,
         }
+    }
+
+    /// The length of the body, in memory or on disk.
+    fn length(&self) -> u64 {
+        self.file
+            .as_ref()
+            .map_or(self.body.len() as u64, |f| f.length)
     }
 
     fn text(status: u16, body: &str) -> Reply {
@@ -123,22 +145,50 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", hasher.finish())
 }
 
-/// The bytes of a file of the site. A copied file is read from its source now, so it is
-/// checked again: a symlink made since the build must not lead outside the site.
+/// The resolved path of a copied file, checked again at request time: a symlink made since
+/// the build must not lead outside the site.
+fn inside_site(path: &Path, site_root: &Path) -> std::io::Result<PathBuf> {
+    let resolved = std::fs::canonicalize(path)?;
+    if !resolved.starts_with(site_root) {
+        return Err(std::io::Error::new(
+            std::io::ErrorKind::PermissionDenied,
+            "outside the site",
+        ));
+    }
+    Ok(resolved)
+}
+
+/// The bytes of a file of the site. A copied file is read from its source now.
 fn read(file: &OutputFile, site_root: &Path) -> std::io::Result<Vec<u8>> {
     match &file.content {
         OutputContent::Bytes(bytes) => Ok(bytes.clone()),
         OutputContent::Embedded(bytes) => Ok(bytes.to_vec()),
-        OutputContent::Copy(path) => {
-            if !std::fs::canonicalize(path)?.starts_with(site_root) {
-                return Err(std::io::Error::new(
-                    std::io::ErrorKind::PermissionDenied,
-                    "outside the site",
-                ));
-            }
-            std::fs::read(path)
-        }
+        OutputContent::Copy(path) => std::fs::read(inside_site(path, site_root)?),
     }
+}
+
+/// A copied file too large to read whole for each request, as a [`FileBody`] and its ETag
+/// (from its path, size and modification time); `None` for anything else.
+fn large_copy(file: &OutputFile, site_root: &Path) -> Option<(FileBody, String)> {
+    let OutputContent::Copy(path) = &file.content else {
+        return None;
+    };
+    let resolved = inside_site(path, site_root).ok()?;
+    let metadata = std::fs::metadata(&resolved).ok()?;
+    if !metadata.is_file() || metadata.len() <= STREAM_FROM {
+        return None;
+    }
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    resolved.hash(&mut hasher);
+    metadata.len().hash(&mut hasher);
+    metadata.modified().ok().hash(&mut hasher);
+    let tag = format!("\"{:016x}\"", hasher.finish());
+    let body = FileBody {
+        path: resolved,
+        start: 0,
+        length: metadata.len(),
+    };
+    Some((body, tag))
 }
 
 /// Adds the live reload script, and the error overlay when there is one, to an HTML page.
@@ -186,20 +236,34 @@ pub(super) fn respond(
     };
     let content_type = content_type(&lookup);
     let is_html = content_type.starts_with("text/html");
-    let body = match read(file, injection.site_root) {
-        Ok(bytes) if is_html => inject(&bytes, injection),
-        Ok(bytes) => bytes,
-        Err(_) => return not_found(files, injection),
+    let large = if is_html {
+        None
+    } else {
+        large_copy(file, injection.site_root)
     };
-    let tag = etag(&body);
+    let (body, large, tag) = match large {
+        Some((large, tag)) => (Vec::new(), Some(large), tag),
+        None => {
+            let body = match read(file, injection.site_root) {
+                Ok(bytes) if is_html => inject(&bytes, injection),
+                Ok(bytes) => bytes,
+                Err(_) => return not_found(files, injection),
+            };
+            let tag = etag(&body);
+            (body, None, tag)
+        }
+    };
     let mut reply = if if_none_match.is_some_and(|v| v.split(',').any(|t| t.trim() == tag)) {
         Reply {
             status: 304,
             headers: Vec::new(),
             body: Vec::new(),
+            file: None,
         }
     } else {
-        Reply::new(200, content_type, body)
+        let mut reply = Reply::new(200, content_type, body);
+        reply.file = large;
+        reply
     };
     reply.headers.push(("ETag", tag));
     reply.headers.push(("Accept-Ranges", "bytes".to_string()));
@@ -238,7 +302,7 @@ pub(super) fn apply_range(mut reply: Reply, range: Option<&str>, if_range: Optio
     let Some((first, last)) = spec.trim().split_once('-') else {
         return reply;
     };
-    let length = reply.body.len() as u64;
+    let length = reply.length();
     let number = |text: &str| -> Option<Option<u64>> {
         let text = text.trim();
         if text.is_empty() {
@@ -267,9 +331,14 @@ pub(super) fn apply_range(mut reply: Reply, range: Option<&str>, if_range: Optio
     };
     match bounds {
         Some((first, last)) => {
-            // Both bounds are below the body's length, which is a usize.
-            let (start, end) = (first as usize, last as usize + 1);
-            reply.body = reply.body[start..end].to_vec();
+            if let Some(file) = &mut reply.file {
+                file.start = first;
+                file.length = last - first + 1;
+            } else {
+                // Both bounds are below the body's length, which is a usize.
+                let (start, end) = (first as usize, last as usize + 1);
+                reply.body = reply.body[start..end].to_vec();
+            }
             reply.status = 206;
             reply
                 .headers
@@ -277,6 +346,7 @@ pub(super) fn apply_range(mut reply: Reply, range: Option<&str>, if_range: Optio
         }
         None => {
             reply.body.clear();
+            reply.file = None;
             reply.status = 416;
             reply
                 .headers
@@ -418,6 +488,62 @@ mod tests {
         assert_eq!(stale.status, 200);
         let fresh = apply_range(tagged, Some("bytes=0-0"), Some("\"a\""));
         assert_eq!((fresh.status, fresh.body.as_slice()), (206, &b"0"[..]));
+        let missing = Reply::text(404, "gone");
+        assert_eq!(
+            apply_range(missing.clone(), Some("bytes=0-0"), None),
+            missing
+        );
+    }
+
+    #[test]
+    fn large_copied_files_are_sent_from_disk_and_ranges_narrow_them() {
+        let folder = tempfile::tempdir().unwrap();
+        let root = std::fs::canonicalize(folder.path()).unwrap();
+        let video = root.join("film.mp4");
+        std::fs::write(&video, vec![7u8; (STREAM_FROM + 10) as usize]).unwrap();
+        let mut files = SiteFiles::new();
+        files.insert(
+            "film.mp4".to_string(),
+            std::sync::Arc::new(OutputFile {
+                path: "film.mp4".into(),
+                content: OutputContent::Copy(video.clone()),
+            }),
+        );
+        let injection = Injection {
+            site_root: &root,
+            ..plain()
+        };
+        let whole = respond(&files, "/film.mp4", None, &injection);
+        assert_eq!(whole.status, 200);
+        assert!(whole.body.is_empty(), "not read into memory");
+        let expected = FileBody {
+            path: video.clone(),
+            start: 0,
+            length: STREAM_FROM + 10,
+        };
+        assert_eq!(whole.file.as_ref(), Some(&expected));
+        let again = respond(&files, "/film.mp4", whole.header("ETag"), &injection);
+        assert_eq!((again.status, again.file), (304, None));
+        let part = apply_range(whole.clone(), Some("bytes=-4"), None);
+        assert_eq!(part.status, 206);
+        let tail = FileBody {
+            start: STREAM_FROM + 6,
+            length: 4,
+            ..expected
+        };
+        assert_eq!(part.file, Some(tail));
+        let past = apply_range(whole, Some("bytes=99999999-"), None);
+        assert_eq!((past.status, past.file), (416, None));
+        // Outside the site folder it is not served at all.
+        let elsewhere = Injection {
+            site_root: Path::new("/nonexistent-site"),
+            ..plain()
+        };
+        assert_eq!(respond(&files, "/film.mp4", None, &elsewhere).status, 404);
+    }
+
+    #[test]
+    fn ranges_leave_other_replies_alone() {
         let missing = Reply::text(404, "gone");
         assert_eq!(apply_range(missing, Some("bytes=0-0"), None).status, 404);
     }

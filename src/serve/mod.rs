@@ -378,6 +378,7 @@ fn handle_request(request: &connection::Request, stream: &mut TcpStream, shared:
                 ("Cache-Control", "no-store".into()),
             ],
             body: live::SCRIPT.as_bytes().to_vec(),
+            file: None,
         }
     } else {
         let (files, overlay) = match shared.served.read() {
@@ -393,14 +394,26 @@ fn handle_request(request: &connection::Request, stream: &mut TcpStream, shared:
         let reply = http::respond(&files, path, request.header("If-None-Match"), &injection);
         http::apply_range(reply, request.header("Range"), request.header("If-Range"))
     };
-    connection::write_reply(
-        stream,
-        reply.status,
-        &reply.headers,
-        &reply.body,
-        head_only,
-        request.keep_alive,
-    )
+    match &reply.file {
+        Some(file) => connection::write_file_reply(
+            stream,
+            reply.status,
+            &reply.headers,
+            &file.path,
+            file.start,
+            file.length,
+            head_only,
+            request.keep_alive,
+        ),
+        None => connection::write_reply(
+            stream,
+            reply.status,
+            &reply.headers,
+            &reply.body,
+            head_only,
+            request.keep_alive,
+        ),
+    }
     .is_ok()
 }
 
