@@ -37,7 +37,8 @@ pub(super) const STACK_SIZE: usize = 256 * 1024;
 
 /// The headers every reply carries. The policy allows the default theme (its own scripts,
 /// stylesheet and inline `style` attributes of highlighted code and charts), the live-reload
-/// script at `/__hub/live.js` and its event stream, and images, video and embeds over https.
+/// script at `/__hub/live.js` and its event stream, and images, video and embeds from other
+/// sites, as a page may show them.
 /// It blocks inline scripts and framing the preview in another site.
 pub(super) const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("X-Content-Type-Options", "nosniff"),
@@ -46,9 +47,9 @@ pub(super) const SECURITY_HEADERS: [(&str, &str); 4] = [
     (
         "Content-Security-Policy",
         "default-src 'self'; script-src 'self' https:; style-src 'self' 'unsafe-inline' https:; \
-         img-src 'self' data: https:; media-src 'self' https:; font-src 'self' data: https:; \
-         frame-src https:; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-         form-action 'self'; frame-ancestors 'none'",
+         img-src 'self' data: http: https:; media-src 'self' http: https:; \
+         font-src 'self' data: https:; frame-src http: https:; connect-src 'self'; \
+         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
     ),
 ];
 

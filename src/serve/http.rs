@@ -421,6 +421,42 @@ mod tests {
         }
     }
 
+    /// Every target of up to four pieces from the spellings attackers use, each as sent and
+    /// behind a harmless prefix: none turns into a key that climbs out or hides a separator.
+    #[test]
+    fn no_combination_of_escape_spellings_leaves_the_site() {
+        let pieces = [
+            "/", "..", ".", "%2e", "%2E", "%2f", "%5c", "\\", "%00", "%252e", "%c0%ae", "a", "%",
+            "?",
+        ];
+        let mut checked = 0;
+        let mut targets = vec![String::new()];
+        for _ in 0..4 {
+            let mut longer = Vec::new();
+            for target in &targets {
+                for piece in pieces {
+                    longer.push(format!("{target}{piece}"));
+                }
+            }
+            for target in &longer {
+                for raw in [format!("/{target}"), format!("/tips/{target}")] {
+                    checked += 1;
+                    let Some(key) = clean_path(&raw) else {
+                        continue;
+                    };
+                    assert!(!key.starts_with('/'), "{raw} → {key}");
+                    assert!(!key.contains(['\\', '\0', ':']), "{raw} → {key:?}");
+                    assert!(
+                        key.split('/').all(|s| s != ".." && s != "."),
+                        "{raw} → {key}"
+                    );
+                }
+            }
+            targets = longer;
+        }
+        assert!(checked > 80_000, "{checked} targets");
+    }
+
     #[test]
     fn folders_index_and_redirects() {
         let files = site();
