@@ -58,6 +58,8 @@ struct Shared {
     loopback_only: bool,
     /// Open live-reload event streams, within [`connection::MAX_EVENT_STREAMS`].
     event_streams: Arc<Counter>,
+    /// What each build is asked for, to start a session afresh after an internal error.
+    build_settings: BuildSettings,
 }
 
 /// Runs the preview server until Ctrl-C.
@@ -67,14 +69,15 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
     let port = listener.local_addr().map_or(settings.port, |a| a.port());
     let base_url = local_base_url(settings.interface, port);
 
-    let mut session = Session::new(BuildSettings {
+    let build_settings = BuildSettings {
         root: settings.root.clone(),
         base_url: Some(base_url.clone()),
         drafts: settings.drafts,
         output_dir: None,
         // Nothing is published by a preview; `hub build` and `hub check` guard privacy.
         allow_privacy: true,
-    });
+    };
+    let mut session = Session::new(build_settings.clone());
     let shared = Arc::new(Shared {
         served: RwLock::new(Served {
             files: Arc::new(SiteFiles::new()),
@@ -85,6 +88,7 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         site_root: std::fs::canonicalize(&settings.root).unwrap_or_else(|_| settings.root.clone()),
         loopback_only: settings.interface.is_loopback(),
         event_streams: Arc::new(Counter::default()),
+        build_settings,
     });
     rebuild(&mut session, &shared, None);
 
@@ -118,7 +122,13 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
                 .unwrap_or_else(|_| "public".into()),
         );
         let root = settings.root.clone();
-        std::thread::spawn(move || watch_loop(watcher, session, &watch_shared, &root, &output_dir));
+        // The same stack as the main thread, which ran the first build: an edit must not
+        // overflow where the first build did not.
+        std::thread::Builder::new()
+            .name("hub-watch".into())
+            .stack_size(8 * 1024 * 1024)
+            .spawn(move || watch_loop(watcher, session, &watch_shared, &root, &output_dir))
+            .map_err(|e| Error::Serve(format!("cannot start watching the site: {e}")))?;
     }
 
     if !settings.interface.is_loopback() {
@@ -234,9 +244,26 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
     let content_only = changes.is_some_and(|c| c.content_only);
     let started = Instant::now();
     let changed: &[String] = changes.map_or(&[], |c| c.paths.as_slice());
-    match session.build(content_only, changed) {
+    // A panic is a bug in hub, not in the site: the preview reports it and keeps serving the
+    // last good site, and the next edit is built from scratch.
+    let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        session.build(content_only, changed)
+    }))
+    .unwrap_or_else(|_| {
+        *session = Session::new(shared.build_settings.clone());
+        Err(Error::Serve(
+            "hub failed on an internal error while building this edit (a bug in hub, not in \
+             your site); save again to retry, and please report it with the file you changed"
+                .to_string(),
+        ))
+    });
+    match built {
         Ok(build) => {
-            if let Ok(mut served) = shared.served.write() {
+            {
+                let mut served = shared
+                    .served
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
                 served.files = build.files;
                 served.overlay = None;
             }
@@ -266,9 +293,11 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
             eprintln!(
                 "the preview keeps showing the last version that built; fix the problem and save"
             );
-            if let Ok(mut served) = shared.served.write() {
-                served.overlay = Some(live::overlay(&lines));
-            }
+            shared
+                .served
+                .write()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .overlay = Some(live::overlay(&lines));
         }
     }
 }
@@ -381,9 +410,12 @@ fn handle_request(request: &connection::Request, stream: &mut TcpStream, shared:
             file: None,
         }
     } else {
-        let (files, overlay) = match shared.served.read() {
-            Ok(served) => (Arc::clone(&served.files), served.overlay.clone()),
-            Err(_) => return false,
+        let (files, overlay) = {
+            let served = shared
+                .served
+                .read()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
+            (Arc::clone(&served.files), served.overlay.clone())
         };
         let script = live::script_tag(shared.live.generation());
         let injection = http::Injection {
