@@ -148,7 +148,7 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
 fn network_warning(interface: IpAddr) -> String {
     format!(
         "warning: the preview is listening on {interface}, so other computers on your network \
-         can open this draft site, drafts and unpublished pages included; to keep it on this \
+         can open this draft of your site, unpublished edits included; to keep it on this \
          computer only, press Ctrl-C and run hub serve without --interface"
     )
 }
