@@ -842,3 +842,43 @@ fn a_large_file_is_sent_whole_and_in_ranges() {
     ));
     assert_eq!((again.status, again.body.len()), (304, 0));
 }
+
+#[test]
+fn pipelined_requests_on_one_connection_get_one_reply_each_in_order() {
+    let site = TestSite::fixture("serve");
+    let server = Server::start(site.root(), &[]);
+    let port = server.port;
+    let raw = format!(
+        "GET /app.js HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n\
+         HEAD /x.png HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n\
+         GET /tips/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nConnection: close\r\n\r\n"
+    );
+    let reply = server.send(&raw);
+    // The first reply, then the rest of the bytes hold the next two.
+    let app = fs::read(site.path("static/app.js")).unwrap();
+    assert_eq!(reply.status, 200);
+    assert_eq!(reply.header("Connection"), Some("keep-alive"));
+    let length: usize = reply.header("Content-Length").unwrap().parse().unwrap();
+    assert_eq!(&reply.body[..length], app.as_slice());
+    let rest = String::from_utf8_lossy(&reply.body[length..]).into_owned();
+    let statuses: Vec<&str> = rest
+        .split("\r\n")
+        .filter(|l| l.starts_with("HTTP/1.1 "))
+        .collect();
+    assert_eq!(statuses, ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK"], "{rest}");
+    let second_head_end = rest.find("\r\n\r\n").unwrap() + 4;
+    assert!(
+        rest[second_head_end..].starts_with("HTTP/1.1 200 OK"),
+        "the HEAD reply carried a body"
+    );
+    // The last reply's body is exactly its Content-Length, and nothing follows it.
+    let third = &rest[second_head_end..];
+    let third_head_end = third.find("\r\n\r\n").unwrap() + 4;
+    let third_length: usize = third[..third_head_end]
+        .split("\r\n")
+        .find_map(|l| l.strip_prefix("Content-Length: "))
+        .and_then(|n| n.parse().ok())
+        .expect("Content-Length");
+    assert_eq!(third.len() - third_head_end, third_length);
+    assert!(third.contains("Tips for social care teams."));
+}
