@@ -6,7 +6,8 @@
 //! absolute-form targets, NUL bytes) never leaks a secret planted beside the site; 414 and 431
 //! for long request lines and headers, including a header that never ends; 405 with Allow and
 //! 501; 400 and 505 for malformed heads; the Host check against DNS rebinding; 408 for a silent
-//! client; the security headers on every reply; single Range requests; slow clients and a
+//! client; the security headers on every reply; single Range requests, also on a large file
+//! sent from disk; pipelined requests answered in order; slow clients and a
 //! full house of connections not stopping a normal request or an edit from showing; threads
 //! given back when clients go; and the warning when listening beyond this computer.
 //!
