@@ -57,23 +57,26 @@ impl Live {
 }
 
 /// Serves `/__hub/events` on `writer` until the tab goes away or `running` turns false.
-/// tiny_http would buffer a streamed body, so the response is written by hand and flushed
-/// after each event.
+/// `head` is the reply head (status line and headers) to send first. Each event is flushed
+/// as it is written. Every second `closed` is asked whether the tab has gone, so that its
+/// thread ends soon after; a comment every ten seconds finds the tabs it cannot tell.
 pub(super) fn stream_events(
-    mut writer: Box<dyn Write + Send>,
+    mut writer: impl Write,
+    head: &str,
     live: &Live,
     running: &std::sync::atomic::AtomicBool,
+    closed: impl Fn() -> bool,
 ) {
     let mut seen = live.generation();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\nX-Accel-Buffering: no\r\n\r\n";
     if write!(writer, "{head}retry: 1000\nevent: hello\ndata: {seen}\n\n")
         .and_then(|_| writer.flush())
         .is_err()
     {
         return;
     }
+    let mut quiet_seconds = 0;
     while running.load(std::sync::atomic::Ordering::Relaxed) {
-        let message = match live.wait_after(seen, Duration::from_secs(10)) {
+        let message = match live.wait_after(seen, Duration::from_secs(1)) {
             Some((generation, change)) => {
                 seen = generation;
                 let event = if change == Change::Css {
@@ -83,9 +86,16 @@ pub(super) fn stream_events(
                 };
                 format!("event: {event}\ndata: {generation}\n\n")
             }
-            // A comment now and then finds tabs that have closed, so their threads end.
-            None => ": still here\n\n".to_string(),
+            None if closed() => return,
+            None => {
+                quiet_seconds += 1;
+                if quiet_seconds < 10 {
+                    continue;
+                }
+                ": still here\n\n".to_string()
+            }
         };
+        quiet_seconds = 0;
         if writer
             .write_all(message.as_bytes())
             .and_then(|_| writer.flush())
