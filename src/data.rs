@@ -61,13 +61,10 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
         {
             continue;
         }
-        let text = match std::fs::read(path).map(String::from_utf8) {
+        let text = match std::fs::read(path).map(|bytes| crate::source::decode_text(&rel, bytes)) {
             Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                problems.push(
-                    Diagnostic::new(&rel, "this data file is not UTF-8 text")
-                        .hint("save it as UTF-8"),
-                );
+            Ok(Err(d)) => {
+                problems.push(d);
                 continue;
             }
             Err(e) => {

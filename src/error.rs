@@ -212,6 +212,9 @@ fn toml_hint(message: &str) -> &'static str {
 /// Advice for serde's "invalid type: ..., expected ..." message, in TOML and YAML alike: what
 /// the value should look like instead.
 pub(crate) fn wrong_type_hint(message: &str) -> Option<&'static str> {
+    if message.starts_with("invalid value: integer `-") && message.contains("expected u") {
+        return Some("write a whole number of 0 or more, without quotes");
+    }
     if !message.contains("invalid type") {
         return None;
     }
