@@ -196,7 +196,7 @@ pub(crate) fn toml_diagnostic(
 
 /// Advice for a TOML error other than an unknown field.
 fn toml_hint(message: &str) -> &'static str {
-    if message.starts_with("invalid date") {
+    if message.starts_with("invalid date") || message.starts_with("invalid time") {
         "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
     } else if let Some(hint) = wrong_type_hint(message) {
         hint

@@ -39,7 +39,23 @@ pub(crate) fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnos
         Some(rest) => rest.to_string(),
         None => text,
     };
+    if let Some(offset) = text.find(is_invisible_control) {
+        let (line, col) = line_col(&text, offset);
+        let code = text[offset..].chars().next().map_or(0, u32::from);
+        return Err(Diagnostic::new(
+            path,
+            format!("an invisible control character (U+{code:04X}) is here: web pages and feeds cannot hold it"),
+        )
+        .at(line, Some(col))
+        .hint("delete it (it often comes with text pasted from a terminal or an old document): put the cursor at this place and press Delete"));
+    }
     Ok(lone_carriage_returns_as_line_ends(text))
+}
+
+/// A control character other than tab and line ends: not allowed in XML (the feeds), a parse
+/// error in HTML, and never typed on purpose.
+fn is_invisible_control(c: char) -> bool {
+    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
 }
 
 /// `\r` not followed by `\n` (line ends of old Mac editors) becomes `\n`; Windows' `\r\n`
@@ -124,6 +140,10 @@ mod tests {
         assert_eq!(decode(b"a\rb\r\rc\r\n").unwrap(), "a\nb\n\nc\r\n");
         let latin = decode(b"ok\nCaf\xe9\n").unwrap_err();
         assert_eq!((latin.line, latin.column), (Some(2), Some(4)));
+        let control = decode(b"+++\nok\n+++\nA \x1b[31m red\n").unwrap_err();
+        assert_eq!((control.line, control.column), (Some(4), Some(3)));
+        assert!(control.message.contains("U+001B"), "{}", control.message);
+        assert!(decode(b"\ttab\r\n").is_ok());
         let wide = decode(b"\xff\xfet\0i\0").unwrap_err();
         assert!(wide.message.contains("UTF-16"), "{}", wide.message);
         assert!(wide.hint.unwrap().contains("UTF-8"));

@@ -167,7 +167,13 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
                 .hint("front matter needs a few levels at most: look for a [ or { that is never closed, or a line of - - - items"));
             }
             serde_norway::from_str(split.front_matter).map_err(|e| {
-                let message = yaml_message(&e);
+                let mut message = yaml_message(&e);
+                // "expected struct PageFrontMatter": the whole front matter is a list or a value.
+                if message.ends_with("expected struct PageFrontMatter")
+                    || message.ends_with("expected struct SectionFrontMatter")
+                {
+                    message = "the YAML front matter must be `key: value` lines (it is read here as a list or a single value)".into();
+                }
                 let wrong_type = crate::error::wrong_type_hint(&message);
                 let (message, hint) = unknown_field_from_serde(&message, OwnFields::YamlExtra)
                     .or_else(|| wrong_type.map(|hint| (message.clone(), hint.to_string())))
