@@ -8,6 +8,9 @@
 //! Big inputs (a 10 MB page, 50,000 nested blockquotes) and names git cannot hold (a newline
 //! in a file name, bytes that are not UTF-8) are made at test time from a recipe in
 //! `expect.toml`, so the repository holds kilobytes.
+//!
+//! Unix only: cases make symbolic links, and hub runs under `sh -c 'ulimit -v ...'`.
+#![cfg(unix)]
 
 mod common;
 

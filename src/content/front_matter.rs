@@ -166,7 +166,7 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
                 .at(line + split.front_matter_line_offset, Some(column))
                 .hint("front matter needs a few levels at most: look for a [ or { that is never closed, or a line of - - - items"));
             }
-            serde_norway::from_str(split.front_matter).map_err(|e| {
+            let parsed = serde_norway::from_str(split.front_matter).map_err(|e| {
                 let mut message = yaml_message(&e);
                 // "expected struct PageFrontMatter": the whole front matter is a list or a value.
                 if message.ends_with("expected struct PageFrontMatter")
@@ -187,9 +187,52 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
                     d = d.at(line + split.front_matter_line_offset, Some(column));
                 }
                 d
-            })
+            })?;
+            match duplicate_yaml_entry(split.front_matter) {
+                Some((key, line, column)) => Err(Diagnostic::new(
+                    path,
+                    format!("`{key}` is written twice here: YAML would keep only the last one"),
+                )
+                .at(line + split.front_matter_line_offset, Some(column))
+                .hint(format!(
+                    "delete one of the two `{key}:` lines, or merge what they say"
+                ))),
+                None => Ok(parsed),
+            }
         }
     }
+}
+
+/// A key written twice in a nested mapping (`extra:`), with the line and column of its second
+/// line. Read into serde's own types, such a mapping silently keeps the last value; the YAML
+/// library's own value type refuses it, but places the error at the mapping's first key.
+fn duplicate_yaml_entry(text: &str) -> Option<(String, usize, usize)> {
+    let e = serde_norway::from_str::<serde_norway::Value>(text).err()?;
+    let message = e.to_string();
+    let key = message
+        .split_once("duplicate entry with key \"")?
+        .1
+        .rsplit_once('"')?
+        .0
+        .to_string();
+    let mapping = e.location()?;
+    let indent = mapping.column().saturating_sub(1);
+    let second = text
+        .lines()
+        .enumerate()
+        .skip(mapping.line().saturating_sub(1))
+        .filter(|(_, line)| {
+            line.len() - line.trim_start_matches(' ').len() == indent
+                && line[indent..]
+                    .trim_matches('"')
+                    .strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map_or((mapping.line(), mapping.column()), |(index, _)| {
+            (index + 1, indent + 1)
+        });
+    Some((key, second.0, second.1))
 }
 
 /// A page field (`tags = [...]`) written below a `[[sessions]]` line: TOML puts every line
@@ -762,6 +805,22 @@ mod tests {
         let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
         assert_eq!(e.line, Some(4));
         assert!(e.message.contains("nested"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_duplicate_key_in_extra_is_an_error_at_its_second_line() {
+        let text = "---\ntitle: A\nextra:\n  colour: red\n  size: 2\n  colour: blue\n---\n";
+        let s = split(p(), text).unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(6), Some(3)), "{}", e.message);
+        assert!(
+            e.message.contains("`colour` is written twice"),
+            "{}",
+            e.message
+        );
+        // The same key in two different mappings is fine.
+        let text = "---\ntitle: A\nextra:\n  a:\n    x: 1\n  b:\n    x: 2\n---\n";
+        assert!(parse::<PageFrontMatter>(p(), &split(p(), text).unwrap()).is_ok());
     }
 
     #[test]
