@@ -163,14 +163,17 @@ impl FileRecipe {
 struct Run {
     status: Option<ExitStatus>,
     killed: bool,
+    /// What hub printed, stderr and stdout together.
     stderr: String,
 }
 
 /// Runs hub in `dir` under the memory limit, killing it after [`KILL_AFTER`].
 fn run_hub(dir: &Path, args: &[String]) -> Run {
     let hub = assert_cmd::cargo::cargo_bin("hub");
-    let log = dir.join(".hub-corpus-stderr");
-    let stderr_file = fs::File::create(&log).expect("stderr log");
+    // Both streams: `hub build` reports on stderr, `hub check` its findings on stdout.
+    let log = dir.join(".hub-corpus-output");
+    let stderr_file = fs::File::create(&log).expect("output log");
+    let stdout_file = stderr_file.try_clone().expect("output log");
     let mut child = Command::new("sh")
         .arg("-c")
         .arg(format!("ulimit -v {MEMORY_LIMIT_KIB} && exec \"$@\""))
@@ -179,7 +182,7 @@ fn run_hub(dir: &Path, args: &[String]) -> Run {
         .args(args)
         .current_dir(dir.join("site"))
         .stdin(Stdio::null())
-        .stdout(Stdio::null())
+        .stdout(stdout_file)
         .stderr(stderr_file)
         .spawn()
         .expect("start hub");
@@ -200,7 +203,7 @@ fn run_hub(dir: &Path, args: &[String]) -> Run {
     let mut bytes = Vec::new();
     fs::File::open(&log)
         .and_then(|mut f| f.read_to_end(&mut bytes))
-        .expect("read stderr log");
+        .expect("read the output log");
     Run {
         status,
         killed,
@@ -308,8 +311,8 @@ fn check(
         }
     }
     // A usage error (2) is one line that says what to type instead; a site problem (1) has
-    // its own hint line.
-    if expect.exit == 1 && !err.contains("hint:") {
+    // its own hint line (`fix:` in what `hub check` prints).
+    if expect.exit == 1 && !err.contains("hint:") && !err.contains("fix:") {
         broken.push("no hint".into());
     }
     let lower = err.to_lowercase();

@@ -266,7 +266,7 @@ fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<Sourc
             .hint("check that you are allowed to read it")
     })?;
     let text = crate::source::decode_text(&rel, bytes).map_err(|d| {
-        if d.message.contains("UTF-16") {
+        if !d.message.contains("not UTF-8") {
             d
         } else {
             d.hint("save it as UTF-8 in your editor, or give a file that is not Markdown another extension than .md")
