@@ -80,8 +80,8 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
 }
 
 /// The fence (`+++` or `---`) that opens front matter at the start of `lines`, when the next
-/// line is a field (`title = ...`, `title: ...`): a `---` line alone is also Markdown's rule or
-/// heading underline, which is not front matter.
+/// line is a field (`title = ...`, `title: ...`) and the same fence closes it further down: a
+/// `---` line alone is also Markdown's rule or heading underline, which is not front matter.
 fn front_matter_fence<'t>(mut lines: impl Iterator<Item = &'t str>) -> Option<&'static str> {
     let fence = match lines.next()?.trim_end() {
         "+++" => "+++",
@@ -95,7 +95,8 @@ fn front_matter_fence<'t>(mut lines: impl Iterator<Item = &'t str>) -> Option<&'
         && key
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
-    is_key.then_some(fence)
+    let closed = lines.take(200).any(|l| l.trim_end() == fence);
+    (is_key && closed).then_some(fence)
 }
 
 /// Front matter that starts below the first line (after a blank line, or under a line of
@@ -780,6 +781,7 @@ mod tests {
         // A heading underlined with ---, and a rule, are Markdown, not front matter.
         assert!(split(p(), "My page\n---\n\nText.\n").is_ok());
         assert!(split(p(), "\n---\n\nText.\n").is_ok());
+        assert!(split(p(), "My page\n---\nNote: a paragraph\n").is_ok());
     }
 
     #[test]
@@ -789,6 +791,7 @@ mod tests {
         assert_eq!(twice.line, Some(5));
         // A rule after YAML front matter, or TOML after YAML, is left as Markdown.
         assert!(split(p(), "---\ntitle: A\n---\n---\n\nText.\n").is_ok());
+        assert!(split(p(), "---\ntitle: A\n---\n---\nNote: a paragraph\n").is_ok());
         assert!(split(p(), "---\ntitle: A\n---\n+++\nx = 1\n+++\n").is_ok());
     }
 
