@@ -220,10 +220,7 @@ impl Config {
     pub fn load(root: &Path) -> Result<Config> {
         let path = root.join(CONFIG_FILE);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        let text = String::from_utf8(bytes).map_err(|_| {
-            Diagnostic::new(CONFIG_FILE, "site.toml is not valid UTF-8 text")
-                .hint("save the file as UTF-8 in your editor")
-        })?;
+        let text = crate::source::decode_text(Path::new(CONFIG_FILE), bytes)?;
         Config::parse(&text)
     }
 

@@ -61,13 +61,10 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
         {
             continue;
         }
-        let text = match std::fs::read(path).map(String::from_utf8) {
+        let text = match std::fs::read(path).map(|bytes| crate::source::decode_text(&rel, bytes)) {
             Ok(Ok(text)) => text,
-            Ok(Err(_)) => {
-                problems.push(
-                    Diagnostic::new(&rel, "this data file is not UTF-8 text")
-                        .hint("save it as UTF-8"),
-                );
+            Ok(Err(d)) => {
+                problems.push(d);
                 continue;
             }
             Err(e) => {
@@ -124,6 +121,15 @@ fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> 
 }
 
 fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
+    if let Some(open) = unclosed_quote(text) {
+        let (line, column) = crate::error::line_col(text, open);
+        return Err(Diagnostic::new(
+            path,
+            "this quote is never closed, so every row after it would be read as part of one field",
+        )
+        .at(line, Some(column))
+        .hint("end the quoted text with a \" before its comma or the end of the line (a quote inside quoted text is written twice: \"\")"));
+    }
     let mut reader = csv::ReaderBuilder::new()
         .flexible(false)
         .from_reader(text.as_bytes());
@@ -164,6 +170,38 @@ fn parse_csv(path: &Path, text: &str) -> Result<Value, Diagnostic> {
         rows.push(Value::Object(row));
     }
     Ok(Value::Array(rows))
+}
+
+/// Byte offset of the quote that opens a field and is never closed. The csv crate reads such a
+/// field to the end of the file: the rows after it vanish into one text, with no error when
+/// the field count happens to match, or with one at the wrong line. This follows the same
+/// dialect as [`field_offset`]: a quote opens a field only at its start, and `""` inside
+/// quotes is a quote.
+fn unclosed_quote(text: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    let mut field_start = true;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'"' if field_start => {
+                let open = i;
+                i += 1;
+                loop {
+                    match bytes.get(i) {
+                        None => return Some(open),
+                        Some(b'"') if bytes.get(i + 1) == Some(&b'"') => i += 2,
+                        Some(b'"') => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                field_start = false;
+            }
+            b',' | b'\n' | b'\r' => field_start = true,
+            _ => field_start = false,
+        }
+        i += 1;
+    }
+    None
 }
 
 /// Byte offset in `text` of field number `index` (from 0) of the CSV record that starts at
@@ -208,6 +246,21 @@ mod tests {
     fn csv_rows_become_maps() {
         let v = parse(Path::new("data/t.csv"), "name,role\nAsha,Manager\n", "csv").unwrap();
         assert_eq!(v[0]["role"], "Manager");
+    }
+
+    #[test]
+    fn an_unclosed_quote_is_named_where_it_opens() {
+        let p = Path::new("data/t.csv");
+        // The field count happens to match: without the check the last row would vanish.
+        let e = parse(p, "name,role\nAda,\"Lead\nBo,Helper\n", "csv").unwrap_err();
+        assert_eq!((e.line, e.column), (Some(2), Some(5)), "{}", e.message);
+        assert!(e.message.contains("never closed"));
+        // Quotes that are closed, doubled inside quotes, or inside a field are fine.
+        let v = parse(p, "a,b\n\"x, \"\"y\"\"\",5\" screen\n", "csv").unwrap();
+        assert_eq!(
+            (v[0]["a"].as_str(), v[0]["b"].as_str()),
+            (Some("x, \"y\""), Some("5\" screen"))
+        );
     }
 
     #[test]

@@ -196,7 +196,7 @@ pub(crate) fn toml_diagnostic(
 
 /// Advice for a TOML error other than an unknown field.
 fn toml_hint(message: &str) -> &'static str {
-    if message.starts_with("invalid date") {
+    if message.starts_with("invalid date") || message.starts_with("invalid time") {
         "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
     } else if let Some(hint) = wrong_type_hint(message) {
         hint
@@ -212,6 +212,9 @@ fn toml_hint(message: &str) -> &'static str {
 /// Advice for serde's "invalid type: ..., expected ..." message, in TOML and YAML alike: what
 /// the value should look like instead.
 pub(crate) fn wrong_type_hint(message: &str) -> Option<&'static str> {
+    if message.starts_with("invalid value: integer `-") && message.contains("expected u") {
+        return Some("write a whole number of 0 or more, without quotes");
+    }
     if !message.contains("invalid type") {
         return None;
     }

@@ -141,7 +141,27 @@ pub fn new_page(
     title: Option<&str>,
     today: chrono::NaiveDate,
 ) -> Result<NewPage> {
-    let spec = spec.trim().trim_matches('/').trim_end_matches(".md");
+    let written = spec;
+    let spec = spec.trim();
+    let inside = spec.trim_start_matches(['/', '\\']);
+    if inside.len() != spec.len() || spec.get(1..2) == Some(":") {
+        // The last two parts are most likely the section and the name meant.
+        let parts: Vec<&str> = inside
+            .split(['/', '\\'])
+            .filter(|p| !p.is_empty())
+            .collect();
+        let example = parts[parts.len().saturating_sub(2)..].join("/");
+        return Err(Error::Usage(format!(
+            "{written:?} is a path on this computer; give the section and the page's name inside content/, e.g. `hub new {example}`"
+        )));
+    }
+    if spec.ends_with('/') || spec.ends_with('\\') {
+        return Err(Error::Usage(format!(
+            "{written:?} names a folder but no page; add the page's name, e.g. `hub new {}/my-new-page`",
+            spec.trim_end_matches(['/', '\\'])
+        )));
+    }
+    let spec = spec.trim_end_matches(".md");
     let (section, name) = spec.rsplit_once('/').unwrap_or(("", spec));
     let slug = slugify(name);
     if slug.is_empty() {
@@ -153,18 +173,33 @@ pub fn new_page(
     let mut section_parts = Vec::new();
     for part in section.split('/').filter(|p| !p.is_empty()) {
         if part == ".." || part == "." {
-            return Err(Error::Usage(
-                "the section must be a folder inside content/, without `..`".into(),
-            ));
+            return Err(Error::Usage(format!(
+                "{written:?}: the section must be a folder inside content/, without `..`; e.g. `hub new tips/my-new-page`"
+            )));
         }
         folder.push(part);
         section_parts.push(part);
     }
     let path = folder.join(format!("{slug}.md"));
+    let shown = |path: &Path| {
+        path.strip_prefix(root)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/")
+    };
     if path.exists() {
         return Err(Error::Usage(format!(
             "{} already exists; choose another name",
-            path.display()
+            shown(&path)
+        )));
+    }
+    // content/tips.md beside the section content/tips/ would claim the section's address.
+    let section_folder = folder.join(&slug);
+    if section_folder.is_dir() {
+        return Err(Error::Usage(format!(
+            "{written:?} is the section {}/, not a page; to add a page to it: `hub new {}/my-new-page`",
+            shown(&section_folder),
+            spec
         )));
     }
     let section = section_parts.join("/");

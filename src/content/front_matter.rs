@@ -38,12 +38,15 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
         "+++" => (FrontMatterFormat::Toml, "+++"),
         "---" => (FrontMatterFormat::Yaml, "---"),
         _ => {
+            if let Some(d) = late_front_matter(path, text) {
+                return Err(d);
+            }
             return Ok(SplitFile {
                 format: None,
                 front_matter: "",
                 front_matter_line_offset: 0,
                 body: text,
-            })
+            });
         }
     };
     let rest = &text[first_line_end..];
@@ -53,6 +56,10 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
         if trimmed == fence || (format == FrontMatterFormat::Yaml && trimmed == "...") {
             let front_matter = &rest[..offset];
             let body = &rest[offset + line.len()..];
+            let body_line = text[..text.len() - body.len()].matches('\n').count() + 1;
+            if let Some(d) = second_front_matter(path, fence, body, body_line) {
+                return Err(d);
+            }
             return Ok(SplitFile {
                 format: Some(format),
                 front_matter,
@@ -70,6 +77,68 @@ pub(crate) fn split<'a>(path: &Path, text: &'a str) -> Result<SplitFile<'a>, Dia
     .hint(format!(
         "add a line with only `{fence}` after the last front matter line"
     )))
+}
+
+/// The fence (`+++` or `---`) that opens front matter at the start of `lines`, when the next
+/// line is a field (`title = ...`, `title: ...`) and the same fence closes it further down: a
+/// `---` line alone is also Markdown's rule or heading underline, which is not front matter.
+fn front_matter_fence<'t>(mut lines: impl Iterator<Item = &'t str>) -> Option<&'static str> {
+    let fence = match lines.next()?.trim_end() {
+        "+++" => "+++",
+        "---" => "---",
+        _ => return None,
+    };
+    let field = lines.next()?.trim_start();
+    let key_end = field.find(['=', ':'])?;
+    let key = field[..key_end].trim();
+    let is_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let closed = lines.take(200).any(|l| l.trim_end() == fence);
+    (is_key && closed).then_some(fence)
+}
+
+/// Front matter that starts below the first line (after a blank line, or under a line of
+/// text): hub would publish it as text, so it is an error at the fence line.
+fn late_front_matter(path: &Path, text: &str) -> Option<Diagnostic> {
+    let lines: Vec<&str> = text.lines().take(12).collect();
+    let first_text = lines.iter().position(|l| !l.trim().is_empty())?;
+    // After blank lines, the first line with text; or the line under the first line.
+    let at = if first_text > 0 { first_text } else { 1 };
+    let fence = front_matter_fence(lines.get(at..)?.iter().copied())?;
+    Some(
+        Diagnostic::new(
+            path,
+            format!("the front matter starts on line {}, but it must start on the first line of the file", at + 1),
+        )
+        .at(at + 1, Some(1))
+        .hint(format!(
+            "delete the {} above the `{fence}` line, so that the file starts with it",
+            if first_text > 0 { "blank lines" } else { "line" }
+        )),
+    )
+}
+
+/// A second front matter block right after the first (pasted twice): its fields would be
+/// published as text, so it is an error at its first line. `body_line` is the body's first
+/// line in the file.
+fn second_front_matter(
+    path: &Path,
+    fence: &str,
+    body: &str,
+    body_line: usize,
+) -> Option<Diagnostic> {
+    let blank = body.lines().take_while(|l| l.trim().is_empty()).count();
+    let second = front_matter_fence(body.lines().skip(blank))?;
+    (second == fence).then(|| {
+        Diagnostic::new(
+            path,
+            "a second front matter block starts here: a page has front matter once, at the top",
+        )
+        .at(body_line + blank, Some(1))
+        .hint("delete this block, or move the fields it has that the first lacks into the first")
+    })
 }
 
 /// Deserializes front matter of either format into `T`, with errors pointing at the line.
@@ -90,22 +159,81 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
             if split.front_matter.trim().is_empty() {
                 return Ok(T::default());
             }
-            serde_norway::from_str(split.front_matter).map_err(|e| {
-                let message = yaml_message(&e);
+            if let Some((line, column)) = yaml_too_deep(split.front_matter) {
+                return Err(Diagnostic::new(
+                    path,
+                    format!("the YAML here is nested more than {MAX_YAML_DEPTH} levels deep"),
+                )
+                .at(line + split.front_matter_line_offset, Some(column))
+                .hint("front matter needs a few levels at most: look for a [ or { that is never closed, or a line of - - - items"));
+            }
+            let parsed = serde_norway::from_str(split.front_matter).map_err(|e| {
+                let mut message = yaml_message(&e);
+                // "expected struct PageFrontMatter": the whole front matter is a list or a value.
+                if message.ends_with("expected struct PageFrontMatter")
+                    || message.ends_with("expected struct SectionFrontMatter")
+                {
+                    message = "the YAML front matter must be `key: value` lines (it is read here as a list or a single value)".into();
+                }
                 let wrong_type = crate::error::wrong_type_hint(&message);
                 let (message, hint) = unknown_field_from_serde(&message, OwnFields::YamlExtra)
                     .or_else(|| wrong_type.map(|hint| (message.clone(), hint.to_string())))
                     .unwrap_or_else(|| {
                         (message, "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon".into())
                     });
+                let place = duplicate_yaml_key(split.front_matter, &message)
+                    .or_else(|| e.location().map(|loc| (loc.line(), loc.column())));
                 let mut d = Diagnostic::new(path, message).hint(hint);
-                if let Some(loc) = e.location() {
-                    d = d.at(loc.line() + split.front_matter_line_offset, Some(loc.column()));
+                if let Some((line, column)) = place {
+                    d = d.at(line + split.front_matter_line_offset, Some(column));
                 }
                 d
-            })
+            })?;
+            match duplicate_yaml_entry(split.front_matter) {
+                Some((key, line, column)) => Err(Diagnostic::new(
+                    path,
+                    format!("`{key}` is written twice here: YAML would keep only the last one"),
+                )
+                .at(line + split.front_matter_line_offset, Some(column))
+                .hint(format!(
+                    "delete one of the two `{key}:` lines, or merge what they say"
+                ))),
+                None => Ok(parsed),
+            }
         }
     }
+}
+
+/// A key written twice in a nested mapping (`extra:`), with the line and column of its second
+/// line. Read into serde's own types, such a mapping silently keeps the last value; the YAML
+/// library's own value type refuses it, but places the error at the mapping's first key.
+fn duplicate_yaml_entry(text: &str) -> Option<(String, usize, usize)> {
+    let e = serde_norway::from_str::<serde_norway::Value>(text).err()?;
+    let message = e.to_string();
+    let key = message
+        .split_once("duplicate entry with key \"")?
+        .1
+        .rsplit_once('"')?
+        .0
+        .to_string();
+    let mapping = e.location()?;
+    let indent = mapping.column().saturating_sub(1);
+    let second = text
+        .lines()
+        .enumerate()
+        .skip(mapping.line().saturating_sub(1))
+        .filter(|(_, line)| {
+            line.len() - line.trim_start_matches(' ').len() == indent
+                && line[indent..]
+                    .trim_matches('"')
+                    .strip_prefix(key.as_str())
+                    .is_some_and(|rest| rest.trim_start_matches('"').trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map_or((mapping.line(), mapping.column()), |(index, _)| {
+            (index + 1, indent + 1)
+        });
+    Some((key, second.0, second.1))
 }
 
 /// A page field (`tags = [...]`) written below a `[[sessions]]` line: TOML puts every line
@@ -242,6 +370,67 @@ pub(super) fn date_words(format: FrontMatterFormat, key: &str, written: &str) ->
         ),
     };
     (message, hint)
+}
+
+/// YAML deeper than this is refused before it is parsed: the YAML library takes time that grows
+/// with the square of the depth before it gives up (60,000 levels took 20 seconds), and no page
+/// needs more than a few levels. Its own limit is 128.
+const MAX_YAML_DEPTH: usize = 100;
+
+/// Where YAML text first nests deeper than [`MAX_YAML_DEPTH`] (line and column from 1), found
+/// without parsing it: brackets `[` `{` outside quotes and comments, and block levels (`- `
+/// items and indentation) on each line. Written by hand because the check must come before the
+/// YAML library sees the text; it may count a bracket in an unusual plain text as a level,
+/// which only matters a hundred levels deep.
+fn yaml_too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut flow_depth = 0usize;
+    for (index, line) in text.lines().enumerate() {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let mut block_depth = indent / 2;
+        let mut rest = &line[indent..];
+        while let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+            block_depth += 1;
+            rest = after.trim_start_matches(' ');
+        }
+        if block_depth > MAX_YAML_DEPTH {
+            return Some((index + 1, line.len() - rest.len() + 1));
+        }
+        let mut quote = None;
+        let mut previous = ' ';
+        for (column, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (None, '#') if previous.is_whitespace() => break,
+                (None, '"' | '\'') => quote = Some(c),
+                (Some(q), _) if c == q => quote = None,
+                (None, '[' | '{') => {
+                    flow_depth += 1;
+                    if flow_depth > MAX_YAML_DEPTH {
+                        return Some((index + 1, column + 1));
+                    }
+                }
+                (None, ']' | '}') => flow_depth = flow_depth.saturating_sub(1),
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
+/// The line and column of the second `key:` at the top level, for the YAML library's
+/// "duplicate field `key`", which it places at the start of the whole mapping.
+fn duplicate_yaml_key(text: &str, message: &str) -> Option<(usize, usize)> {
+    let key = message
+        .strip_prefix("duplicate field `")?
+        .strip_suffix('`')?;
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| {
+            line.strip_prefix(key)
+                .is_some_and(|rest| rest.trim_start().starts_with(':'))
+        })
+        .nth(1)
+        .map(|(index, _)| (index + 1, 1))
 }
 
 fn yaml_message(e: &serde_norway::Error) -> String {
@@ -580,6 +769,68 @@ mod tests {
         let fm: PageFrontMatter = parse(p(), &s).unwrap();
         assert_eq!(fm.date.as_deref(), Some("2026-11-24"));
         assert_eq!(fm.updated.as_deref(), Some("2026-11-25T10:00:00"));
+    }
+
+    #[test]
+    fn front_matter_below_the_first_line_is_an_error_at_its_fence() {
+        let late = split(p(), "\n\n+++\ntitle = \"A\"\n+++\n").unwrap_err();
+        assert_eq!(late.line, Some(3));
+        assert!(late.hint.unwrap().contains("blank lines"));
+        let under_text = split(p(), "My page\n---\ntitle: A\n---\n").unwrap_err();
+        assert_eq!(under_text.line, Some(2));
+        // A heading underlined with ---, and a rule, are Markdown, not front matter.
+        assert!(split(p(), "My page\n---\n\nText.\n").is_ok());
+        assert!(split(p(), "\n---\n\nText.\n").is_ok());
+        assert!(split(p(), "My page\n---\nNote: a paragraph\n").is_ok());
+    }
+
+    #[test]
+    fn a_second_front_matter_block_is_an_error_at_its_first_line() {
+        let text = "+++\ntitle = \"A\"\n+++\n\n+++\ntitle = \"A\"\n+++\nBody\n";
+        let twice = split(p(), text).unwrap_err();
+        assert_eq!(twice.line, Some(5));
+        // A rule after YAML front matter, or TOML after YAML, is left as Markdown.
+        assert!(split(p(), "---\ntitle: A\n---\n---\n\nText.\n").is_ok());
+        assert!(split(p(), "---\ntitle: A\n---\n---\nNote: a paragraph\n").is_ok());
+        assert!(split(p(), "---\ntitle: A\n---\n+++\nx = 1\n+++\n").is_ok());
+    }
+
+    #[test]
+    fn yaml_nested_too_deep_is_refused_before_parsing() {
+        let flow = format!("title: A\nextra:\n  x: {}\n", "[".repeat(60_000));
+        assert_eq!(yaml_too_deep(&flow), Some((3, 106)));
+        let block = format!("title: A\nx:\n  {}end\n", "- ".repeat(500));
+        assert_eq!(yaml_too_deep(&block).map(|(line, _)| line), Some(3));
+        let fine = "title: \"[[[ not a list\"\nextra:\n  x: [[1, 2], {a: [3]}] # [[[[\n";
+        assert_eq!(yaml_too_deep(fine), None);
+        let text = format!("---\n{flow}---\n");
+        let s = split(p(), &text).unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!(e.line, Some(4));
+        assert!(e.message.contains("nested"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_duplicate_key_in_extra_is_an_error_at_its_second_line() {
+        let text = "---\ntitle: A\nextra:\n  colour: red\n  size: 2\n  colour: blue\n---\n";
+        let s = split(p(), text).unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(6), Some(3)), "{}", e.message);
+        assert!(
+            e.message.contains("`colour` is written twice"),
+            "{}",
+            e.message
+        );
+        // The same key in two different mappings is fine.
+        let text = "---\ntitle: A\nextra:\n  a:\n    x: 1\n  b:\n    x: 2\n---\n";
+        assert!(parse::<PageFrontMatter>(p(), &split(p(), text).unwrap()).is_ok());
+    }
+
+    #[test]
+    fn a_duplicate_yaml_key_is_placed_at_its_second_line() {
+        let s = split(p(), "---\ntitle: A\ndate: 2024-01-01\n\ntitle: B\n---\n").unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        assert_eq!((e.line, e.column), (Some(5), Some(1)), "{}", e.message);
     }
 
     #[test]

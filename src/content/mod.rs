@@ -265,23 +265,20 @@ fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<Sourc
         Diagnostic::new(&rel, format!("cannot read this file: {e}"))
             .hint("check that you are allowed to read it")
     })?;
-    let text = match String::from_utf8(bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            let offset = e.utf8_error().valid_up_to();
-            let valid = std::str::from_utf8(&e.as_bytes()[..offset]).unwrap_or_default();
-            let (line, col) = crate::error::line_col(valid, offset);
-            return Err(Diagnostic::new(&rel, "this file is not UTF-8 text (is it a binary file, or saved in another encoding?)")
-                .at(line, Some(col))
-                .hint("save it as UTF-8 in your editor, or give a file that is not Markdown another extension than .md"));
+    let text = crate::source::decode_text(&rel, bytes).map_err(|d| {
+        if !d.message.contains("not UTF-8") {
+            d
+        } else {
+            d.hint("save it as UTF-8 in your editor, or give a file that is not Markdown another extension than .md")
         }
-    };
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
+    })?;
     Ok(SourceFile::new(rel, content_path, text))
 }
+
+/// The most tags one page may have. Every tag's page lists its pages with all their tags, so
+/// the work grows with the square of the tags on a page: 8,000 tags (a list pasted in by
+/// mistake) took minutes, while no real page needs more than a handful.
+const MAX_TAGS: usize = 100;
 
 /// A page's front matter, checked, with its body.
 #[derive(Debug, Clone)]
@@ -470,6 +467,21 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         } else {
             d
         });
+    }
+    if fm.tags.len() > MAX_TAGS {
+        problems.push(at_key(
+            Diagnostic::new(
+                &path,
+                format!(
+                    "this page has {} tags; a page can have at most {MAX_TAGS}",
+                    fm.tags.len()
+                ),
+            )
+            .hint("keep the few tags people would look for this page under (most pages have one to five)"),
+            &parts,
+            "tags",
+        ));
+        fm.tags.clear();
     }
     for tag in &fm.tags {
         if slugify(tag).is_empty() {

@@ -101,6 +101,19 @@ pub struct RenderContext<'a> {
 const PLAIN_SUMMARY_LIMIT: usize = 300;
 
 /// Marks where the summary ends; written with or without spaces.
+/// The element whose text is code, after an inline HTML tag: `</script>` is awaited after
+/// `<script ...>` until that closing tag comes.
+fn raw_element_after(awaited: Option<&'static str>, html: &str) -> Option<&'static str> {
+    let tag = html.trim_start().to_ascii_lowercase();
+    match awaited {
+        Some(closing) if tag.starts_with(closing) => None,
+        Some(closing) => Some(closing),
+        None if tag.starts_with("<script") && !tag.contains("</script") => Some("</script"),
+        None if tag.starts_with("<style") && !tag.contains("</style") => Some("</style"),
+        None => None,
+    }
+}
+
 fn is_more_marker(html: &str) -> bool {
     let compact: String = html.chars().filter(|c| !c.is_whitespace()).collect();
     compact == "<!--more-->"
@@ -175,6 +188,8 @@ pub(crate) fn render_with_data(
     let mut text_before_more = String::new();
     let mut first_paragraph_text = String::new();
     let page_url = url::Url::parse(ctx.permalink).ok();
+    // The closing tag awaited when the text is inside an inline <script> or <style>.
+    let mut raw_element: Option<&'static str> = None;
 
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
@@ -209,6 +224,19 @@ pub(crate) fn render_with_data(
             }
             continue;
         }
+        // Inside an inline <script> or <style>, text is code: written out as it was typed,
+        // without smart punctuation (which would turn "it's" into “it’s” in a script) or
+        // HTML escaping, and not counted as words of the page.
+        let event = match event {
+            Event::InlineHtml(html) => {
+                raw_element = raw_element_after(raw_element, &html);
+                Event::InlineHtml(html)
+            }
+            Event::Text(_) if raw_element.is_some() => {
+                Event::InlineHtml(body.get(range.clone()).unwrap_or_default().into())
+            }
+            other => other,
+        };
         let event = match event {
             Event::Start(Tag::CodeBlock(pulldown_cmark::CodeBlockKind::Fenced(ref info)))
                 if crate::components::named(info).is_some() =>
@@ -922,6 +950,25 @@ mod tests {
         assert_eq!(r.summary_text, "First para line two.");
         let r = render_text("One.\n\nTwo.\n\n<!-- more -->\n\nThree.\n").unwrap();
         assert_eq!(r.summary_text, "One. Two.");
+    }
+
+    #[test]
+    fn an_inline_script_keeps_its_quotes_and_is_not_counted() {
+        let out =
+            render_text("Say \"hi\" <script>var s = \"it's\" -- 1 < 2;</script> it's \"done\".\n")
+                .unwrap();
+        assert!(
+            out.html
+                .contains("<script>var s = \"it's\" -- 1 < 2;</script>"),
+            "{}",
+            out.html
+        );
+        assert!(out.html.contains("Say “hi”"), "{}", out.html);
+        assert!(out.html.contains("it’s “done”"), "{}", out.html);
+        let without = render_text("Say \"hi\"  it's \"done\".\n").unwrap();
+        assert_eq!(out.word_count, without.word_count);
+        let style = render_text("A <style>p::before { content: \"'\" }</style> b.\n").unwrap();
+        assert!(style.html.contains("content: \"'\""), "{}", style.html);
     }
 
     #[test]

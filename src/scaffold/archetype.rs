@@ -135,10 +135,7 @@ fn read_if_present(root: &Path, file: &Path) -> Result<Option<String>, Diagnosti
         Diagnostic::new(file, format!("cannot read this archetype: {e}"))
             .hint("check that you are allowed to read it")
     })?;
-    String::from_utf8(bytes).map(Some).map_err(|_| {
-        Diagnostic::new(file, "this archetype is not UTF-8 text")
-            .hint("save it as UTF-8 in your editor")
-    })
+    crate::source::decode_text(file, bytes).map(Some)
 }
 
 /// A filled-in archetype: the new page's text, and whether it is a draft.
