@@ -218,6 +218,54 @@ impl InsideSite {
     }
 }
 
+/// Whether `path` (a file or folder of the site at `root`) really lies inside the site
+/// folder once every symbolic link on the way is followed. A link that leads out of it, or
+/// round in a loop, is a problem naming the link and where it points, and the file must
+/// not be read: `data/x.csv → /etc/passwd` would otherwise be read by templates and
+/// published. For folders hub reads a few files from (data/, templates/, themes/,
+/// archetypes/); content/ and static/ are walked with [`InsideSite`].
+pub(crate) fn check_inside_site(root: &Path, path: &Path) -> Result<(), Diagnostic> {
+    let Ok(site) = std::fs::canonicalize(root) else {
+        return Ok(());
+    };
+    let link = first_link(root, path).unwrap_or_else(|| path.to_path_buf());
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(&site) => Ok(()),
+        Ok(target) => Err(Diagnostic::new(
+            site_relative(root, &link),
+            format!(
+                "this is a link to {}, which is outside the site folder; hub does not read it",
+                std::fs::canonicalize(&link).unwrap_or(target).display()
+            ),
+        )
+        .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
+        .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())),
+        // ELOOP: the link leads round in a circle.
+        Err(e) if e.raw_os_error() == Some(40) || e.raw_os_error() == Some(62) => Err(
+            Diagnostic::new(
+                site_relative(root, &link),
+                "this is a link that leads round in a loop (to itself, or through other links back to itself)",
+            )
+            .hint("remove the symbolic link, or point it at a real file inside the site folder"),
+        ),
+        // Missing files are reported by whoever reads them, with their own advice.
+        Err(_) => Ok(()),
+    }
+}
+
+/// The first symbolic link on the way from `root` down to `path`, if there is one.
+fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
+
 /// Hidden files and editors' temporary files are never content.
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();

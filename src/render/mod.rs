@@ -978,6 +978,10 @@ fn collect_folder(
     if !folder.is_dir() {
         return;
     }
+    if let Err(d) = crate::content::check_inside_site(root, folder) {
+        problems.push(d);
+        return;
+    }
     // Hidden files (.DS_Store, .gitkeep) are not part of the site, as in content/.
     let guard = crate::content::InsideSite::new(root);
     let walker = walkdir::WalkDir::new(folder)

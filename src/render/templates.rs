@@ -223,20 +223,37 @@ fn read_template_folder(
     if !folder.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(folder)
+    if let Err(d) = crate::content::check_inside_site(root, folder) {
+        problems.push(d);
+        return;
+    }
+    let guard = crate::content::InsideSite::new(root);
+    let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| guard.allows(e));
+    for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e
                     .path()
                     .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
-                problems.push(Diagnostic::new(
-                    crate::content::site_relative(root, &path),
-                    format!("cannot read this template: {e}"),
-                ));
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::new(
+                        crate::content::site_relative(root, &path),
+                        "this link points back to a folder that contains it (a symlink loop)",
+                    )
+                    .hint("remove the symbolic link")
+                } else {
+                    Diagnostic::new(
+                        crate::content::site_relative(root, &path),
+                        format!("cannot read this template: {e}"),
+                    )
+                    .hint("check that the file exists and that you are allowed to read it")
+                };
+                problems.push(d);
                 continue;
             }
         };
@@ -258,6 +275,7 @@ fn read_template_folder(
             )),
         }
     }
+    problems.extend(guard.problems(root));
 }
 
 /// Escapes `& < > " '` only. Tera's own escaper also turns `/` into `&#x2F;`, which is valid but
