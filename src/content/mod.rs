@@ -266,6 +266,28 @@ fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The first character of `text` that XML 1.0 does not allow (control characters other
+/// than tab and line ends, U+FFFE, U+FFFF), as a problem at its line and column. Such a
+/// character is invisible in most editors, usually pasted in by accident, and would make
+/// the feeds and the sitemap invalid XML that feed readers refuse.
+pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text.char_indices().find(|&(_, c)| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    })?;
+    let (line, column) = crate::error::line_col(text, offset);
+    Some(
+        Diagnostic::new(
+            path,
+            format!(
+                "this file contains an invisible control character (U+{:04X}) at line {line}",
+                u32::from(c)
+            ),
+        )
+        .at(line, Some(column))
+        .hint("delete it (it usually comes with text copied from another program); if your editor does not show it, delete and retype the words around this place"),
+    )
+}
+
 /// Hidden files and editors' temporary files are never content.
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
@@ -456,6 +478,9 @@ fn parent_dir(content_path: &str) -> &str {
 /// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
+    if let Some(d) = control_character(&path, &file.file.text) {
+        return Err(vec![d]);
+    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let mut fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -663,6 +688,9 @@ fn fields_in_extra(
 /// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
+    if let Some(d) = control_character(&path, &file.file.text) {
+        return Err(vec![d]);
+    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let dir = parent_dir(&file.content_path).to_string();
