@@ -288,6 +288,36 @@ pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
     )
 }
 
+/// Why `address`, written by a user for a link or a picture, must not be published: a
+/// `javascript:`, `data:`, `vbscript:` or `file:` address (or any scheme other than http,
+/// https and mailto) would run code or leak files in the pages of every visitor. None when
+/// it is a web address, an email address or a path on the site.
+pub(crate) fn unsafe_address(address: &str) -> Option<String> {
+    // Browsers ignore tabs, line ends and leading spaces or controls in a scheme, so
+    // `java\tscript:` is `javascript:` to them: read it as they do.
+    let compact: String = address
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let scheme = compact.split_once(':').map(|(scheme, _)| scheme)?;
+    // `images/a:b.png` or `/x:y`: a path, not a scheme (a scheme is letters first, and has
+    // no slash before its colon).
+    if scheme.is_empty()
+        || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    match scheme.to_ascii_lowercase().as_str() {
+        "http" | "https" | "mailto" => None,
+        other => Some(format!(
+            "{address:?} is a {other}: address, which hub does not publish: only https:// (or http://) web addresses, mailto: and paths on the site are allowed"
+        )),
+    }
+}
+
 /// Hidden files and editors' temporary files are never content.
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
@@ -543,6 +573,16 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         } else {
             d
         });
+    }
+    if let Some(why) = fm.image.as_deref().and_then(unsafe_address) {
+        problems.push(at_key(
+            Diagnostic::new(&path, format!("the image {why}")).hint(
+                "give the picture's web address starting with https://, or a path such as \
+                 /images/card.png (a file in static/) or card.png (a file beside this page)",
+            ),
+            &parts,
+            "image",
+        ));
     }
     for tag in &fm.tags {
         if slugify(tag).is_empty() {
