@@ -121,3 +121,45 @@ fn web_addresses_and_paths_are_still_published() {
         "{two}"
     );
 }
+
+#[test]
+fn a_markdown_link_that_runs_a_script_is_refused_at_its_line() {
+    for (link, scheme) in [
+        ("[click](javascript:alert(1))", "javascript:"),
+        ("[click](JavaScript:alert(1))", "javascript:"),
+        ("[open](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
+        ("[old](vbscript:msgbox)", "vbscript:"),
+        ("![pic](javascript:alert(1))", "javascript:"),
+    ] {
+        let site = TestSite::with_files(&[(
+            "content/one.md",
+            &format!("+++\ntitle = \"One\"\n+++\nFirst line.\n\nSee {link} here.\n"),
+        )]);
+        assert_refused(&site, "content/one.md:6:5", scheme);
+    }
+}
+
+#[test]
+fn phone_email_and_web_links_in_markdown_are_still_published() {
+    let site = TestSite::with_files(&[(
+        "content/one.md",
+        "+++\ntitle = \"One\"\n+++\nCall [0113 496 0000](tel:+441134960000), \
+         [text us](sms:+447700900000), [email](mailto:team@example.org) or \
+         [visit](https://www.example.org/).\n",
+    )]);
+    // The numbers are Ofcom's drama numbers, but the privacy rules are not this test's.
+    site.build_ok(&["--allow-privacy"]);
+    let html = site.html("one/index.html");
+    let links = common::hrefs(&html, "main a");
+    for expected in [
+        "tel:+441134960000",
+        "sms:+447700900000",
+        "mailto:team@example.org",
+        "https://www.example.org/",
+    ] {
+        assert!(
+            links.iter().any(|l| l == expected),
+            "{expected} in {links:?}"
+        );
+    }
+}

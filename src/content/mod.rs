@@ -293,6 +293,17 @@ pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
 /// https and mailto) would run code or leak files in the pages of every visitor. None when
 /// it is a web address, an email address or a path on the site.
 pub(crate) fn unsafe_address(address: &str) -> Option<String> {
+    match scheme_of(address)?.as_str() {
+        "http" | "https" | "mailto" => None,
+        other => Some(format!(
+            "{address:?} is a {other}: address, which hub does not publish: only https:// (or http://) web addresses, mailto: and paths on the site are allowed"
+        )),
+    }
+}
+
+/// The scheme of an address (`javascript` for `javascript:alert(1)`), lower case, as a
+/// browser reads it; None for a path (`/a:b.png`, `images/x.png`).
+pub(crate) fn scheme_of(address: &str) -> Option<String> {
     // Browsers ignore tabs, line ends and leading spaces or controls in a scheme, so
     // `java\tscript:` is `javascript:` to them: read it as they do.
     let compact: String = address
@@ -300,22 +311,13 @@ pub(crate) fn unsafe_address(address: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace() && !c.is_control())
         .collect();
     let scheme = compact.split_once(':').map(|(scheme, _)| scheme)?;
-    // `images/a:b.png` or `/x:y`: a path, not a scheme (a scheme is letters first, and has
-    // no slash before its colon).
-    if scheme.is_empty()
-        || !scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-        || !scheme
+    // A scheme is letters first, then letters, digits, `+`, `-` or `.`: a slash before the
+    // colon makes it a path.
+    (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
             .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
-    {
-        return None;
-    }
-    match scheme.to_ascii_lowercase().as_str() {
-        "http" | "https" | "mailto" => None,
-        other => Some(format!(
-            "{address:?} is a {other}: address, which hub does not publish: only https:// (or http://) web addresses, mailto: and paths on the site are allowed"
-        )),
-    }
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
 }
 
 /// Hidden files and editors' temporary files are never content.
