@@ -233,6 +233,10 @@ impl Config {
             Diagnostic::new(CONFIG_FILE, "site.toml is not valid UTF-8 text")
                 .hint("save the file as UTF-8 in your editor")
         })?;
+        // The title and description go into the feeds, which must stay well-formed XML.
+        if let Some(d) = crate::content::control_character(Path::new(CONFIG_FILE), &text) {
+            return Err(Error::site(d));
+        }
         Config::parse(&text)
     }
 
@@ -414,6 +418,31 @@ pub(crate) fn normalise_base_url(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mastodon_server_is_a_bare_host_name() {
+        for good in [
+            "mastodon.social",
+            "social.example.net",
+            "xn--80ak6aa92e.com",
+            "a-b.c",
+        ] {
+            assert!(is_host_name(good), "{good}");
+        }
+        for bad in [
+            "https://mastodon.social",
+            "mastodon.social/",
+            "a b.org",
+            "me@x.org",
+            "localhost",
+            "x.org:443",
+            ".x.org",
+            "-a.org",
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

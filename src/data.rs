@@ -67,7 +67,15 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
             continue;
         }
         let text = match std::fs::read(path).map(String::from_utf8) {
-            Ok(Ok(text)) => text,
+            // Data is published in pages and feeds: an invisible control character would
+            // make them invalid, and the TOML reader's own message does not say which.
+            Ok(Ok(text)) => match crate::content::control_character(&rel, &text) {
+                Some(d) => {
+                    problems.push(d);
+                    continue;
+                }
+                None => text,
+            },
             Ok(Err(_)) => {
                 problems.push(
                     Diagnostic::new(&rel, "this data file is not UTF-8 text")

@@ -84,3 +84,29 @@ fn tabs_line_ends_and_other_invisible_but_allowed_characters_still_build_valid_f
     let atom = site.output("atom.xml");
     feed_rs::parser::parse(atom.as_bytes()).expect("a feed reader reads atom.xml");
 }
+
+#[test]
+fn a_control_character_in_site_toml_is_an_error_at_its_line() {
+    let site = site_with_page("+++\ntitle = \"One\"\ndate = 2026-01-02\n+++\nText.\n");
+    site.write(
+        "site.toml",
+        "base_url = \"https://hub.example.org\"\ntitle = \"Test\u{1b} Site\"\n",
+    );
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "site.toml:2:14");
+    assert!(stderr(&out).contains("U+001B"));
+    assert!(!site.path("public").exists());
+}
+
+#[test]
+fn a_control_character_in_a_persons_name_is_an_error_at_its_line() {
+    let site = site_with_page("+++\ntitle = \"One\"\ndate = 2026-01-02\n+++\nText.\n");
+    site.write(
+        "data/authors.toml",
+        "[sam]\nname = \"Sam\u{8} Jones\"\nrole = \"Editor\"\n",
+    );
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "data/authors.toml:2:12");
+    assert!(stderr(&out).contains("U+0008"), "{}", stderr(&out));
+    assert!(!site.path("public").exists());
+}

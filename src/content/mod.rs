@@ -788,6 +788,55 @@ pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagn
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn schemes_are_read_as_browsers_read_them() {
+        assert_eq!(
+            scheme_of("javascript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme_of(" JaVa\tScript:x").as_deref(), Some("javascript"));
+        assert_eq!(scheme_of("https://x.org/").as_deref(), Some("https"));
+        assert_eq!(scheme_of("/images/a:b.png"), None);
+        assert_eq!(scheme_of("images/a:b.png"), None);
+        assert_eq!(scheme_of("card.png"), None);
+        assert_eq!(scheme_of("1x:y"), None);
+    }
+
+    #[test]
+    fn only_web_and_email_addresses_and_paths_are_safe() {
+        for safe in [
+            "https://x.org/a.png",
+            "http://x.org/",
+            "mailto:a@x.org",
+            "/a.png",
+            "a.png",
+        ] {
+            assert_eq!(unsafe_address(safe), None, "{safe}");
+        }
+        for unsafe_one in [
+            "javascript:alert(1)",
+            "data:image/png;base64,AA",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "tel:123",
+        ] {
+            assert!(unsafe_address(unsafe_one).is_some(), "{unsafe_one}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_found_at_their_line_and_column() {
+        let d = control_character(Path::new("x.md"), "ab\nc\u{1b}d").expect("found");
+        assert_eq!((d.line, d.column), (Some(2), Some(2)));
+        assert!(d.message.contains("U+001B"));
+        assert!(
+            control_character(Path::new("x.md"), "tab\there\r\nand \u{7f} \u{a0} \u{200b}")
+                .is_none()
+        );
+        assert!(control_character(Path::new("x.md"), "\u{fffe}").is_some());
+    }
+
     use super::*;
 
     fn source(content_path: &str, text: &str) -> SourceFile {

@@ -637,6 +637,66 @@ fn runaway_macro(
 
 #[cfg(test)]
 mod tests {
+
+    fn graph(edges: &[(&str, &str)]) -> BTreeMap<String, Vec<(String, &'static str)>> {
+        let mut graph: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
+        for (from, to) in edges {
+            graph.entry(to.to_string()).or_default();
+            graph
+                .entry(from.to_string())
+                .or_default()
+                .push((to.to_string(), "includes"));
+        }
+        graph
+    }
+
+    fn names(chain: &[(String, &str)]) -> Vec<String> {
+        chain.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    #[test]
+    fn each_loop_is_found_once_with_its_chain() {
+        let found = cycles(&graph(&[
+            ("a", "b"),
+            ("b", "c"),
+            ("c", "a"),
+            ("d", "a"),
+            ("e", "e"),
+        ]));
+        let chains: Vec<Vec<String>> = found.iter().map(|c| names(c)).collect();
+        assert_eq!(chains, vec![vec!["a", "b", "c", "a"], vec!["e", "e"]]);
+        assert_eq!(found[0][0].1, "includes");
+        assert!(cycles(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
+    }
+
+    #[test]
+    fn macros_get_a_guard_without_moving_lines() {
+        let text = "{% macro a(x) %}A{% endmacro %}\n{%- macro b() -%}\n B{% endmacro %}";
+        let guarded = guard_macros(text);
+        assert_eq!(guarded.lines().count(), text.lines().count());
+        assert!(guarded.contains("{% macro a(x) %}{{ __hub_macro_guard(name=\"a\") }}A"));
+        assert!(guarded.contains("{%- macro b() -%}{{ __hub_macro_guard(name=\"b\") -}}"));
+    }
+
+    #[test]
+    fn range_is_capped_and_steps_forward() {
+        let args = |pairs: &[(&str, u64)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), tera::Value::from(*v)))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        assert_eq!(
+            capped_range(&args(&[("start", 1), ("end", 8), ("step_by", 3)])).ok(),
+            Some(tera::Value::from(vec![1u64, 4, 7]))
+        );
+        assert!(capped_range(&args(&[("end", RANGE_LIMIT as u64)])).is_ok());
+        assert!(capped_range(&args(&[("end", RANGE_LIMIT as u64 + 1)])).is_err());
+        assert!(capped_range(&args(&[("end", 5), ("step_by", 0)])).is_err());
+        assert!(capped_range(&args(&[("start", 5), ("end", 1)])).is_err());
+        assert!(capped_range(&args(&[])).is_err());
+    }
+
     use super::*;
 
     fn reading_data(templates: &[(&str, &str)]) -> BTreeSet<String> {
