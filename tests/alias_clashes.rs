@@ -163,3 +163,74 @@ fn an_alias_at_updates_still_replaces_the_generated_page() {
         "/updates/ redirects to the page that asked for it:\n{html}"
     );
 }
+
+/// GETs `url`, returning the body whatever the status.
+fn get(url: &str) -> Option<String> {
+    match ureq::get(url)
+        .timeout(std::time::Duration::from_secs(20))
+        .call()
+    {
+        Ok(reply) => reply.into_string().ok(),
+        Err(ureq::Error::Status(_, reply)) => reply.into_string().ok(),
+        Err(_) => None,
+    }
+}
+
+#[test]
+fn the_preview_shows_a_clashing_alias_and_keeps_the_feed() {
+    use std::io::BufRead;
+    let site = site_with_alias("/old-one/");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("hub"))
+        .current_dir(site.root())
+        .args(["serve", "-p", "0"])
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("start hub serve");
+    let out = child.stdout.take().expect("stdout");
+    let (send, port) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(out).lines().map_while(Result::ok) {
+            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
+                let _ = send.send(rest.split('/').next().unwrap_or_default().to_string());
+            }
+        }
+    });
+    let port: String = port
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("hub serve says where it listens");
+    let poll = |path: &str, what: &str, done: &dyn Fn(&str) -> bool| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        loop {
+            if let Some(body) = get(&format!("http://127.0.0.1:{port}{path}")) {
+                if done(&body) {
+                    return body;
+                }
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "waited for {path} to {what}"
+            );
+            std::thread::sleep(std::time::Duration::from_millis(100));
+        }
+    };
+    poll("/one/", "show", &|body| body.contains("Hello."));
+    let clashing = site_with_alias("/atom.xml");
+    std::fs::copy(clashing.path("content/one.md"), site.path("content/one.md"))
+        .expect("change the page");
+    let body = poll("/one/", "show the clash", &|body| {
+        body.contains("the alias") && body.contains("/atom.xml")
+    });
+    assert!(body.contains("content/one.md"), "{body}");
+    assert!(
+        child.try_wait().expect("wait").is_none(),
+        "the server runs on"
+    );
+    let feed = poll("/atom.xml", "still be the feed", &|body| {
+        body.contains("<feed")
+    });
+    assert!(feed.contains("One"), "{feed}");
+    let _ = child.kill();
+    let _ = child.wait();
+}
