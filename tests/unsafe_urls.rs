@@ -163,3 +163,28 @@ fn phone_email_and_web_links_in_markdown_are_still_published() {
         );
     }
 }
+
+#[test]
+fn a_persons_profile_or_photo_that_is_not_a_web_address_is_refused() {
+    for (line, file) in [
+        (
+            "data/authors.toml:5",
+            "[sam]\nname = \"Sam\"\nrole = \"Editor\"\n[sam.profiles]\nlinkedin = \"javascript:alert(1)\"\n",
+        ),
+        (
+            "data/authors.toml:3",
+            "[sam]\nname = \"Sam\"\nphoto = \"data:image/svg+xml;base64,PHN2Zz4=\"\n",
+        ),
+    ] {
+        let site = TestSite::with_files(&[
+            (
+                "content/one.md",
+                "+++\ntitle = \"One\"\ndate = 2026-01-02\nauthors = [\"sam\"]\n+++\nHello.\n",
+            ),
+            ("data/authors.toml", file),
+        ]);
+        let out = site.hub(&["build"]);
+        assert_site_error(&out, line);
+        assert!(!site.path("public").exists());
+    }
+}
