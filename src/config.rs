@@ -61,6 +61,15 @@ const PLACED_SETTINGS: &[&str] = &[
     "theme",
     "output_dir",
     "highlight_theme",
+    "mastodon_instance",
+    "default_image",
+    "facebook",
+    "x",
+    "linkedin",
+    "mastodon",
+    "bluesky",
+    "instagram",
+    "youtube",
 ];
 
 /// Only until [`Config::parse`] reads the setting: every `Config` comes from there.
@@ -287,6 +296,36 @@ impl Config {
                 "add mastodon_instance = \"mastodon.social\" (your server's name) under [share]",
             ));
         }
+        for (key, value) in self.social.accounts() {
+            if let Some(why) = not_a_web_address(value) {
+                problems.push(at_key(
+                    key,
+                    format!("the [social] address {key} = {value:?} {why}"),
+                    "write the full address of the account's page, starting with https://, e.g. facebook = \"https://www.facebook.com/northshirecare\"",
+                ));
+            }
+        }
+        if let Some(instance) = &self.share.mastodon_instance {
+            if !is_host_name(instance.trim()) {
+                problems.push(at_key(
+                    "mastodon_instance",
+                    format!("`mastodon_instance` must be the name of a Mastodon server, not {instance:?}"),
+                    "write the server's name alone, without https:// or a path, e.g. mastodon_instance = \"mastodon.social\"",
+                ));
+            }
+        }
+        if let Some(why) = self
+            .extra
+            .get("default_image")
+            .and_then(|v| v.as_str())
+            .and_then(crate::content::unsafe_address)
+        {
+            problems.push(at_key(
+                "default_image",
+                format!("`default_image`: {why}"),
+                "give the picture's path in static/, e.g. default_image = \"/images/card.png\", or its https:// address",
+            ));
+        }
         self.highlighting =
             Highlighting::from_setting(&self.markdown.highlight_theme).map_err(|hint| {
                 at_key(
@@ -307,6 +346,45 @@ impl Config {
             Err(Error::Site(problems))
         }
     }
+}
+
+impl SocialConfig {
+    /// Each account that is set, by its name in site.toml.
+    fn accounts(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        [
+            ("facebook", &self.facebook),
+            ("x", &self.x),
+            ("linkedin", &self.linkedin),
+            ("mastodon", &self.mastodon),
+            ("bluesky", &self.bluesky),
+            ("instagram", &self.instagram),
+            ("youtube", &self.youtube),
+        ]
+        .into_iter()
+        .filter_map(|(key, value)| Some((key, value.as_deref()?)))
+    }
+}
+
+/// Why `value` is not an http(s) web address with a host name, or None when it is one.
+fn not_a_web_address(value: &str) -> Option<&'static str> {
+    match url::Url::parse(value.trim()) {
+        Ok(url) if matches!(url.scheme(), "http" | "https") && url.host_str().is_some() => None,
+        Ok(_) => Some("is not a web address: only https:// (or http://) addresses are published"),
+        Err(_) => Some("is not a whole web address"),
+    }
+}
+
+/// A server's name such as `mastodon.social`: letters, digits and hyphens in parts between
+/// dots, at least two parts, nothing else (no scheme, path, port, `@` or spaces).
+fn is_host_name(value: &str) -> bool {
+    let parts: Vec<&str> = value.split('.').collect();
+    parts.len() >= 2
+        && parts.iter().all(|part| {
+            !part.is_empty()
+                && !part.starts_with('-')
+                && !part.ends_with('-')
+                && part.chars().all(|c| c.is_alphanumeric() || c == '-')
+        })
 }
 
 /// `problem` at `key`'s place, when the setting is written in site.toml.
@@ -333,6 +411,31 @@ pub(crate) fn normalise_base_url(raw: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_mastodon_server_is_a_bare_host_name() {
+        for good in [
+            "mastodon.social",
+            "social.example.net",
+            "xn--80ak6aa92e.com",
+            "a-b.c",
+        ] {
+            assert!(is_host_name(good), "{good}");
+        }
+        for bad in [
+            "https://mastodon.social",
+            "mastodon.social/",
+            "a b.org",
+            "me@x.org",
+            "localhost",
+            "x.org:443",
+            ".x.org",
+            "-a.org",
+        ] {
+            assert!(!is_host_name(bad), "{bad}");
+        }
+    }
+
     use super::*;
 
     #[test]

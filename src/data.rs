@@ -35,6 +35,7 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
             files,
         });
     }
+    crate::content::check_inside_site(root, &dir).map_err(|d| vec![d])?;
     let entries = walkdir::WalkDir::new(&dir)
         .max_depth(1)
         .min_depth(1)
@@ -59,6 +60,10 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
         if !matches!(extension.as_str(), "toml" | "json" | "csv")
             || stem.to_string_lossy().starts_with('.')
         {
+            continue;
+        }
+        if let Err(d) = crate::content::check_inside_site(root, path) {
+            problems.push(d);
             continue;
         }
         let text = match std::fs::read(path).map(|bytes| crate::source::decode_text(&rel, bytes)) {

@@ -29,6 +29,20 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Diagnostic, Error, Result};
 
+/// Stack for each of rayon's threads, which render the pages: templates whose macros call
+/// themselves (a table of contents, a menu) need room for each level. Reserved, not used:
+/// the memory is only taken as deep templates need it.
+const RENDER_THREAD_STACK: usize = 64 * 1024 * 1024;
+
+/// Sets up the threads that render pages with room for deep templates; call once, first.
+/// Does nothing when rayon's threads were already started.
+pub fn prepare_threads() {
+    // An error only means the pool exists already (in tests that call the library twice).
+    let _ = rayon::ThreadPoolBuilder::new()
+        .stack_size(RENDER_THREAD_STACK)
+        .build_global();
+}
+
 /// Finds the site root: `start` or the nearest folder above it that has a `site.toml`.
 pub fn find_root(start: &Path) -> Result<PathBuf> {
     let start = if start.as_os_str().is_empty() {

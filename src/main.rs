@@ -108,6 +108,7 @@ enum CheckFormat {
 }
 
 fn main() -> ExitCode {
+    hub::prepare_threads();
     let cli = Cli::parse();
     // Only `build` publishes; the others should not claim that nothing was.
     let publishes = matches!(cli.command, Command::Build { .. });

@@ -218,6 +218,108 @@ impl InsideSite {
     }
 }
 
+/// Whether `path` (a file or folder of the site at `root`) really lies inside the site
+/// folder once every symbolic link on the way is followed. A link that leads out of it, or
+/// round in a loop, is a problem naming the link and where it points, and the file must
+/// not be read: `data/x.csv → /etc/passwd` would otherwise be read by templates and
+/// published. For folders hub reads a few files from (data/, templates/, themes/,
+/// archetypes/); content/ and static/ are walked with [`InsideSite`].
+pub(crate) fn check_inside_site(root: &Path, path: &Path) -> Result<(), Diagnostic> {
+    let Ok(site) = std::fs::canonicalize(root) else {
+        return Ok(());
+    };
+    let link = first_link(root, path).unwrap_or_else(|| path.to_path_buf());
+    match std::fs::canonicalize(path) {
+        Ok(target) if target.starts_with(&site) => Ok(()),
+        Ok(target) => Err(Diagnostic::new(
+            site_relative(root, &link),
+            format!(
+                "this is a link to {}, which is outside the site folder; hub does not read it",
+                std::fs::canonicalize(&link).unwrap_or(target).display()
+            ),
+        )
+        .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
+        .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())),
+        // ELOOP: the link leads round in a circle.
+        Err(e) if e.raw_os_error() == Some(40) || e.raw_os_error() == Some(62) => Err(
+            Diagnostic::new(
+                site_relative(root, &link),
+                "this is a link that leads round in a loop (to itself, or through other links back to itself)",
+            )
+            .hint("remove the symbolic link, or point it at a real file inside the site folder"),
+        ),
+        // Missing files are reported by whoever reads them, with their own advice.
+        Err(_) => Ok(()),
+    }
+}
+
+/// The first symbolic link on the way from `root` down to `path`, if there is one.
+fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
+    let rel = path.strip_prefix(root).ok()?;
+    let mut at = root.to_path_buf();
+    for part in rel.components() {
+        at.push(part);
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Some(at);
+        }
+    }
+    None
+}
+
+/// The first character of `text` that XML 1.0 does not allow (control characters other
+/// than tab and line ends, U+FFFE, U+FFFF), as a problem at its line and column. Such a
+/// character is invisible in most editors, usually pasted in by accident, and would make
+/// the feeds and the sitemap invalid XML that feed readers refuse.
+pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text.char_indices().find(|&(_, c)| {
+        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
+    })?;
+    let (line, column) = crate::error::line_col(text, offset);
+    Some(
+        Diagnostic::new(
+            path,
+            format!(
+                "this file contains an invisible control character (U+{:04X}) at line {line}",
+                u32::from(c)
+            ),
+        )
+        .at(line, Some(column))
+        .hint("delete it (it usually comes with text copied from another program); if your editor does not show it, delete and retype the words around this place"),
+    )
+}
+
+/// Why `address`, written by a user for a link or a picture, must not be published: a
+/// `javascript:`, `data:`, `vbscript:` or `file:` address (or any scheme other than http,
+/// https and mailto) would run code or leak files in the pages of every visitor. None when
+/// it is a web address, an email address or a path on the site.
+pub(crate) fn unsafe_address(address: &str) -> Option<String> {
+    match scheme_of(address)?.as_str() {
+        "http" | "https" | "mailto" => None,
+        other => Some(format!(
+            "{address:?} is a {other}: address, which hub does not publish: only https:// (or http://) web addresses, mailto: and paths on the site are allowed"
+        )),
+    }
+}
+
+/// The scheme of an address (`javascript` for `javascript:alert(1)`), lower case, as a
+/// browser reads it; None for a path (`/a:b.png`, `images/x.png`).
+pub(crate) fn scheme_of(address: &str) -> Option<String> {
+    // Browsers ignore tabs, line ends and leading spaces or controls in a scheme, so
+    // `java\tscript:` is `javascript:` to them: read it as they do.
+    let compact: String = address
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let scheme = compact.split_once(':').map(|(scheme, _)| scheme)?;
+    // A scheme is letters first, then letters, digits, `+`, `-` or `.`: a slash before the
+    // colon makes it a path.
+    (scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+        && scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then(|| scheme.to_ascii_lowercase())
+}
+
 /// Hidden files and editors' temporary files are never content.
 fn is_ignored(name: &std::ffi::OsStr) -> bool {
     let name = name.to_string_lossy();
@@ -405,6 +507,9 @@ fn parent_dir(content_path: &str) -> &str {
 /// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
+    if let Some(d) = control_character(&path, &file.file.text) {
+        return Err(vec![d]);
+    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let mut fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -482,6 +587,16 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
             "tags",
         ));
         fm.tags.clear();
+    }
+    if let Some(why) = fm.image.as_deref().and_then(unsafe_address) {
+        problems.push(at_key(
+            Diagnostic::new(&path, format!("the image {why}")).hint(
+                "give the picture's web address starting with https://, or a path such as \
+                 /images/card.png (a file in static/) or card.png (a file beside this page)",
+            ),
+            &parts,
+            "image",
+        ));
     }
     for tag in &fm.tags {
         if slugify(tag).is_empty() {
@@ -627,6 +742,9 @@ fn fields_in_extra(
 /// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
+    if let Some(d) = control_character(&path, &file.file.text) {
+        return Err(vec![d]);
+    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let dir = parent_dir(&file.content_path).to_string();
@@ -682,6 +800,55 @@ pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagn
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn schemes_are_read_as_browsers_read_them() {
+        assert_eq!(
+            scheme_of("javascript:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(scheme_of(" JaVa\tScript:x").as_deref(), Some("javascript"));
+        assert_eq!(scheme_of("https://x.org/").as_deref(), Some("https"));
+        assert_eq!(scheme_of("/images/a:b.png"), None);
+        assert_eq!(scheme_of("images/a:b.png"), None);
+        assert_eq!(scheme_of("card.png"), None);
+        assert_eq!(scheme_of("1x:y"), None);
+    }
+
+    #[test]
+    fn only_web_and_email_addresses_and_paths_are_safe() {
+        for safe in [
+            "https://x.org/a.png",
+            "http://x.org/",
+            "mailto:a@x.org",
+            "/a.png",
+            "a.png",
+        ] {
+            assert_eq!(unsafe_address(safe), None, "{safe}");
+        }
+        for unsafe_one in [
+            "javascript:alert(1)",
+            "data:image/png;base64,AA",
+            "vbscript:x",
+            "file:///etc/passwd",
+            "tel:123",
+        ] {
+            assert!(unsafe_address(unsafe_one).is_some(), "{unsafe_one}");
+        }
+    }
+
+    #[test]
+    fn control_characters_are_found_at_their_line_and_column() {
+        let d = control_character(Path::new("x.md"), "ab\nc\u{1b}d").expect("found");
+        assert_eq!((d.line, d.column), (Some(2), Some(2)));
+        assert!(d.message.contains("U+001B"));
+        assert!(
+            control_character(Path::new("x.md"), "tab\there\r\nand \u{7f} \u{a0} \u{200b}")
+                .is_none()
+        );
+        assert!(control_character(Path::new("x.md"), "\u{fffe}").is_some());
+    }
+
     use super::*;
 
     fn source(content_path: &str, text: &str) -> SourceFile {

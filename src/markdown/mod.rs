@@ -523,6 +523,27 @@ fn publish<'a>(
     out: &mut RenderedMarkdown,
     problems: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
+    // An address that runs a script (or opens a page made of the address itself) when
+    // clicked is never published; `tel:`, `sms:` and other harmless schemes are.
+    let scheme = crate::content::scheme_of(&dest);
+    if let Some(scheme) = scheme
+        .as_deref()
+        .filter(|s| matches!(*s, "javascript" | "vbscript" | "file") || (*s == "data" && !is_image))
+    {
+        problems.push(
+            Diagnostic::new(
+                ctx.file,
+                format!("this link is a {scheme}: address, which hub does not publish"),
+            )
+            .rule(crate::rules::LINKS_MALFORMED.id)
+            .at(
+                line_col(body, offset).0 + ctx.body_line_offset,
+                Some(line_col(body, offset).1),
+            )
+            .hint("link to a web page (https://…), an email address (mailto:…) or a page of this site instead"),
+        );
+        return dest;
+    }
     let published = match published_address(&dest, ctx, page_url) {
         Ok(published) => published,
         Err(problem) => {

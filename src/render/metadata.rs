@@ -25,8 +25,9 @@ fn absolute_image(image: &str, page_url: &str, config: &Config) -> Option<String
     if image.is_empty() {
         return None;
     }
-    if url::Url::parse(image).is_ok() {
-        return Some(image.to_string());
+    if let Ok(url) = url::Url::parse(image) {
+        // Checked when content and settings load; never publish another scheme.
+        return matches!(url.scheme(), "http" | "https").then(|| image.to_string());
     }
     if let Some(path) = image.strip_prefix('/') {
         return Some(format!("{}/{path}", config.base_url));

@@ -11,7 +11,7 @@ mod sessions;
 mod share;
 pub(crate) mod templates;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -230,7 +230,10 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
             )
         })
         .collect();
-    let mut files = OutputSet::default();
+    let mut files = OutputSet {
+        aliases: alias_origins(&site),
+        ..OutputSet::default()
+    };
     for result in rendered {
         match result {
             Ok(file) => files.add(file, &mut problems),
@@ -295,7 +298,11 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     finish(files, problems)
 }
 
-fn finish(files: OutputSet, problems: Vec<Diagnostic>) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+fn finish(
+    files: OutputSet,
+    mut problems: Vec<Diagnostic>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    files.folder_clashes(&mut problems);
     if problems.is_empty() {
         Ok(files.files.into_values().collect())
     } else {
@@ -319,13 +326,66 @@ fn same_reason(a: &Diagnostic, b: &Diagnostic) -> bool {
 #[derive(Default)]
 struct OutputSet {
     files: BTreeMap<String, OutputFile>,
+    /// The redirect files of aliases, with the page that asks for each: a clash with one
+    /// points at the page's `aliases` line.
+    aliases: HashMap<String, AliasOrigin>,
+}
+
+/// The page whose `aliases` asks for a redirect file, and where.
+struct AliasOrigin {
+    file: PathBuf,
+    at: Option<(usize, usize)>,
+}
+
+impl AliasOrigin {
+    fn clash(&self, message: String) -> Diagnostic {
+        let mut d = Diagnostic::new(&self.file, message)
+            .rule(crate::rules::LINKS_DUPLICATE_URL.id)
+            .hint(
+                "remove this alias, or change it to an old address that nothing on the site \
+                 uses (hub writes atom.xml, rss.xml, feed.json, sitemap.xml, robots.txt, \
+                 404.html and calendar .ics files itself)",
+            );
+        if let Some((line, column)) = self.at {
+            d = d.at(line, Some(column));
+        }
+        d
+    }
+}
+
+/// The redirect file of every alias, by output path, with where its page asks for it.
+fn alias_origins(site: &Site) -> HashMap<String, AliasOrigin> {
+    site.aliases
+        .iter()
+        .map(|alias| {
+            let file = &site.pages[alias.target].source.file;
+            (
+                alias.output.clone(),
+                AliasOrigin {
+                    file: file.path.clone(),
+                    at: crate::error::find_key(&file.text, "aliases"),
+                },
+            )
+        })
+        .collect()
+}
+
+/// `atom.xml/index.html` → `/atom.xml`: the address people wrote for a redirect file.
+fn alias_address(output: &str) -> String {
+    format!("/{}", output.strip_suffix("/index.html").unwrap_or(output))
 }
 
 impl OutputSet {
     fn add(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) {
-            problems.push(
-                Diagnostic::new(
+            let alias = self.aliases.get(&file.path);
+            problems.push(match alias {
+                Some(alias) => alias.clash(format!(
+                    "the alias {:?} would replace the file hub writes at {}",
+                    alias_address(&file.path),
+                    file.path
+                )),
+                None => Diagnostic::new(
                     file.content.origin_hint(),
                     format!("two things would be written to {}", file.path),
                 )
@@ -333,17 +393,61 @@ impl OutputSet {
                 .hint(
                     "rename the file in content/ so that it does not clash with a page's address",
                 ),
-            );
+            });
             return;
         }
         self.files.insert(file.path.clone(), file);
+    }
+
+    /// A path written as a file and also as a folder of other files (`atom.xml` and an
+    /// alias's `atom.xml/index.html`) cannot both be written: found here, before anything
+    /// is, so that the output folder is left as it was.
+    fn folder_clashes(&self, problems: &mut Vec<Diagnostic>) {
+        for (path, file) in &self.files {
+            let folder = format!("{path}/");
+            let Some((inside, _)) = self
+                .files
+                .range::<str, _>((
+                    std::ops::Bound::Included(folder.as_str()),
+                    std::ops::Bound::Unbounded,
+                ))
+                .next()
+                .filter(|(other, _)| other.starts_with(&folder))
+            else {
+                continue;
+            };
+            let d = if let Some(alias) = self.aliases.get(inside) {
+                alias.clash(format!(
+                    "the alias {:?} would need a folder {path}/, but hub writes the file {path} there",
+                    alias_address(inside)
+                ))
+            } else if let Some(alias) = self.aliases.get(path) {
+                alias.clash(format!(
+                    "the alias {:?} would be written as the file {path}, but {inside} needs a folder there",
+                    alias_address(path)
+                ))
+            } else {
+                Diagnostic::new(
+                    file.content.origin_hint(),
+                    format!("{path} would be written as a file, but {inside} needs a folder of that name"),
+                )
+                .rule(crate::rules::LINKS_DUPLICATE_URL.id)
+                .hint("rename one of the two so that a file and a folder do not share a name")
+            };
+            problems.push(d);
+        }
     }
 
     /// Static files never replace a page; a page's address taken by a static file is an error.
     /// robots.txt is the exception: a site may write its own.
     fn add_static(&mut self, file: OutputFile, problems: &mut Vec<Diagnostic>) {
         if self.files.contains_key(&file.path) && file.path != "robots.txt" {
-            let d = if file.path == index_file(UPDATES_PATH) {
+            let d = if let Some(alias) = self.aliases.get(&file.path) {
+                alias.clash(format!(
+                    "the alias {:?} would be replaced by the static file of the same name",
+                    alias_address(&file.path)
+                ))
+            } else if file.path == index_file(UPDATES_PATH) {
                 Diagnostic::new(
                     file.content.origin_hint(),
                     format!(
@@ -873,6 +977,10 @@ fn collect_folder(
     problems: &mut Vec<Diagnostic>,
 ) {
     if !folder.is_dir() {
+        return;
+    }
+    if let Err(d) = crate::content::check_inside_site(root, folder) {
+        problems.push(d);
         return;
     }
     // Hidden files (.DS_Store, .gitkeep) are not part of the site, as in content/.

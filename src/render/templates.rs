@@ -137,6 +137,180 @@ fn included_templates(text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The most numbers `range` makes: far more than any list on a page, and little memory.
+pub(crate) const RANGE_LIMIT: usize = 10_000;
+
+/// Tera's `range` (same arguments: `end`, optional `start` and `step_by`), but refusing to
+/// make more than [`RANGE_LIMIT`] numbers or to step by 0: Tera's own would fill gigabytes
+/// for `range(end=100000000)` and never end for `step_by=0`. Written here because Tera's
+/// function cannot be wrapped (it is not public).
+fn capped_range(
+    args: &std::collections::HashMap<String, tera::Value>,
+) -> tera::Result<tera::Value> {
+    let number = |name: &str, default: Option<u64>| -> tera::Result<u64> {
+        match args.get(name) {
+            Some(value) => value.as_u64().ok_or_else(|| {
+                tera::Error::msg(format!(
+                    "range was given {name}={value}, but {name} must be a whole number, 0 or more"
+                ))
+            }),
+            None => default.ok_or_else(|| {
+                tera::Error::msg("range needs an end, e.g. range(end=5) for 0, 1, 2, 3, 4")
+            }),
+        }
+    };
+    let start = number("start", Some(0))?;
+    let end = number("end", None)?;
+    let step = number("step_by", Some(1))?;
+    if step == 0 {
+        return Err(tera::Error::msg(
+            "range was given step_by=0, which would never end; use step_by=1 or more",
+        ));
+    }
+    if start > end {
+        return Err(tera::Error::msg(format!(
+            "range was given start={start}, which is after end={end}"
+        )));
+    }
+    let count = (end - start).div_ceil(step);
+    if count > RANGE_LIMIT as u64 {
+        return Err(tera::Error::msg(format!(
+            "range(start={start}, end={end}) would make {count} numbers; hub allows at most {RANGE_LIMIT} in one range, so that a typing slip cannot use up the computer's memory"
+        )));
+    }
+    Ok(tera::Value::from(
+        (start..end).step_by(step as usize).collect::<Vec<u64>>(),
+    ))
+}
+
+/// Templates that include or extend themselves (directly or through others), and macros
+/// that call themselves: Tera would recurse until the program's stack overflows, so these
+/// are refused when templates load, naming the chain. Macros may not recurse at all, even
+/// when a condition would end it: hub cannot tell in advance that it ends.
+fn template_loops(tera: &Tera, sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
+    let mut edges: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
+    for (name, source) in sources {
+        let mut used: Vec<(String, &'static str)> = included_templates(&source.text)
+            .into_iter()
+            .map(|t| (t, "includes"))
+            .collect();
+        if let Ok(template) = tera.get_template(name) {
+            used.extend(template.parent.iter().map(|p| (p.clone(), "extends")));
+        }
+        edges.insert(name.clone(), used);
+    }
+    let mut problems = Vec::new();
+    for chain in cycles(&edges) {
+        let Some(source) = sources.get(&chain[0].0) else {
+            continue;
+        };
+        let (how, next) = (chain[0].1, &chain[1].0);
+        let mut d = Diagnostic::new(
+            &source.origin,
+            format!(
+                "this template {how} itself: {}",
+                chain
+                    .iter()
+                    .map(|(name, _)| name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" → ")
+            ),
+        )
+        .hint("remove the {% include %} or {% extends %} that leads back here: a template that uses itself would never finish");
+        if let Some(offset) = source
+            .text
+            .find(&format!("\"{next}\""))
+            .or_else(|| source.text.find(&format!("'{next}'")))
+        {
+            let (line, col) = crate::error::line_col(&source.text, offset);
+            d = d.at(line, Some(col));
+        }
+        problems.push(d);
+    }
+    problems
+}
+
+/// Every cycle of `edges` once, as the names along it with how each uses the next, the
+/// first repeated at the end (`a includes b`, `b includes a`: `[(a, includes), (b,
+/// includes), (a, "")]`).
+fn cycles(
+    edges: &BTreeMap<String, Vec<(String, &'static str)>>,
+) -> Vec<Vec<(String, &'static str)>> {
+    let mut found = Vec::new();
+    let mut reported: BTreeSet<String> = BTreeSet::new();
+    for start in edges.keys() {
+        // Depth-first from each node, looking for a way back to it; a node already in a
+        // reported cycle starts none (one message per loop).
+        if reported.contains(start) {
+            continue;
+        }
+        let mut stack: Vec<(String, &'static str, usize)> = vec![(start.clone(), "", 0)];
+        let mut seen: BTreeSet<String> = BTreeSet::new();
+        while let Some((node, _, next)) = stack.last().cloned() {
+            let out = edges.get(&node).map_or(&[][..], Vec::as_slice);
+            let Some((to, how)) = out.get(next) else {
+                stack.pop();
+                continue;
+            };
+            if let Some(top) = stack.last_mut() {
+                top.2 += 1;
+                top.1 = how;
+            }
+            if to == start {
+                let mut chain: Vec<(String, &'static str)> =
+                    stack.iter().map(|(n, h, _)| (n.clone(), *h)).collect();
+                chain.push((start.clone(), ""));
+                reported.extend(chain.iter().map(|(n, _)| n.clone()));
+                found.push(chain);
+                break;
+            }
+            if seen.insert(to.clone()) {
+                stack.push((to.clone(), "", 0));
+            }
+        }
+    }
+    found
+}
+
+/// Stack that must be left when a macro starts: one level of a macro takes Tera tens of
+/// kilobytes of stack (more in a debug build), so this leaves room to stop cleanly.
+const STACK_RESERVE: usize = 1024 * 1024;
+
+/// Gives every macro a first step that stops a macro calling itself too deeply before the
+/// stack runs out (which would abort hub, and the preview server with it, instead of
+/// reporting the template). Macros may call themselves (the default theme's table of
+/// contents does, once per heading level): only how deep it goes is bounded, by the room
+/// left on the stack, as Tera has no limit of its own. The guard is added at the end of
+/// the `{% macro %}` tag's line, so lines and columns before it are unchanged.
+fn guard_macros(text: &str) -> std::borrow::Cow<'_, str> {
+    static MACRO: OnceLock<Regex> = OnceLock::new();
+    let macro_tag = MACRO.get_or_init(|| {
+        Regex::new(r"(?s)\{%-?\s*macro\s+(\w+)\s*\(.*?(-?)%\}").expect("valid pattern")
+    });
+    macro_tag.replace_all(text, |c: &regex::Captures<'_>| {
+        let name = c.get(1).map_or("", |m| m.as_str());
+        let trim = c.get(2).map_or("", |m| m.as_str());
+        format!("{}{{{{ {MACRO_GUARD}(name=\"{name}\") {trim}}}}}", &c[0])
+    })
+}
+
+/// The function [`guard_macros`] calls.
+const MACRO_GUARD: &str = "__hub_macro_guard";
+
+fn macro_guard(args: &std::collections::HashMap<String, tera::Value>) -> tera::Result<tera::Value> {
+    let low = stacker::remaining_stack().is_some_and(|left| left < STACK_RESERVE);
+    if low {
+        let name = args
+            .get("name")
+            .and_then(tera::Value::as_str)
+            .unwrap_or("?");
+        return Err(tera::Error::msg(format!(
+            "the macro `{name}` calls itself too many times over: it probably never stops"
+        )));
+    }
+    Ok(tera::Value::String(String::new()))
+}
+
 /// Where the theme lives.
 pub(crate) enum ThemeLocation {
     /// `themes/<name>/` in the site.
@@ -202,10 +376,16 @@ pub(crate) fn load(root: &Path, theme: &ThemeLocation) -> Result<Templates, Vec<
     if let Err(e) = tera.add_raw_templates(
         sources
             .iter()
-            .map(|(name, s)| (name.as_str(), s.text.as_str())),
+            .map(|(name, s)| (name.as_str(), guard_macros(&s.text))),
     ) {
         return Err(vec![parse_error(&e, &sources)]);
     }
+    let loops = template_loops(&tera, &sources);
+    if !loops.is_empty() {
+        return Err(loops);
+    }
+    tera.register_function("range", capped_range);
+    tera.register_function(MACRO_GUARD, macro_guard);
     let reads_data = templates_reading_data(&tera, &sources);
     Ok(Templates {
         tera,
@@ -223,20 +403,37 @@ fn read_template_folder(
     if !folder.is_dir() {
         return;
     }
-    for entry in walkdir::WalkDir::new(folder)
+    if let Err(d) = crate::content::check_inside_site(root, folder) {
+        problems.push(d);
+        return;
+    }
+    let guard = crate::content::InsideSite::new(root);
+    let walker = walkdir::WalkDir::new(folder)
         .follow_links(true)
         .sort_by_file_name()
-    {
+        .into_iter()
+        .filter_entry(|e| guard.allows(e));
+    for entry in walker {
         let entry = match entry {
             Ok(entry) => entry,
             Err(e) => {
                 let path = e
                     .path()
                     .map_or_else(|| folder.to_path_buf(), Path::to_path_buf);
-                problems.push(Diagnostic::new(
-                    crate::content::site_relative(root, &path),
-                    format!("cannot read this template: {e}"),
-                ));
+                let d = if e.loop_ancestor().is_some() {
+                    Diagnostic::new(
+                        crate::content::site_relative(root, &path),
+                        "this link points back to a folder that contains it (a symlink loop)",
+                    )
+                    .hint("remove the symbolic link")
+                } else {
+                    Diagnostic::new(
+                        crate::content::site_relative(root, &path),
+                        format!("cannot read this template: {e}"),
+                    )
+                    .hint("check that the file exists and that you are allowed to read it")
+                };
+                problems.push(d);
                 continue;
             }
         };
@@ -258,6 +455,7 @@ fn read_template_folder(
             )),
         }
     }
+    problems.extend(guard.problems(root));
 }
 
 /// Escapes `& < > " '` only. Tera's own escaper also turns `/` into `&#x2F;`, which is valid but
@@ -288,6 +486,25 @@ fn between<'a>(text: &'a str, after: &str, close: char) -> Option<&'a str> {
 
 fn parse_error(e: &tera::Error, sources: &BTreeMap<String, TemplateSource>) -> Diagnostic {
     let chain = error_chain(e);
+    // Tera finds templates that extend each other in a circle itself, when it loads them.
+    if let Some(name) = chain
+        .iter()
+        .find_map(|m| between(m, "Circular extend detected for template '", '\''))
+    {
+        let origin = sources.get(name).map_or_else(
+            || PathBuf::from("templates").join(name),
+            |s| s.origin.clone(),
+        );
+        let joined = chain.join(": ");
+        let circle = between(&joined, "Inheritance chain: `[", ']')
+            .map(|names| names.replace('"', "").replace(", ", " → "))
+            .unwrap_or_default();
+        return Diagnostic::new(
+            origin,
+            format!("this template extends itself: {circle} → {name}"),
+        )
+        .hint("change the {% extends %} at the top of one of them: a template can extend another, but not one that extends it");
+    }
     let name = between(&chain[0], "Failed to parse '", '\'').map(str::to_string);
     let origin = name
         .as_ref()
@@ -353,6 +570,11 @@ pub(super) fn render_error(
         |s| s.origin.clone(),
     );
     let reason = chain.last().cloned().unwrap_or_default();
+    if let Some(name) = between(&reason, "the macro `", '`')
+        .filter(|_| reason.contains(" calls itself too many times"))
+    {
+        return runaway_macro(name, &reason, sources, rendering);
+    }
     let mut d = Diagnostic::new(
         origin,
         format!("{reason} (while rendering {})", display_path(rendering)),
@@ -384,8 +606,97 @@ pub(super) fn render_error(
     d
 }
 
+/// A macro stopped by [`macro_guard`], pointed at where it is defined.
+fn runaway_macro(
+    name: &str,
+    reason: &str,
+    sources: &BTreeMap<String, TemplateSource>,
+    rendering: &Path,
+) -> Diagnostic {
+    let definition = Regex::new(&format!(r"\{{%-?\s*macro\s+{}\s*\(", regex::escape(name)))
+        .ok()
+        .and_then(|pattern| {
+            sources
+                .values()
+                .find_map(|s| Some((s, pattern.find(&s.text)?.start())))
+        });
+    let mut d = match definition {
+        Some((source, offset)) => {
+            let (line, col) = crate::error::line_col(&source.text, offset);
+            Diagnostic::new(&source.origin, reason).at(line, Some(col))
+        }
+        None => Diagnostic::new("templates", reason),
+    };
+    d.message = format!(
+        "{} (while rendering {})",
+        d.message,
+        display_path(rendering)
+    );
+    d.hint("make sure the macro stops calling itself: call it again only inside an {% if %} that becomes false, for example when a list is empty")
+}
+
 #[cfg(test)]
 mod tests {
+
+    fn graph(edges: &[(&str, &str)]) -> BTreeMap<String, Vec<(String, &'static str)>> {
+        let mut graph: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
+        for (from, to) in edges {
+            graph.entry(to.to_string()).or_default();
+            graph
+                .entry(from.to_string())
+                .or_default()
+                .push((to.to_string(), "includes"));
+        }
+        graph
+    }
+
+    fn names(chain: &[(String, &str)]) -> Vec<String> {
+        chain.iter().map(|(name, _)| name.clone()).collect()
+    }
+
+    #[test]
+    fn each_loop_is_found_once_with_its_chain() {
+        let found = cycles(&graph(&[
+            ("a", "b"),
+            ("b", "c"),
+            ("c", "a"),
+            ("d", "a"),
+            ("e", "e"),
+        ]));
+        let chains: Vec<Vec<String>> = found.iter().map(|c| names(c)).collect();
+        assert_eq!(chains, vec![vec!["a", "b", "c", "a"], vec!["e", "e"]]);
+        assert_eq!(found[0][0].1, "includes");
+        assert!(cycles(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
+    }
+
+    #[test]
+    fn macros_get_a_guard_without_moving_lines() {
+        let text = "{% macro a(x) %}A{% endmacro %}\n{%- macro b() -%}\n B{% endmacro %}";
+        let guarded = guard_macros(text);
+        assert_eq!(guarded.lines().count(), text.lines().count());
+        assert!(guarded.contains("{% macro a(x) %}{{ __hub_macro_guard(name=\"a\") }}A"));
+        assert!(guarded.contains("{%- macro b() -%}{{ __hub_macro_guard(name=\"b\") -}}"));
+    }
+
+    #[test]
+    fn range_is_capped_and_steps_forward() {
+        let args = |pairs: &[(&str, u64)]| {
+            pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), tera::Value::from(*v)))
+                .collect::<std::collections::HashMap<_, _>>()
+        };
+        assert_eq!(
+            capped_range(&args(&[("start", 1), ("end", 8), ("step_by", 3)])).ok(),
+            Some(tera::Value::from(vec![1u64, 4, 7]))
+        );
+        assert!(capped_range(&args(&[("end", RANGE_LIMIT as u64)])).is_ok());
+        assert!(capped_range(&args(&[("end", RANGE_LIMIT as u64 + 1)])).is_err());
+        assert!(capped_range(&args(&[("end", 5), ("step_by", 0)])).is_err());
+        assert!(capped_range(&args(&[("start", 5), ("end", 1)])).is_err());
+        assert!(capped_range(&args(&[])).is_err());
+    }
+
     use super::*;
 
     fn reading_data(templates: &[(&str, &str)]) -> BTreeSet<String> {

@@ -131,6 +131,7 @@ fn read_if_present(root: &Path, file: &Path) -> Result<Option<String>, Diagnosti
     if !path.is_file() {
         return Ok(None);
     }
+    crate::content::check_inside_site(root, &path)?;
     let bytes = std::fs::read(&path).map_err(|e| {
         Diagnostic::new(file, format!("cannot read this archetype: {e}"))
             .hint("check that you are allowed to read it")
