@@ -148,7 +148,7 @@ pub(crate) fn parse(
 ) -> Result<Authors, Vec<Diagnostic>> {
     let path = Path::new(AUTHORS_FILE);
     // Names and roles go into the people's feeds, which must stay well-formed XML.
-    if let Some(d) = crate::content::control_character(path, text) {
+    if let Some(d) = crate::source::control_character(path, text) {
         return Err(vec![d]);
     }
     // One typed reading: a value of the wrong type is reported at its own line and column.

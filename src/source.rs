@@ -39,23 +39,36 @@ pub(crate) fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnos
         Some(rest) => rest.to_string(),
         None => text,
     };
-    if let Some(offset) = text.find(is_invisible_control) {
-        let (line, col) = line_col(&text, offset);
-        let code = text[offset..].chars().next().map_or(0, u32::from);
-        return Err(Diagnostic::new(
-            path,
-            format!("an invisible control character (U+{code:04X}) is here: web pages and feeds cannot hold it"),
-        )
-        .at(line, Some(col))
-        .hint("delete it (it often comes with text pasted from a terminal or an old document): put the cursor at this place and press Delete"));
+    if let Some(d) = control_character(path, &text) {
+        return Err(d);
     }
     Ok(lone_carriage_returns_as_line_ends(text))
 }
 
-/// A control character other than tab and line ends: not allowed in XML (the feeds), a parse
-/// error in HTML, and never typed on purpose.
+/// The first character of `text` that XML 1.0 does not allow (control characters other than
+/// tab and line ends, U+FFFE, U+FFFF), as a problem at its line and column. Such a character
+/// is invisible in most editors, never typed on purpose, a parse error in HTML, and would make
+/// the feeds and the sitemap invalid XML that feed readers refuse.
+pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+    let (offset, c) = text
+        .char_indices()
+        .find(|&(_, c)| is_invisible_control(c))?;
+    let (line, col) = line_col(text, offset);
+    Some(
+        Diagnostic::new(
+            path,
+            format!(
+                "an invisible control character (U+{:04X}) is here: web pages and feeds cannot hold it",
+                u32::from(c)
+            ),
+        )
+        .at(line, Some(col))
+        .hint("delete it (it often comes with text pasted from a terminal or an old document): put the cursor at this place and press Delete"),
+    )
+}
+
 fn is_invisible_control(c: char) -> bool {
-    (c.is_ascii_control() && !matches!(c, '\t' | '\n' | '\r')) || c == '\u{7f}'
+    matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// `\r` not followed by `\n` (line ends of old Mac editors) becomes `\n`; Windows' `\r\n`
@@ -117,6 +130,18 @@ impl SourceText {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn control_characters_are_found_at_their_line_and_column() {
+        let d = control_character(Path::new("x.md"), "ab\nc\u{1b}d").expect("found");
+        assert_eq!((d.line, d.column), (Some(2), Some(2)));
+        assert!(d.message.contains("U+001B"));
+        assert!(
+            control_character(Path::new("x.md"), "tab\there\r\nand \u{7f} \u{a0} \u{200b}")
+                .is_none()
+        );
+        assert!(control_character(Path::new("x.md"), "\u{fffe}").is_some());
+    }
 
     #[test]
     fn the_body_follows_the_front_matter() {

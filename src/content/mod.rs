@@ -266,28 +266,6 @@ fn first_link(root: &Path, path: &Path) -> Option<PathBuf> {
     None
 }
 
-/// The first character of `text` that XML 1.0 does not allow (control characters other
-/// than tab and line ends, U+FFFE, U+FFFF), as a problem at its line and column. Such a
-/// character is invisible in most editors, usually pasted in by accident, and would make
-/// the feeds and the sitemap invalid XML that feed readers refuse.
-pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
-    let (offset, c) = text.char_indices().find(|&(_, c)| {
-        matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
-    })?;
-    let (line, column) = crate::error::line_col(text, offset);
-    Some(
-        Diagnostic::new(
-            path,
-            format!(
-                "this file contains an invisible control character (U+{:04X}) at line {line}",
-                u32::from(c)
-            ),
-        )
-        .at(line, Some(column))
-        .hint("delete it (it usually comes with text copied from another program); if your editor does not show it, delete and retype the words around this place"),
-    )
-}
-
 /// Why `address`, written by a user for a link or a picture, must not be published: a
 /// `javascript:`, `data:`, `vbscript:` or `file:` address (or any scheme other than http,
 /// https and mailto) would run code or leak files in the pages of every visitor. None when
@@ -507,7 +485,7 @@ fn parent_dir(content_path: &str) -> &str {
 /// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
-    if let Some(d) = control_character(&path, &file.file.text) {
+    if let Some(d) = crate::source::control_character(&path, &file.file.text) {
         return Err(vec![d]);
     }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
@@ -742,7 +720,7 @@ fn fields_in_extra(
 /// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
-    if let Some(d) = control_character(&path, &file.file.text) {
+    if let Some(d) = crate::source::control_character(&path, &file.file.text) {
         return Err(vec![d]);
     }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
@@ -835,18 +813,6 @@ mod tests {
         ] {
             assert!(unsafe_address(unsafe_one).is_some(), "{unsafe_one}");
         }
-    }
-
-    #[test]
-    fn control_characters_are_found_at_their_line_and_column() {
-        let d = control_character(Path::new("x.md"), "ab\nc\u{1b}d").expect("found");
-        assert_eq!((d.line, d.column), (Some(2), Some(2)));
-        assert!(d.message.contains("U+001B"));
-        assert!(
-            control_character(Path::new("x.md"), "tab\there\r\nand \u{7f} \u{a0} \u{200b}")
-                .is_none()
-        );
-        assert!(control_character(Path::new("x.md"), "\u{fffe}").is_some());
     }
 
     use super::*;
