@@ -541,5 +541,8 @@ fn the_get_updates_page_lists_the_calendar_to_subscribe_to() {
         .into_iter()
         .map(|h| h.text().collect())
         .collect();
-    assert!(heading.iter().any(|h| h == "Dates in your calendar"), "{heading:?}");
+    assert!(
+        heading.iter().any(|h| h == "Dates in your calendar"),
+        "{heading:?}"
+    );
 }
