@@ -420,8 +420,30 @@ struct TempTree {
 
 impl Drop for TempTree {
     fn drop(&mut self) {
-        let _ = fs::remove_dir_all(&self.path);
+        let _ = remove_tree(&self.path);
     }
+}
+
+/// Removes a folder hub made, its marker last: a build killed while removing it leaves a
+/// folder that still shows it is hub's, for the next build to finish removing.
+fn remove_tree(path: &Path) -> io::Result<()> {
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        if entry.file_name() == MARKER_FILE {
+            continue;
+        }
+        if entry.file_type()?.is_dir() {
+            fs::remove_dir_all(entry.path())?;
+        } else {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    fs::remove_dir_all(path)
 }
 
 /// Whether `path` holds something hub may delete: a folder with hub's marker, or an empty one
@@ -453,13 +475,13 @@ fn recover(dir: &Path) -> Result<()> {
     }
     if exists(&old) {
         if exists(dir) {
-            fs::remove_dir_all(&old).map_err(|e| publish_error(dir, &old, e))?;
+            remove_tree(&old).map_err(|e| publish_error(dir, &old, e))?;
         } else {
             fs::rename(&old, dir).map_err(|e| publish_error(dir, &old, e))?;
         }
     }
     if exists(&next) {
-        fs::remove_dir_all(&next).map_err(|e| publish_error(dir, &next, e))?;
+        remove_tree(&next).map_err(|e| publish_error(dir, &next, e))?;
     }
     Ok(())
 }
