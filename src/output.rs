@@ -316,10 +316,26 @@ fn publish_error(dir: &Path, path: &Path, error: io::Error) -> Error {
             format!("check that {folder} and the folder that holds it can be written to, then build again"),
         ),
     };
+    // The file as it would be published, not its place in the folder beside.
+    let shown = sibling(dir, NEXT_SUFFIX)
+        .ok()
+        .and_then(|next| path.strip_prefix(next).ok().map(|rest| dir.join(rest)))
+        .filter(|shown| shown != dir)
+        .unwrap_or_else(|| {
+            // The lock file and the folders beside mean nothing to a reader: name the folder.
+            let beside = [NEXT_SUFFIX, OLD_SUFFIX, LOCK_SUFFIX]
+                .iter()
+                .any(|suffix| sibling(dir, suffix).is_ok_and(|s| s == path));
+            if beside {
+                dir.to_path_buf()
+            } else {
+                path.to_path_buf()
+            }
+        });
     Error::site(
         Diagnostic::new(
-            path,
-            format!("could not publish the site to {folder}: {what} ({error}); the site there is still the previous one"),
+            shown,
+            format!("could not publish the site: {what} ({error}); the site in {folder} is still the previous one"),
         )
         .hint(hint),
     )
@@ -1074,6 +1090,7 @@ mod tests {
                 "{kind:?}: {problems:?}"
             );
             assert!(problems[0].message.contains("still the previous one"));
+            assert_eq!(problems[0].path, dir);
             assert!(
                 problems[0]
                     .hint
