@@ -339,3 +339,44 @@ fn a_build_killed_at_any_moment_leaves_a_whole_site() {
         "no temporary folder left"
     );
 }
+
+/// An alias on the address of a file hub writes (the feeds, robots.txt, the sitemap) would
+/// need that file to be a folder too: refused before anything is written, on a fresh output
+/// folder and on a published one alike, which keeps its feed.
+#[test]
+fn an_alias_on_a_file_hub_writes_is_refused_and_publishes_nothing() {
+    for alias in ["/atom.xml", "/robots.txt", "/sitemap.xml", "/feed.json"] {
+        let site = site();
+        let output = site.path("out/public");
+        let page = format!(
+            "+++\ntitle = \"First tip\"\ndate = 2024-05-01\naliases = [\"{alias}\"]\n+++\n\nHello.\n"
+        );
+        let original = fs::read_to_string(site.path("site/content/tips/first.md")).expect("read");
+        site.write("site/content/tips/first.md", &page);
+        let out = hub_build(&site, &output);
+        assert_eq!(out.status.code(), Some(1), "{alias}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(&alias[1..]),
+            "{alias}: {}",
+            stderr(&out)
+        );
+        assert!(!output.exists(), "{alias}: nothing published");
+        assert!(
+            !site.path("out").exists(),
+            "{alias}: no folder made for a site that cannot be written"
+        );
+
+        site.write("site/content/tips/first.md", &original);
+        assert_success(&hub_build(&site, &output));
+        let good = snapshot(&output);
+        site.write("site/content/tips/first.md", &page);
+        let out = hub_build(&site, &output);
+        assert_eq!(out.status.code(), Some(1), "{alias}: {}", stderr(&out));
+        assert_eq!(
+            snapshot(&output),
+            good,
+            "{alias}: the published site is kept"
+        );
+        assert!(output.join(&alias[1..]).is_file(), "{alias} stays a file");
+    }
+}
