@@ -469,7 +469,7 @@ fn is_hubs_leftover(path: &Path) -> bool {
         || fs::read_dir(path).is_ok_and(|mut entries| entries.next().is_none())
 }
 
-/// Tidies up after a build that was stopped (killed, or the computer turned off): a new site
+/// Tidies up after a build that was stopped (killed, say): a new site
 /// that never got published is removed; an old site left beside the output folder is removed,
 /// or put back if the output folder is missing (the fallback swap was stopped half-way).
 fn recover(dir: &Path) -> Result<()> {
@@ -659,6 +659,12 @@ fn swap_into_place(next: &Path, dir: &Path) -> io::Result<()> {
             Err(e) => return Err(e.into()),
         }
     }
+    swap_by_renames(next, dir)
+}
+
+/// The swap where the system cannot exchange two folders in one step: `dir` moves aside to
+/// `.public.hub-old`, `next` takes its place, and the old site moves to `next`'s name.
+fn swap_by_renames(next: &Path, dir: &Path) -> io::Result<()> {
     let old = sibling(dir, OLD_SUFFIX).map_err(|_| io::Error::from(io::ErrorKind::InvalidInput))?;
     fs::rename(dir, &old)?;
     if let Err(e) = fs::rename(next, dir) {
@@ -1111,5 +1117,20 @@ mod tests {
             panic!("refused")
         };
         assert!(problems[0].message.contains("is a file"), "{problems:?}");
+    }
+
+    #[test]
+    fn the_swap_by_renames_exchanges_the_folders() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let next = sibling(&out, NEXT_SUFFIX).unwrap();
+        fs::create_dir(&out).unwrap();
+        fs::write(out.join("index.html"), "old").unwrap();
+        fs::create_dir(&next).unwrap();
+        fs::write(next.join("index.html"), "new").unwrap();
+        swap_by_renames(&next, &out).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(next.join("index.html")).unwrap(), "old");
+        assert!(!sibling(&out, OLD_SUFFIX).unwrap().exists());
     }
 }
