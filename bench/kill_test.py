@@ -11,8 +11,9 @@ and records a manifest: the SHA-256 of every file. Then, --kills times:
 
 1. switch the sources to the version that is not published;
 2. start `hub build`, and SIGKILL it at a random moment of a build (0 to 110% of a whole
-   build's time, so some kills land after the build finished; every other kill in the last
-   30% of a build, where the site is written and swapped in);
+   build's time, so some kills land after the build finished); every other kill waits for the
+   folder beside the output folder to appear, then strikes within 0.3 s, while the site is
+   written, swapped in and the old one removed;
 3. check that the output folder is exactly one of the two manifests: the old site or the new
    one, whole. Anything else is a failure, reported with how many files differ;
 4. run `hub build` to the end: it must succeed without any manual step, publish the new
@@ -162,17 +163,24 @@ def main():
     for round_number in range(1, args.kills + 1):
         target = 1 - published
         set_version(site, target, original_page, extra_page)
-        # Half the kills anywhere in a build, half in its last part, where the site is written.
-        if round_number % 2:
-            delay = rng.uniform(0, whole * 1.1)
-        else:
-            delay = rng.uniform(whole * 0.7, whole * 1.05)
         if args.naive:
             command = ["cp", "-a", os.path.join(args.dir, f"reference-{target}") + "/.", output]
         else:
             command = [hub, "--root", site, "build", "--allow-privacy", "-o", output]
+        # Odd kills land anywhere in a build; even ones while the site is being written: from
+        # the moment the folder beside appears, plus up to 0.3 s (hub writes 3,000 pages in
+        # less than that), so that they hit the writing, the swap and the removal of the old site.
+        in_write = round_number % 2 == 0 and not args.naive
         process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        time.sleep(delay)
+        started = time.perf_counter()
+        if in_write:
+            staging_path = os.path.join(out_parent, ".public.hub-next")
+            while process.poll() is None and not os.path.exists(staging_path):
+                time.sleep(0.0005)
+            time.sleep(rng.uniform(0, 0.3))
+        else:
+            time.sleep(rng.uniform(0, whole * 1.1))
+        delay = time.perf_counter() - started
         finished = process.poll() is not None
         if not finished:
             process.send_signal(signal.SIGKILL)
