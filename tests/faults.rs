@@ -380,3 +380,32 @@ fn an_alias_on_a_file_hub_writes_is_refused_and_publishes_nothing() {
         assert!(output.join(&alias[1..]).is_file(), "{alias} stays a file");
     }
 }
+
+/// While one build holds the lock beside the output folder, another changes nothing and says
+/// why; once the lock is free, the next build publishes and removes the lock file.
+#[cfg(unix)]
+#[test]
+fn a_second_build_does_not_publish_while_one_is_publishing() {
+    let site = site();
+    let output = site.path("out/public");
+    assert_success(&hub_build(&site, &output));
+    let good = snapshot(&output);
+    let lock_path = site.path("out/.public.hub-lock");
+    let lock = fs::File::create(&lock_path).expect("create the lock file");
+    rustix::fs::flock(&lock, rustix::fs::FlockOperation::LockExclusive).expect("lock");
+    site.write(
+        "site/content/tips/first.md",
+        "+++\ntitle = \"Changed\"\ndate = 2024-05-01\n+++\n\nChanged.\n",
+    );
+    let out = hub_build(&site, &output);
+    assert_publish_error(
+        &out,
+        "another hub build is publishing",
+        "wait for that build",
+    );
+    assert_eq!(snapshot(&output), good);
+    drop(lock);
+    assert_success(&hub_build(&site, &output));
+    assert_ne!(snapshot(&output), good);
+    assert_eq!(names_in(&site.path("out")), ["public"]);
+}
