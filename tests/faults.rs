@@ -409,3 +409,54 @@ fn a_second_build_does_not_publish_while_one_is_publishing() {
     assert_ne!(snapshot(&output), good);
     assert_eq!(names_in(&site.path("out")), ["public"]);
 }
+
+/// A folder the user may not write to (run as `nobody` through setpriv, since root may write
+/// anywhere): a plain-language error, the previous site kept.
+#[cfg(unix)]
+#[test]
+fn an_output_folder_without_write_permission_is_a_clear_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let site = site();
+    let output = site.path("out/public");
+    assert_success(&hub_build(&site, &output));
+    let good = snapshot(&output);
+    // Everyone may read the site and the output; only its owner may write beside it.
+    for entry in walkdir::WalkDir::new(site.root()) {
+        let entry = entry.expect("walk");
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode)).expect("chmod");
+    }
+    let hub = assert_cmd::cargo::cargo_bin("hub");
+    let out = Command::new("setpriv")
+        .args(["--reuid=65534", "--regid=65534", "--clear-groups"])
+        .arg(&hub)
+        .args(["build", "-o"])
+        .arg(&output)
+        .current_dir(site.path("site"))
+        .output();
+    let out = match out {
+        Ok(out) if stderr(&out).contains("setpriv:") => {
+            eprintln!(
+                "skipped: cannot run as another user: {}",
+                stderr(&out).trim()
+            );
+            return;
+        }
+        Ok(out) => out,
+        Err(e) => {
+            eprintln!("skipped: setpriv is not available: {e}");
+            return;
+        }
+    };
+    assert_publish_error(&out, "you are not allowed to write there", "permission");
+    assert_eq!(snapshot(&output), good, "the previous site is complete");
+    assert_eq!(
+        names_in(&site.path("out")),
+        ["public"],
+        "nothing left beside"
+    );
+}
