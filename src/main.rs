@@ -109,12 +109,26 @@ enum CheckFormat {
 
 fn main() -> ExitCode {
     hub::prepare_threads();
+    block_file_size_signal();
     let cli = Cli::parse();
     // Only `build` publishes; the others should not claim that nothing was.
     let publishes = matches!(cli.command, Command::Build { .. });
     match run(cli) {
         Ok(code) => code,
         Err(e) => report(&e, publishes),
+    }
+}
+
+/// A file size limit (`ulimit -f`) would kill hub with SIGXFSZ half-way through writing;
+/// blocked, the write fails with EFBIG instead, which hub explains and cleans up after.
+/// Done first, so that every thread started later inherits the mask.
+fn block_file_size_signal() {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{pthread_sigmask, SigSet, SigmaskHow, Signal};
+        let mut set = SigSet::empty();
+        set.add(Signal::SIGXFSZ);
+        let _ = pthread_sigmask(SigmaskHow::SIG_BLOCK, Some(&set), None);
     }
 }
 

@@ -325,7 +325,7 @@ fn a_photo_that_does_not_exist_is_an_error() {
 fn the_privacy_gate_reads_the_bios() {
     assert_bad(
         "data/authors.toml",
-        &format!("{PERSON}bio = \"Call Ada on 07700 900123.\"\n[comms]\nname = \"Comms Team\"\n"),
+        &format!("{PERSON}bio = \"Call Ada on 07700 800123.\"\n[comms]\nname = \"Comms Team\"\n"),
         "data/authors.toml:3:20",
         &["privacy/phone"],
     );

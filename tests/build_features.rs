@@ -534,7 +534,7 @@ fn data_reaches_a_partial_that_a_page_template_includes() {
 fn data_json_values_reach_templates() {
     let site = site_templates();
     let html = site.html("tips/uses-data/index.html");
-    assert_eq!(text_of(&html, "#press-email"), "press@example.org");
+    assert_eq!(text_of(&html, "#press-email"), "press@council.org");
     let channels: Vec<String> = select(&html, "#channels li").iter().map(text).collect();
     assert_eq!(channels, ["Facebook", "LinkedIn"]);
 }

@@ -253,20 +253,20 @@ const CURRENCY: &str = "content/currency.md";
 /// Every finding the fixture must produce, and nothing else. Near misses are in the pages
 /// next to them (see the comment on each group for what must *not* be found).
 const EXPECTED: &[Expected] = &[
-    // privacy (errors). Not found: press@example.org (in [check] allow, also in a mailto: on
+    // privacy (errors). Not found: press@council.org (in [check] allow, also in a mailto: on
     // links.md), 999, a year, an order number, an NHS number failing the check digit, an NI
     // number with a never-issued prefix, a postcode with no name near it, "born in the
     // 1980s", phone numbers in code silenced by `<!-- hub:allow privacy -->` on the line before.
-    at(PRIVACY, "jo.bloggs@example.net", "privacy/email"),
-    at(PRIVACY, "sam.jones@example.com", "privacy/email"),
-    at(PRIVACY, "07700 900123", "privacy/phone"),
-    at(PRIVACY, "020 7946 0958", "privacy/phone"),
-    at(PRIVACY, "+44 161 496 0000", "privacy/phone"),
+    at(PRIVACY, "jo.bloggs@council.net", "privacy/email"),
+    at(PRIVACY, "sam.jones@council.com", "privacy/email"),
+    at(PRIVACY, "07700 800123", "privacy/phone"),
+    at(PRIVACY, "020 7946 1958", "privacy/phone"),
+    at(PRIVACY, "+44 161 496 1000", "privacy/phone"),
     at(PRIVACY, "943 476 5919", "privacy/nhs-number"),
     at(PRIVACY, "AB 12 34 56 C", "privacy/ni-number"),
     at(PRIVACY, "M1 1AE", "privacy/postcode"),
     at(PRIVACY, "DOB 24/11/1980", "privacy/date-of-birth"),
-    at(PRIVACY, "07700 900789", "privacy/phone"),
+    at(PRIVACY, "07700 800789", "privacy/phone"),
     // accessibility (warnings). Not found: good and short alt text, "Logo", a raw `alt=""`,
     // a raw img with alt, a step back up, h4 → h5, a `#` line in a code block, descriptive
     // link texts (one starting "More about"), a table with headers.
@@ -484,8 +484,8 @@ fn severities_messages_and_fixes() {
 fn privacy_messages_quote_what_was_found() {
     let (_, found) = fixture_check();
     for (needle, rule) in [
-        ("jo.bloggs@example.net", "privacy/email"),
-        ("07700 900123", "privacy/phone"),
+        ("jo.bloggs@council.net", "privacy/email"),
+        ("07700 800123", "privacy/phone"),
         ("943 476 5919", "privacy/nhs-number"),
         ("AB 12 34 56 C", "privacy/ni-number"),
         ("M1 1AE", "privacy/postcode"),
@@ -728,9 +728,9 @@ fn build_refuses_personal_data_and_keeps_the_previous_output() {
     let before = site.snapshot("public");
     assert!(!before.is_empty());
 
-    let page = "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to jane.doe@example.com with questions.\n";
+    let page = "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to jane.doe@council.com with questions.\n";
     site.write("content/page.md", page);
-    let (line, column) = position_in(page, "jane.doe@example.com", "the page");
+    let (line, column) = position_in(page, "jane.doe@council.com", "the page");
     let out = site.hub(&["build"]);
     assert_site_error(&out, &format!("content/page.md:{line}"));
     let err = stderr(&out);
@@ -746,12 +746,12 @@ fn build_refuses_personal_data_and_keeps_the_previous_output() {
     assert_success(&out);
     assert!(site
         .output("page/index.html")
-        .contains("jane.doe@example.com"));
+        .contains("jane.doe@council.com"));
 }
 
 #[test]
 fn build_refuses_personal_data_in_front_matter() {
-    let page = "+++\ntitle = \"A page\"\ndescription = \"Ask jane.doe@example.com\"\n+++\n\n## About us\n\nWe help people.\n";
+    let page = "+++\ntitle = \"A page\"\ndescription = \"Ask jane.doe@council.com\"\n+++\n\n## About us\n\nWe help people.\n";
     let site = TestSite::with_files(&[
         (
             "content/_index.md",
@@ -827,7 +827,7 @@ fn an_address_in_check_allow_builds_and_checks_fine() {
         ("content/_index.md", "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n"),
         (
             "content/page.md",
-            "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to team@example.org with questions.\n",
+            "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to team@council.org with questions.\n",
         ),
     ]);
     let out = site.hub(&["build"]);
@@ -835,10 +835,10 @@ fn an_address_in_check_allow_builds_and_checks_fine() {
 
     site.write(
         "site.toml",
-        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n\n[check]\nallow = [\"team@example.org\"]\n",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n\n[check]\nallow = [\"team@council.org\"]\n",
     );
     site.build_ok(&[]);
-    assert!(site.output("page/index.html").contains("team@example.org"));
+    assert!(site.output("page/index.html").contains("team@council.org"));
     let out = site.hub(&["check", "--strict"]);
     assert_success(&out);
 }
@@ -861,12 +861,12 @@ fn build_honours_inline_allow_comments() {
 fn inline_allow_covers_the_next_line_and_the_named_family_or_rule_only() {
     let page = "+++\ntitle = \"A page\"\n+++\n\n## Contact\n\n\
                 <!-- hub:allow privacy -->\n\
-                Mail one@example.com today.\n\
-                Mail two@example.com today.\n\n\
+                Mail one@council.com today.\n\
+                Mail two@council.com today.\n\n\
                 <!-- hub:allow language/officialese -->\n\
-                We facilitate the group at three@example.com now.\n\n\
+                We facilitate the group at three@council.com now.\n\n\
                 <!-- hub:allow privacy/phone -->\n\
-                Ring 07700 900111 or mail four@example.com now.\n";
+                Ring 07700 800111 or mail four@council.com now.\n";
     let site = TestSite::with_files(&[
         (
             "content/_index.md",
@@ -880,17 +880,17 @@ fn inline_allow_covers_the_next_line_and_the_named_family_or_rule_only() {
     let mut expected = vec![
         (
             file.clone(),
-            line("two@example.com"),
+            line("two@council.com"),
             "privacy/email".to_string(),
         ),
         (
             file.clone(),
-            line("three@example.com"),
+            line("three@council.com"),
             "privacy/email".to_string(),
         ),
         (
             file.clone(),
-            line("four@example.com"),
+            line("four@council.com"),
             "privacy/email".to_string(),
         ),
     ];
@@ -901,7 +901,7 @@ fn inline_allow_covers_the_next_line_and_the_named_family_or_rule_only() {
 
 #[test]
 fn check_reports_privacy_and_broken_links_when_the_build_fails() {
-    let page = "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to jane.doe@example.com with questions.\n\nRead [our rules](@/no-such-page.md) first.\n";
+    let page = "+++\ntitle = \"A page\"\n+++\n\n## About us\n\nWrite to jane.doe@council.com with questions.\n\nRead [our rules](@/no-such-page.md) first.\n";
     let site = TestSite::with_files(&[
         (
             "content/_index.md",
@@ -916,7 +916,7 @@ fn check_reports_privacy_and_broken_links_when_the_build_fails() {
     let (out, found) = check_json(&site, &[]);
     assert_eq!(out.status.code(), Some(1), "stderr:\n{}", stderr(&out));
     let file = "content/page.md".to_string();
-    let email_line = position_in(page, "jane.doe@example.com", "the page").0;
+    let email_line = position_in(page, "jane.doe@council.com", "the page").0;
     let link_line = position_in(page, "[our rules]", "the page").0;
     let got = triples(&found);
     assert!(
@@ -994,9 +994,9 @@ fn site_showing_data() -> TestSite {
         ),
         (
             "data/team.toml",
-            "# Who leads the team this year.\nlead = \"Priya Shah\"\nmobile = \"07700 900123\"\nemail = \"priya.shah@example.org\"\n",
+            "# Who leads the team this year.\nlead = \"Priya Shah\"\nmobile = \"07700 800123\"\nemail = \"priya.shah@council.org\"\n",
         ),
-        ("data/rota.csv", "day,who\nMonday,Sam Jones\nTuesday,alex.kerr@example.org\n"),
+        ("data/rota.csv", "day,who\nMonday,Sam Jones\nTuesday,alex.kerr@council.org\n"),
     ])
 }
 
@@ -1044,11 +1044,11 @@ fn data_files_can_be_allowed_in_site_toml_or_with_a_toml_comment() {
     let site = site_showing_data();
     site.write(
         "data/team.toml",
-        "lead = \"Priya Shah\"\n# hub:allow privacy/phone\nmobile = \"07700 900123\"\nemail = \"priya.shah@example.org\"\n",
+        "lead = \"Priya Shah\"\n# hub:allow privacy/phone\nmobile = \"07700 800123\"\nemail = \"priya.shah@council.org\"\n",
     );
     site.write(
         "site.toml",
-        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n\n[check]\nallow = [\"priya.shah@example.org\", \"alex.kerr@example.org\"]\n",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\n\n[check]\nallow = [\"priya.shah@council.org\", \"alex.kerr@council.org\"]\n",
     );
     site.build_ok(&[]);
     assert!(site.output("team/index.html").contains("Priya Shah"));
@@ -1081,7 +1081,7 @@ fn build_and_check_read_site_toml_whose_values_templates_show() {
         "content/_index.md",
         "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n",
     )]);
-    let settings = "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"Jo Bloggs, jo.bloggs@example.org\"\n\n[extra]\nhelpline = \"0300 123 4567\"\n";
+    let settings = "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"Jo Bloggs, jo.bloggs@council.org\"\n\n[extra]\nhelpline = \"0300 123 4567\"\n";
     site.write("site.toml", settings);
     let out = site.hub(&["build"]);
     assert_site_error(&out, "site.toml:3:");
@@ -1098,7 +1098,7 @@ fn build_and_check_read_site_toml_whose_values_templates_show() {
     // Public on purpose: listed in `allow`, which is itself in site.toml and not a finding.
     site.write(
         "site.toml",
-        &format!("{settings}\n[check]\nallow = [\"jo.bloggs@example.org\", \"0300 123 4567\"]\n"),
+        &format!("{settings}\n[check]\nallow = [\"jo.bloggs@council.org\", \"0300 123 4567\"]\n"),
     );
     site.build_ok(&[]);
     let (out, found) = check_json(&site, &["--strict"]);
@@ -1113,7 +1113,7 @@ fn check_reads_site_toml_even_when_the_build_fails() {
     )]);
     site.write(
         "site.toml",
-        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"jo.bloggs@example.org\"\n",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\nauthor = \"jo.bloggs@council.org\"\n",
     );
     let (out, found) = check_json(&site, &[]);
     assert_eq!(out.status.code(), Some(1));
@@ -1128,4 +1128,30 @@ fn check_reads_site_toml_even_when_the_build_fails() {
         "the broken link is reported too: {}",
         show(&found)
     );
+}
+
+/// Addresses and numbers kept for examples (RFC 2606/6761 domains, Ofcom's drama numbers)
+/// publish; the real-looking ones next to them still stop the build, at their line.
+#[test]
+fn details_kept_for_examples_publish_and_their_neighbours_do_not() {
+    let home = "+++\ntitle = \"Home\"\n+++\n\nWelcome.\n";
+    let examples = "+++\ntitle = \"Examples\"\n+++\n\nWrite to user@example.org or jo@northshire.example.\n\nRing 07700 900123, 0161 496 0999 or +44 20 7946 0123.\n";
+    let site = TestSite::with_files(&[
+        ("content/_index.md", home),
+        ("content/examples.md", examples),
+    ]);
+    site.build_ok(&[]);
+    assert!(site.output("examples/index.html").contains("07700 900123"));
+
+    site.write(
+        "content/real.md",
+        "+++\ntitle = \"Real\"\n+++\n\nWrite to user@council.gov.uk.\n\nRing 07700 901123.\n",
+    );
+    let before = site.snapshot("public");
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "content/real.md:5:10");
+    let err = stderr(&out);
+    assert!(err.contains("content/real.md:7:6"), "{err}");
+    assert!(!err.contains("examples.md"), "{err}");
+    assert_eq!(site.snapshot("public"), before, "nothing was published");
 }

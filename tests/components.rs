@@ -211,12 +211,12 @@ fn personal_data_in_a_charted_file_stops_the_build() {
     // that nothing shows is not published, so not checked...
     std::fs::remove_file(site.path("templates/chart-page.html")).unwrap();
     std::fs::remove_file(site.path("content/from-template.md")).unwrap();
-    site.write("data/notes.csv", "Note\nCall jo.bloggs@example.com\n");
+    site.write("data/notes.csv", "Note\nCall jo.bloggs@council.com\n");
     site.build_ok(&[]);
     // ...but one that a chart draws from is.
     site.write(
         "data/results.csv",
-        "Platform,Contact\nFacebook,jo.bloggs@example.com\n",
+        "Platform,Contact\nFacebook,jo.bloggs@council.com\n",
     );
     site.write(
         "content/results.md",

@@ -305,7 +305,7 @@ fn personal_data_in_a_survey_file_stops_the_build() {
         SURVEY,
         &text.replace(
             "Keep it up.",
-            "Keep it up, and tell asha.patel@northshire.example.org.",
+            "Keep it up, and tell asha.patel@northshire.council.org.",
         ),
     );
     let out = site.hub(&["build"]);

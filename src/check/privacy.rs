@@ -10,6 +10,10 @@
 //! - `privacy/postcode`: a full postcode near a person's name (an address someone lives at).
 //! - `privacy/date-of-birth`: "DOB", "date of birth" or "born" followed by a full date.
 //!
+//! Addresses and numbers kept for examples never stop a build, as they cannot reach anyone:
+//! the reserved example domains ([`is_example_domain`]) and Ofcom's numbers for drama
+//! ([`is_drama_number`]).
+//!
 //! The site's `[check] allow` list silences a finding whose text contains an allowed string
 //! or is contained in one: public switchboard numbers and press office addresses are meant
 //! to be seen.
@@ -168,10 +172,35 @@ static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
 /// Endings that make `logo@2x.png` a retina image file name, not an address.
 const IMAGE_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "svg", "webp", "avif", "ico"];
 
+/// Domains reserved for examples, which no mailbox can have: `example.com`, `example.org`,
+/// `example.net` and their subdomains (RFC 2606), and anything under the top-level domains
+/// `.example`, `.test`, `.invalid` and `.localhost` (RFC 2606, RFC 6761).
+fn is_example_domain(domain: &str) -> bool {
+    let domain = domain.to_ascii_lowercase();
+    let under = |parent: &str| {
+        domain == parent
+            || domain
+                .strip_suffix(parent)
+                .is_some_and(|rest| rest.ends_with('.'))
+    };
+    ["example.com", "example.org", "example.net"]
+        .iter()
+        .any(|reserved| under(reserved))
+        || ["example", "test", "invalid", "localhost"]
+            .iter()
+            .any(|tld| domain.rsplit('.').next() == Some(tld))
+}
+
 fn emails(text: &str) -> Vec<Hit> {
     EMAIL
         .captures_iter(text)
         .filter(|caps| !IMAGE_EXTENSIONS.contains(&caps[1].to_ascii_lowercase().as_str()))
+        .filter(|caps| {
+            let found = caps.get(0).map_or("", |m| m.as_str());
+            !found
+                .rsplit_once('@')
+                .is_some_and(|(_, domain)| is_example_domain(domain))
+        })
         // `@name@social.example.org` is a Mastodon (fediverse) handle: a public profile, as
         // people write them in data/authors.toml, not an email address.
         .filter(|caps| {
@@ -226,6 +255,41 @@ fn is_uk_number(national: &str) -> bool {
     )
 }
 
+/// Ofcom's numbers for drama and examples (TV, radio, books, websites), which are never given
+/// to anyone: each is these eight digits (from the leading 0) and any three more, so
+/// `0161 496 0000`–`0161 496 0999` or `07700 900000`–`07700 900999`.
+/// Source: Ofcom, "Telephone numbers for use in TV and radio drama programmes".
+const DRAMA_NUMBER_PREFIXES: &[&str] = &[
+    "01134960", // 0113 496 0000–0999 (Leeds)
+    "01144960", // 0114 496 0xxx (Sheffield)
+    "01154960", // 0115 496 0xxx (Nottingham)
+    "01164960", // 0116 496 0xxx (Leicester)
+    "01174960", // 0117 496 0xxx (Bristol)
+    "01184960", // 0118 496 0xxx (Reading)
+    "01214960", // 0121 496 0xxx (Birmingham)
+    "01314960", // 0131 496 0xxx (Edinburgh)
+    "01414960", // 0141 496 0xxx (Glasgow)
+    "01514960", // 0151 496 0xxx (Liverpool)
+    "01614960", // 0161 496 0xxx (Manchester)
+    "01914980", // 0191 498 0xxx (Tyneside, Durham, Sunderland)
+    "02079460", // 020 7946 0xxx (London)
+    "02896496", // 028 9649 6xxx (Northern Ireland)
+    "02920180", // 029 2018 0xxx (Cardiff)
+    "01632960", // 01632 960xxx (no real area)
+    "07700900", // 07700 900xxx (mobile)
+    "08081570", // 08081 570xxx (freephone)
+    "09098790", // 0909 879 0xxx (premium rate)
+    "03069990", // 03069 990xxx (UK-wide)
+];
+
+/// Whether `national` (digits only, from the leading 0) is one of Ofcom's drama numbers.
+fn is_drama_number(national: &str) -> bool {
+    national.len() == 11
+        && DRAMA_NUMBER_PREFIXES
+            .iter()
+            .any(|prefix| national.starts_with(prefix))
+}
+
 /// The end of the UK phone number that starts at `start`, if one does. The longest run of
 /// whole digit groups that makes a valid number wins; a number may stop before a later group
 /// only at a space (at a dash the digits run on, as in a reference).
@@ -253,10 +317,15 @@ fn phone_at(text: &str, start: usize) -> Option<usize> {
             text[end..].starts_with([' ', '\u{a0}'])
         };
         if boundary && is_uk_number(&national) {
-            best = Some(end);
+            best = Some((end, national.clone()));
         }
     }
-    best
+    // A drama number is skipped whole: it is not personal, and no shorter part of it is read
+    // as another number.
+    match best {
+        Some((_, national)) if is_drama_number(&national) => None,
+        other => other.map(|(end, _)| end),
+    }
 }
 
 fn phones(text: &str) -> Vec<Hit> {
@@ -675,7 +744,7 @@ mod tests {
 
     #[test]
     fn email_is_found_at_its_start() {
-        let text = "Write to jane.smith@example.com about it.";
+        let text = "Write to jane.smith@council.gov.uk about it.";
         let findings = run(text);
         assert_eq!(findings.len(), 1);
         let f = &findings[0];
@@ -683,7 +752,7 @@ mod tests {
         assert_eq!(f.severity, Severity::Error);
         assert_eq!(f.offset, text.find("jane").unwrap());
         assert!(
-            f.message.contains("\"jane.smith@example.com\""),
+            f.message.contains("\"jane.smith@council.gov.uk\""),
             "{}",
             f.message
         );
@@ -698,9 +767,9 @@ mod tests {
             &["a.b+tag@mail.example.co.uk"],
         );
         assert_finds(
-            "mailto:Jane_O-Brien@Example.ORG.",
+            "mailto:Jane_O-Brien@Northshire.ORG.",
             "privacy/email",
-            &["Jane_O-Brien@Example.ORG"],
+            &["Jane_O-Brien@Northshire.ORG"],
         );
         assert_finds(
             "x@a.org and y@b.net",
@@ -727,19 +796,19 @@ mod tests {
     #[test]
     fn phone_examples_from_the_guide() {
         for number in [
-            "07700 900123",
-            "07700900123",
-            "+44 7700 900123",
-            "+44 (0)7700 900 123",
-            "+447700900123",
-            "+44 20 7946 0958",
-            "0044 7700 900123",
-            "020 7946 0958",
-            "0161 496 0000",
-            "0161-496-0000",
-            "01632 960123",
-            "(01632) 960 123",
-            "(0161) 496 0000",
+            "07700 800123",
+            "07700800123",
+            "+44 7700 800123",
+            "+44 (0)7700 800 123",
+            "+447700800123",
+            "+44 20 7946 1958",
+            "0044 7700 800123",
+            "020 7946 1958",
+            "0161 496 1000",
+            "0161-496-1000",
+            "01632 961123",
+            "(01632) 961 123",
+            "(0161) 496 1000",
             "0800 123 456",
             "0300 123 4567",
         ] {
@@ -757,33 +826,33 @@ mod tests {
 
     #[test]
     fn phone_at_start_and_end_of_text_and_lines() {
-        assert_finds("07700 900123", "privacy/phone", &["07700 900123"]);
+        assert_finds("07700 800123", "privacy/phone", &["07700 800123"]);
         assert_finds(
-            "tel: 020 7946 0958\nnext",
+            "tel: 020 7946 1958\nnext",
             "privacy/phone",
-            &["020 7946 0958"],
+            &["020 7946 1958"],
         );
-        assert_finds("tel:+447700900123", "privacy/phone", &["+447700900123"]);
-        assert_finds("(07700 900123)", "privacy/phone", &["07700 900123"]);
+        assert_finds("tel:+447700800123", "privacy/phone", &["+447700800123"]);
+        assert_finds("(07700 800123)", "privacy/phone", &["07700 800123"]);
     }
 
     #[test]
     fn phone_stops_before_a_following_number() {
-        let text = "Ring 0161 496 0000 2026 opening hours.";
+        let text = "Ring 0161 496 1000 2026 opening hours.";
         let findings = run(text);
         let f = findings.iter().find(|f| f.rule == "privacy/phone").unwrap();
         assert_eq!(f.offset, 5);
-        assert!(f.message.contains("\"0161 496 0000\""), "{}", f.message);
+        assert!(f.message.contains("\"0161 496 1000\""), "{}", f.message);
         assert_finds(
-            "07700 900123 07700 900124",
+            "07700 800123 07700 800124",
             "privacy/phone",
-            &["07700 900123", "07700 900124"],
+            &["07700 800123", "07700 800124"],
         );
         // A failed candidate does not hide the number after it.
         assert_finds(
-            "ref 0123 4567 8901 2345 07700 900123",
+            "ref 0123 4567 8901 2345 07700 800123",
             "privacy/phone",
-            &["07700 900123"],
+            &["07700 800123"],
         );
     }
 
@@ -800,17 +869,17 @@ mod tests {
             "On 24/11/2026 at 10:30.",
             "From 09:00 to 17:00.",
             "Version 0.13.0 and v1.2.3.",
-            "Build 0770090012345678 failed.",
+            "Build 0770080012345678 failed.",
             "NHS-shaped 943 476 5919 is not a phone.",
-            "Part of 1207700900123 run.",
-            "Amount £07700900123.",
-            "Order #07700900123.",
-            "Decimal 0.7700900123.",
-            "Unused range 04700 900123 and 06700 900123.",
+            "Part of 1207700800123 run.",
+            "Amount £07700800123.",
+            "Order #07700800123.",
+            "Decimal 0.7700800123.",
+            "Unused range 04700 800123 and 06700 800123.",
             "Too short 07700 9001.",
-            "Too long 07700 9001234.",
-            "Glued 07700900123abc and ORD07700900123.",
-            "Dashed tail 07700 900123-45.",
+            "Too long 07700 8001234.",
+            "Glued 07700800123abc and ORD07700800123.",
+            "Dashed tail 07700 800123-45.",
             "International 0033 1 23 45 67 89.",
         ] {
             assert_none(text, "privacy/phone");
@@ -819,13 +888,13 @@ mod tests {
 
     #[test]
     fn is_uk_number_knows_lengths() {
-        assert!(is_uk_number("07700900123"));
+        assert!(is_uk_number("07700800123"));
         assert!(is_uk_number("0161496000"));
         assert!(is_uk_number("0800123456"));
         assert!(!is_uk_number("0770090012"));
         assert!(!is_uk_number("0207946095"));
         assert!(!is_uk_number("00447700900"));
-        assert!(!is_uk_number("17700900123"));
+        assert!(!is_uk_number("17700800123"));
     }
 
     // --- NHS number ---
@@ -872,7 +941,7 @@ mod tests {
             "Mixed 943 476-5919 separators.",
             "Mixed 943 4765919 separators.",
             "Placeholder 000 000 0000 and 111 111 1111.",
-            "Phone +44 161 496 0000 here.",
+            "Phone +44 161 496 1000 here.",
             "Decimal 943.4765919 here.",
             "Dated 2026-9434765919 here.",
         ] {
@@ -1054,8 +1123,8 @@ mod tests {
 
     #[test]
     fn allow_silences_only_the_listed_text() {
-        let text = "Email press@northshire.example.org or jane@northshire.example.org.";
-        let findings = run_allow(text, &["press@northshire.example.org"]);
+        let text = "Email press@northshire.gov.uk or jane@northshire.gov.uk.";
+        let findings = run_allow(text, &["press@northshire.gov.uk"]);
         assert_eq!(findings.len(), 1);
         assert_eq!(findings[0].offset, text.find("jane").unwrap());
     }
@@ -1063,7 +1132,7 @@ mod tests {
     #[test]
     fn allow_is_case_insensitive_and_trimmed() {
         let text = "Email Press@Northshire.Example.org.";
-        assert!(run_allow(text, &["  press@northshire.example.ORG "]).is_empty());
+        assert!(run_allow(text, &["  press@northshire.gov.UK "]).is_empty());
         // White space inside is compared loosely too.
         assert!(run_allow("Call 0300  123 4567.", &["0300 123 4567"]).is_empty());
     }
@@ -1073,7 +1142,7 @@ mod tests {
         // The allowed text contains the match.
         assert!(run_allow("Call 0300 123 4567.", &["Switchboard: 0300 123 4567"]).is_empty());
         // The match contains the allowed text (a whole domain).
-        assert!(run_allow("a@northshire.example.org", &["@northshire.example.org"]).is_empty());
+        assert!(run_allow("a@northshire.gov.uk", &["@northshire.gov.uk"]).is_empty());
         // A postcode is silenced by its own text or by the name near it.
         let text = "Director Jane Smith, County Hall, NT1 1AA";
         assert_eq!(run(text).len(), 1);
@@ -1090,7 +1159,7 @@ mod tests {
 
     #[test]
     fn front_matter_and_code_are_scanned_with_file_offsets() {
-        let text = "+++\ntitle = \"Hi\"\nauthor_email = \"jane@example.com\"\n+++\n\nBody text.\n\n```text\nphone: 07700 900123\nNI: AB123456C\n```\n";
+        let text = "+++\ntitle = \"Hi\"\nauthor_email = \"jane@council.gov.uk\"\n+++\n\nBody text.\n\n```text\nphone: 07700 800123\nNI: AB123456C\n```\n";
         let body_start = text.find("\nBody").unwrap();
         let page = SourceText {
             path: "content/x.md".into(),
@@ -1111,7 +1180,7 @@ mod tests {
 
     #[test]
     fn findings_come_in_file_order() {
-        let text = "DOB 24/11/1980, a@b.org, 943 476 5919, 07700 900123";
+        let text = "DOB 24/11/1980, a@b.org, 943 476 5919, 07700 800123";
         let rules: Vec<&str> = run(text).iter().map(|f| f.rule).collect();
         assert_eq!(
             rules,
@@ -1126,7 +1195,7 @@ mod tests {
 
     #[test]
     fn unicode_and_line_endings_are_handled() {
-        let text = "Siân Jones\r\n“12 Mill Lane, M1 1AE” ☃\r\nTel\u{a0}07700\u{a0}900123 — DOB:\u{a0}24/11/1980 é@";
+        let text = "Siân Jones\r\n“12 Mill Lane, M1 1AE” ☃\r\nTel\u{a0}07700\u{a0}800123 — DOB:\u{a0}24/11/1980 é@";
         let got: Vec<(&str, usize)> = run(text).iter().map(|f| (f.rule, f.offset)).collect();
         assert_eq!(
             got,
@@ -1158,5 +1227,92 @@ mod tests {
     fn clean_text_has_no_findings() {
         let text = "---\ntitle: Replying to comments\ndate: 2026-11-24\n---\n\nIn 2026 we answered 1,200 comments within 24 hours. Call 999 in an emergency. See [the policy](@/policies/moderation.md).\n";
         assert!(run(text).is_empty(), "{:?}", run(text));
+    }
+
+    // --- kept for examples ---
+
+    #[test]
+    fn reserved_example_domains_pass_and_real_ones_are_caught() {
+        for address in [
+            "user@example.org",
+            "user@example.com",
+            "user@example.net",
+            "jane@mail.example.org",
+            "Jane@EXAMPLE.COM",
+            "jane@northshire.example",
+            "jane@council.test",
+            "jane@nowhere.invalid",
+            "jane@dev.localhost",
+        ] {
+            assert_none(&format!("Write to {address}."), "privacy/email");
+        }
+        for address in [
+            "user@council.gov.uk",
+            "jane@myexample.org",
+            "jane@example.org.uk",
+            "jane@example.co.uk",
+            "jane@testing.org",
+            "jane@example.community",
+        ] {
+            let text = format!("Write to {address}.");
+            assert_finds(&text, "privacy/email", &[address]);
+        }
+    }
+
+    #[test]
+    fn drama_numbers_pass_and_their_neighbours_are_caught() {
+        for number in [
+            "0113 496 0000",
+            "0114 496 0999",
+            "0115 496 0123",
+            "0116 496 0123",
+            "0117 496 0123",
+            "0118 496 0123",
+            "0121 496 0123",
+            "0131 496 0123",
+            "0141 496 0123",
+            "0151 496 0123",
+            "0161 496 0000",
+            "0161-496-0999",
+            "(0161) 496 0500",
+            "0191 498 0123",
+            "020 7946 0958",
+            "+44 20 7946 0958",
+            "028 9649 6000",
+            "028 9649 6999",
+            "029 2018 0123",
+            "01632 960123",
+            "(01632) 960 123",
+            "07700 900123",
+            "+44 (0)7700 900 123",
+            "+447700900000",
+            "08081 570123",
+            "0909 879 0123",
+            "03069 990123",
+        ] {
+            assert_none(&format!("Call {number} today."), "privacy/phone");
+        }
+        for number in [
+            "0161 496 1000",
+            "0161 497 0000",
+            "020 7946 1000",
+            "028 9649 5999",
+            "028 9649 7000",
+            "01632 961000",
+            "07700 901000",
+            "07700 899999",
+            "0191 496 0123",
+            "08081 571000",
+            "03069 991000",
+        ] {
+            let text = format!("Call {number} today.");
+            assert_finds(&text, "privacy/phone", &[number]);
+        }
+        // A drama number does not hide a real one next to it.
+        assert_finds(
+            "Call 07700 900123 or 07700 800123.",
+            "privacy/phone",
+            &["07700 800123"],
+        );
     }
 }
