@@ -108,8 +108,9 @@ enum CheckFormat {
 }
 
 fn main() -> ExitCode {
-    hub::prepare_threads();
+    // Before any thread starts: threads inherit the signal mask of the one that starts them.
     block_file_size_signal();
+    hub::prepare_threads();
     let cli = Cli::parse();
     // Only `build` publishes; the others should not claim that nothing was.
     let publishes = matches!(cli.command, Command::Build { .. });
