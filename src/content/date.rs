@@ -106,6 +106,31 @@ impl Ord for ContentDate {
     }
 }
 
+/// For the `date` fuzz target: an accepted date, written the way templates see it, reads
+/// back as the same moment (to the second) in the same form; a refused one is diagnosed.
+#[doc(hidden)]
+pub(crate) fn fuzz_round_trip(text: &str) {
+    let Some(date) = ContentDate::parse(text) else {
+        let _ = diagnose(text);
+        return;
+    };
+    let written = date.to_template_string();
+    let Some(again) = ContentDate::parse(&written) else {
+        panic!("{text:?} is accepted but its template form {written:?} is not");
+    };
+    assert_eq!(
+        (again.has_time, again.has_offset),
+        (date.has_time, date.has_offset),
+        "{text:?} → {written:?} changed form"
+    );
+    assert_eq!(
+        again.instant.timestamp(),
+        date.instant.timestamp(),
+        "{text:?} → {written:?} changed the moment"
+    );
+    let _ = (date.to_w3c(), date.to_rfc3339(), spoken(date.date_naive()));
+}
+
 /// Why a date's text is not one hub reads, found so that the message can say what to write.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum DateMistake {

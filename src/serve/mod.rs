@@ -16,6 +16,8 @@ use std::time::Instant;
 
 use crate::error::{report_lines, Error, Result};
 use crate::pipeline::BuildSettings;
+#[doc(hidden)]
+pub(crate) use http::fuzz_request;
 use live::{Change, Live};
 use session::{Session, SiteFiles};
 
