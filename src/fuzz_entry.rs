@@ -62,7 +62,10 @@ fn assert_placed(d: &Diagnostic, text: &str) {
             assert!(column >= 1, "{d}: column 0");
         }
     }
-    assert!(!d.message.trim().is_empty(), "a problem without a message");
+    assert!(
+        !d.message.trim().is_empty(),
+        "a problem without a message: {d:?}"
+    );
 }
 
 fn assert_error_placed(e: &Error, text: &str) {
