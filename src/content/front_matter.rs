@@ -100,7 +100,11 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
                     });
                 let mut d = Diagnostic::new(path, message).hint(hint);
                 if let Some(loc) = e.location() {
-                    d = d.at(loc.line() + split.front_matter_line_offset, Some(loc.column()));
+                    // From the byte offset, not the parser's line: YAML also ends a line at a
+                    // lone carriage return, which editors and hub's other messages do not
+                    // count (found by fuzzing: "line 24" of a 10-line file).
+                    let (line, column) = line_col(split.front_matter, loc.index());
+                    d = d.at(line + split.front_matter_line_offset, Some(column));
                 }
                 d
             })
@@ -554,6 +558,17 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("content/x.md")
+    }
+
+    /// YAML counts a lone carriage return as a line end; the message counts lines as editors
+    /// and hub's other messages do (found by fuzzing).
+    #[test]
+    fn yaml_error_line_ignores_lone_carriage_returns() {
+        let text = "---\ntitle: \"A\"\r\r\r\r\r\nbroken line\n---\nbody\n";
+        let s = split(p(), text).unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        // Where the parser noticed: after `broken line`, on the closing fence (not line 9).
+        assert_eq!(e.line, Some(4), "{e}");
     }
 
     #[test]
