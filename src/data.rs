@@ -106,7 +106,7 @@ pub(crate) fn load(root: &Path) -> Result<Data, Vec<Diagnostic>> {
     }
 }
 
-fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> {
+pub(crate) fn parse(path: &Path, text: &str, extension: &str) -> Result<Value, Diagnostic> {
     match extension {
         "toml" => {
             let table: toml::Table =

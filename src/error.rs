@@ -175,7 +175,19 @@ pub(crate) fn toml_diagnostic(
     line_offset: usize,
     e: &toml::de::Error,
 ) -> Diagnostic {
-    let message = e.message().trim().lines().collect::<Vec<_>>().join(": ");
+    let mut message = e.message().trim().lines().collect::<Vec<_>>().join(": ");
+    if message.is_empty() {
+        // The parser gives no words for some characters it refuses (a control character in a
+        // comment, found by fuzzing): say what is there.
+        let at = e.span().and_then(|span| text.get(span.start..));
+        message = match at.and_then(|rest| rest.chars().next()) {
+            Some(c) if c.is_control() => format!(
+                "this line holds an invisible control character (U+{:04X}), which TOML does not allow",
+                u32::from(c)
+            ),
+            _ => "this line is not valid TOML".to_string(),
+        };
+    }
     let (message, hint) = match crate::fields::unknown_field_from_serde(
         &message,
         crate::fields::OwnFields::TomlExtra,
@@ -204,6 +216,8 @@ fn toml_hint(message: &str) -> &'static str {
         "use one of the values the message lists"
     } else if message.contains("missing field") {
         "add the missing key"
+    } else if message.contains("invisible control character") {
+        "delete the character: it often comes with text copied from another program (retyping the line removes it)"
     } else {
         "check the TOML syntax on this line: strings need \"quotes\", lists need [brackets]"
     }
@@ -268,6 +282,22 @@ fn labelled_lines(label: &str, d: &Diagnostic) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// toml gives no message for a control character in a comment (found by fuzzing).
+    #[test]
+    fn toml_error_without_words_names_the_control_character() {
+        let text = "title = \"x\"\n# note \u{1} here\n";
+        let e = toml::from_str::<toml::Table>(text).expect_err("a control character is refused");
+        let d = toml_diagnostic("site.toml", text, 0, &e);
+        assert_eq!(d.line, Some(2));
+        assert!(d.message.contains("control character (U+0001)"), "{d}");
+        assert!(
+            d.hint
+                .as_deref()
+                .is_some_and(|h| h.starts_with("delete the character")),
+            "{d}"
+        );
+    }
 
     #[test]
     fn line_col_counts_from_one() {

@@ -13,6 +13,8 @@ pub mod content;
 mod data;
 pub mod error;
 mod fields;
+#[doc(hidden)]
+pub mod fuzz_entry;
 pub mod markdown;
 mod output;
 pub mod pipeline;

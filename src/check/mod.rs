@@ -100,6 +100,14 @@ fn check_page_source(page: &SourceText, allow: &[String], smart_punctuation: boo
     findings
 }
 
+/// For the `check_rules` fuzz target: the findings of the page rules on one page.
+#[doc(hidden)]
+pub(crate) fn fuzz_page_findings(page: &SourceText, smart_punctuation: bool) -> Vec<Finding> {
+    let mut findings = check_page_source(page, &[], smart_punctuation);
+    findings.extend(check_page_privacy(page, &[]));
+    findings
+}
+
 /// Only the privacy rules (what `hub build` runs before publishing).
 fn check_page_privacy(page: &SourceText, allow: &[String]) -> Vec<Finding> {
     let lines: Vec<&str> = page.text.lines().collect();

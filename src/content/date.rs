@@ -23,6 +23,9 @@ impl ContentDate {
     /// Parses one of the accepted forms, or returns `None`.
     pub(super) fn parse(text: &str) -> Option<ContentDate> {
         let text = text.trim();
+        if !starts_with_iso_day(text) {
+            return None;
+        }
         if let Ok(date) = NaiveDate::parse_from_str(text, "%Y-%m-%d") {
             if text.len() != 10 {
                 return None;
@@ -104,6 +107,49 @@ impl Ord for ContentDate {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         self.instant.cmp(&other.instant)
     }
+}
+
+/// For the `date` fuzz target: an accepted date, written the way templates see it, reads
+/// back as the same moment (to the second) in the same form; a refused one is diagnosed.
+#[doc(hidden)]
+pub(crate) fn fuzz_round_trip(text: &str) {
+    let Some(date) = ContentDate::parse(text) else {
+        let _ = diagnose(text);
+        return;
+    };
+    let written = date.to_template_string();
+    let Some(again) = ContentDate::parse(&written) else {
+        panic!("{text:?} is accepted but its template form {written:?} is not");
+    };
+    assert_eq!(
+        (again.has_time, again.has_offset),
+        (date.has_time, date.has_offset),
+        "{text:?} → {written:?} changed form"
+    );
+    assert_eq!(
+        again.instant.timestamp(),
+        date.instant.timestamp(),
+        "{text:?} → {written:?} changed the moment"
+    );
+    let _ = (date.to_w3c(), date.to_rfc3339(), spoken(date.date_naive()));
+}
+
+/// Whether `text` starts with `YYYY-MM-DD` and then ends or goes on with a time. chrono's
+/// `%Y` and `%m` also read signed, five-digit and space-padded numbers, so without this
+/// `-027- 3-02` was the year -27 (found by fuzzing): every form hub accepts starts this way.
+fn starts_with_iso_day(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    bytes.len() >= 10
+        && bytes[..10].iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        })
+        && bytes
+            .get(10)
+            .is_none_or(|b| matches!(b, b'T' | b't' | b' '))
 }
 
 /// Why a date's text is not one hub reads, found so that the message can say what to write.
@@ -255,6 +301,29 @@ pub(super) fn date_text<'de, D: Deserializer<'de>>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Signed, five-digit and space-padded years and months are refused (found by fuzzing);
+    /// the documented forms still read.
+    #[test]
+    fn refuses_dates_not_written_year_month_day() {
+        for text in [
+            "-027- 3-02",
+            "+20200-1-2",
+            "-2025-11-1",
+            "2026- 3-02",
+            "-0002-03-02",
+        ] {
+            assert_eq!(ContentDate::parse(text), None, "{text:?}");
+        }
+        for text in [
+            "2026-11-24",
+            "2026-11-24T09:30",
+            "2026-11-24 09:30:00",
+            "2026-11-24T09:30:00Z",
+        ] {
+            assert!(ContentDate::parse(text).is_some(), "{text:?}");
+        }
+    }
 
     #[test]
     fn accepts_the_documented_forms() {

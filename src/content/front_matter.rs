@@ -181,8 +181,11 @@ pub(super) fn parse<T: DeserializeOwned + Default>(
                     .unwrap_or_else(|| {
                         (message, "check the YAML on this line: `key: value`, lists as [a, b], quote text that contains a colon".into())
                     });
+                // From the byte offset, not the parser's line: YAML also ends a line at a lone
+                // carriage return, which editors and hub's other messages do not count (found
+                // by fuzzing: "line 24" of a 10-line file).
                 let place = duplicate_yaml_key(split.front_matter, &message)
-                    .or_else(|| e.location().map(|loc| (loc.line(), loc.column())));
+                    .or_else(|| e.location().map(|loc| line_col(split.front_matter, loc.index())));
                 let mut d = Diagnostic::new(path, message).hint(hint);
                 if let Some((line, column)) = place {
                     d = d.at(line + split.front_matter_line_offset, Some(column));
@@ -743,6 +746,17 @@ mod tests {
 
     fn p() -> &'static Path {
         Path::new("content/x.md")
+    }
+
+    /// YAML counts a lone carriage return as a line end; the message counts lines as editors
+    /// and hub's other messages do (found by fuzzing).
+    #[test]
+    fn yaml_error_line_ignores_lone_carriage_returns() {
+        let text = "---\ntitle: \"A\"\r\r\r\r\r\nbroken line\n---\nbody\n";
+        let s = split(p(), text).unwrap();
+        let e = parse::<PageFrontMatter>(p(), &s).unwrap_err();
+        // Where the parser noticed: after `broken line`, on the closing fence (not line 9).
+        assert_eq!(e.line, Some(4), "{e}");
     }
 
     #[test]

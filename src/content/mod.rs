@@ -16,6 +16,8 @@ use walkdir::WalkDir;
 
 use crate::error::Diagnostic;
 use crate::source::SourceText;
+#[doc(hidden)]
+pub(crate) use date::fuzz_round_trip;
 pub(crate) use date::ContentDate;
 use front_matter::{
     at_extra_key, at_extra_list_entry, at_key, at_session_key, date_words, normalise_extra, parse,

@@ -370,6 +370,34 @@ fn not_found(files: &SiteFiles, injection: &Injection<'_>) -> Reply {
     reply
 }
 
+/// For the `serve_path` fuzz target: the file key a request path maps to, and the status
+/// of the reply to it from a small site held in memory.
+#[doc(hidden)]
+pub(crate) fn fuzz_request(raw_path: &str) -> (Option<String>, u16) {
+    let mut files = SiteFiles::new();
+    for (path, text) in [
+        ("index.html", "<body>home</body>"),
+        ("tips/index.html", "<body>tips</body>"),
+        ("style.css", "b{}"),
+        ("404.html", "<body>lost</body>"),
+    ] {
+        files.insert(
+            path.to_string(),
+            std::sync::Arc::new(OutputFile {
+                path: path.into(),
+                content: OutputContent::Bytes(text.as_bytes().to_vec()),
+            }),
+        );
+    }
+    let injection = Injection {
+        script: "<script src=\"/__hub/live.js\"></script>",
+        overlay: None,
+        site_root: Path::new("/nonexistent-site-root"),
+    };
+    let reply = respond(&files, raw_path, None, &injection);
+    (clean_path(raw_path), reply.status)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -18,6 +18,8 @@ use std::time::Instant;
 use crate::error::{report_lines, Error, Result};
 use crate::pipeline::BuildSettings;
 use connection::{Counter, Incoming, Method};
+#[doc(hidden)]
+pub(crate) use http::fuzz_request;
 use live::{Change, Live};
 use session::{Session, SiteFiles};
 
