@@ -19,130 +19,43 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::Path;
-use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::*;
 use scraper::Html;
 
-/// How long the first build may take before the server must say where it listens.
-const START_DEADLINE: Duration = Duration::from_secs(60);
 /// How long a change may take to show up (watch debounce plus a rebuild on a busy machine).
 const WATCH_DEADLINE: Duration = Duration::from_secs(20);
 /// How long one HTTP exchange may take.
 const IO_DEADLINE: Duration = Duration::from_secs(20);
-/// How long the process may take to stop after Ctrl-C.
-const STOP_DEADLINE: Duration = Duration::from_secs(10);
 
 // ---------------------------------------------------------------------------------------------
 // The server under test
 // ---------------------------------------------------------------------------------------------
 
 /// A running `hub serve`; killed (and reaped) when dropped, whatever the test did.
-struct Server {
-    child: Option<Child>,
-    port: u16,
-    stdout: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
+use common::preview::Preview as Server;
 
-/// Reads a pipe line by line into `lines` until it closes.
-fn collect_lines<R: Read + Send + 'static>(pipe: R, lines: Arc<Mutex<Vec<String>>>) {
-    thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            match line {
-                Ok(line) => lines.lock().unwrap().push(line),
-                Err(_) => break,
-            }
-        }
-    });
+/// Starts `hub serve -p 0 <args>` in `root`, which must say it built the site before serving.
+fn start_server(root: &Path, args: &[&str]) -> Server {
+    let server = Server::start(root, args);
+    assert!(
+        server
+            .stdout_lines()
+            .iter()
+            .any(|l| l.starts_with("built ")),
+        "expected a `built N pages in X ms` line before `serving`\n{}",
+        server.transcript()
+    );
+    server
 }
 
 impl Server {
-    /// Runs `hub serve -p 0 <args>` in `root` and waits for the `serving http://…` line.
-    fn start(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("hub"))
-            .current_dir(root)
-            .args(["serve", "-p", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start hub serve");
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stdout.take().expect("stdout"), Arc::clone(&stdout));
-        collect_lines(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
-        let mut server = Server {
-            child: Some(child),
-            port: 0,
-            stdout,
-            stderr,
-        };
-        let deadline = Instant::now() + START_DEADLINE;
-        loop {
-            let found = server.stdout_lines().iter().find_map(|line| {
-                line.strip_prefix("serving http://127.0.0.1:")
-                    .and_then(|rest| rest.split('/').next())
-                    .and_then(|port| port.parse::<u16>().ok())
-            });
-            if let Some(port) = found {
-                server.port = port;
-                break;
-            }
-            if let Ok(Some(status)) = server.child.as_mut().unwrap().try_wait() {
-                thread::sleep(Duration::from_millis(200)); // let the readers catch up
-                panic!(
-                    "hub serve exited with {status} before serving\n{}",
-                    server.transcript()
-                );
-            }
-            assert!(
-                Instant::now() < deadline,
-                "hub serve did not print `serving http://127.0.0.1:PORT/` within {START_DEADLINE:?}\n{}",
-                server.transcript()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-        assert!(
-            server
-                .stdout_lines()
-                .iter()
-                .any(|l| l.starts_with("built ")),
-            "expected a `built N pages in X ms` line before `serving`\n{}",
-            server.transcript()
-        );
-        server
-    }
-
-    fn pid(&self) -> u32 {
-        self.child.as_ref().expect("running").id()
-    }
-
-    fn stdout_lines(&self) -> Vec<String> {
-        self.stdout.lock().unwrap().clone()
-    }
-
-    fn stderr_lines(&self) -> Vec<String> {
-        self.stderr.lock().unwrap().clone()
-    }
-
-    /// Everything the server printed so far, for failure messages.
-    fn transcript(&self) -> String {
-        format!(
-            "--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout_lines().join("\n"),
-            self.stderr_lines().join("\n")
-        )
-    }
-
     /// `rebuilt …` lines printed after the first `since` lines of stdout.
     fn rebuilt_lines_since(&self, since: usize) -> Vec<String> {
         self.stdout_lines()
@@ -172,38 +85,6 @@ impl Server {
                 self.transcript()
             );
             thread::sleep(Duration::from_millis(100));
-        }
-    }
-
-    /// Sends SIGINT (Ctrl-C) and waits for the process to end.
-    fn interrupt(&mut self) -> ExitStatus {
-        let status = Command::new("kill")
-            .args(["-INT", &self.pid().to_string()])
-            .status()
-            .expect("run kill");
-        assert!(status.success(), "kill -INT failed: {status}");
-        let deadline = Instant::now() + STOP_DEADLINE;
-        loop {
-            if let Some(status) = self.child.as_mut().unwrap().try_wait().expect("wait") {
-                thread::sleep(Duration::from_millis(200)); // let the readers catch up
-                self.child = None;
-                return status;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "hub serve was still running {STOP_DEADLINE:?} after Ctrl-C\n{}",
-                self.transcript()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
         }
     }
 }
@@ -644,7 +525,7 @@ fn assert_refused(reply: &Response, target: &str, secrets: &[&[u8]]) {
 #[test]
 fn folders_are_served_from_their_index_html() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     for (path, text) in [
         ("/", "The home page of the serve test site."),
@@ -673,7 +554,7 @@ fn folders_are_served_from_their_index_html() {
 #[test]
 fn folders_without_a_slash_redirect_to_the_slashed_address() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     for (path, target) in [("/tips", "/tips/"), ("/tips/advice", "/tips/advice/")] {
         let reply = server.get(path);
         assert!(
@@ -695,7 +576,7 @@ fn folders_without_a_slash_redirect_to_the_slashed_address() {
 #[test]
 fn unknown_paths_get_the_sites_404_page_with_status_404() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     let page = server.get("/404.html");
     assert_eq!(page.status, 200, "/404.html is part of the site");
@@ -731,7 +612,7 @@ fn content_type_matches_each_extension_and_bytes_are_served_unchanged() {
     // A file large enough that the server may switch to chunked transfer coding.
     let big: String = (0..4000).map(|i| format!("{{\"line\":{i}}}\n")).collect();
     site.write("static/big.txt", &big);
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     let cases: &[(&str, &[&str], Option<&str>)] = &[
         ("/", &["text/html"], None),
@@ -796,7 +677,7 @@ fn content_type_matches_each_extension_and_bytes_are_served_unchanged() {
 #[test]
 fn head_sends_the_headers_and_no_body() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     for (path, status, media) in [
         ("/x.png", 200, "image/png"),
@@ -828,7 +709,7 @@ fn head_sends_the_headers_and_no_body() {
 #[test]
 fn other_methods_are_refused_with_405_and_allow() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     for method in ["POST", "PUT", "DELETE", "PATCH"] {
         for path in ["/", "/tips/advice/", "/x.png", "/no/such/page/"] {
             let reply = request(server.port, method, path, &[]);
@@ -851,7 +732,7 @@ fn other_methods_are_refused_with_405_and_allow() {
 #[test]
 fn other_methods_are_refused_on_the_preview_endpoints_too() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     for method in ["POST", "PUT", "DELETE"] {
         for path in ["/__hub/live.js", "/__hub/events"] {
             let reply = request(server.port, method, path, &[]);
@@ -870,7 +751,7 @@ fn other_methods_are_refused_on_the_preview_endpoints_too() {
 #[test]
 fn etag_and_if_none_match_give_304_with_an_empty_body() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     for path in ["/css/site.css", "/x.png", "/app.js"] {
         let first = server.get(path);
@@ -910,7 +791,7 @@ fn etag_and_if_none_match_give_304_with_an_empty_body() {
 #[test]
 fn html_is_never_cached_while_previewing() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     for path in [
         "/",
         "/tips/",
@@ -939,7 +820,7 @@ fn traversal_attempts_never_reach_files_outside_the_site() {
     copy_dir(&fixtures_dir().join("serve"), &site_root);
     let site_secret = unique("site-root-secret");
     fs::write(site_root.join("secret.txt"), &site_secret).unwrap();
-    let server = Server::start(&site_root, &[]);
+    let server = start_server(&site_root, &[]);
 
     let passwd_marker: &[u8] = b"root:x:0:0";
     let secrets: Vec<&[u8]> = vec![secret.as_bytes(), site_secret.as_bytes(), passwd_marker];
@@ -1072,7 +953,7 @@ fn symlinks_made_while_serving_are_never_followed_out_of_the_site() {
     let secret = unique("late-symlink-secret");
     fs::write(outside.path().join("secret.txt"), &secret).unwrap();
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     assert_eq!(server.get("/app.js").status, 200);
 
     // Replace a served file with a link out, and add a new link out.
@@ -1112,7 +993,7 @@ fn symlinks_made_while_serving_are_never_followed_out_of_the_site() {
 #[test]
 fn served_html_carries_the_live_script_and_public_is_never_written() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
 
     for path in ["/", "/tips/advice/", "/no/such/page/"] {
         let reply = server.get(path);
@@ -1191,7 +1072,7 @@ fn a_port_in_use_is_named_with_a_hint_about_p() {
 fn ctrl_c_stops_promptly_and_leaves_nothing_behind() {
     let site = serve_site();
     let before = site.snapshot("");
-    let mut server = Server::start(site.root(), &[]);
+    let mut server = start_server(site.root(), &[]);
     let port = server.port;
     assert_eq!(server.get("/").status, 200);
 
@@ -1211,7 +1092,7 @@ fn ctrl_c_stops_promptly_and_leaves_nothing_behind() {
 #[test]
 fn ctrl_c_stops_promptly_with_event_streams_and_idle_connections_open() {
     let site = serve_site();
-    let mut server = Server::start(site.root(), &[]);
+    let mut server = start_server(site.root(), &[]);
     let port = server.port;
     let streams: Vec<EventStream> = (0..3).map(|_| EventStream::open(port)).collect();
     // A connection that has sent half a request.
@@ -1237,7 +1118,7 @@ fn many_connections_and_event_streams_do_not_starve_each_other() {
         site.write(&format!("static/many/file-{i:02}.txt"), &text);
         expected.insert(format!("/many/file-{i:02}.txt"), text);
     }
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let port = server.port;
 
     // 20 tabs' event streams, kept open for the whole test.
@@ -1290,7 +1171,7 @@ fn many_connections_and_event_streams_do_not_starve_each_other() {
 #[test]
 fn an_edited_page_is_served_with_its_new_text_and_tabs_are_told_to_reload() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let mut events = EventStream::open(server.port);
     let old_generation = select(
         &server.get("/tips/advice/").html(),
@@ -1341,7 +1222,7 @@ fn an_edited_page_is_served_with_its_new_text_and_tabs_are_told_to_reload() {
 #[test]
 fn broken_front_matter_shows_the_overlay_over_the_old_page_until_fixed() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
 
     site.write(
@@ -1402,7 +1283,7 @@ fn broken_front_matter_shows_the_overlay_over_the_old_page_until_fixed() {
 #[test]
 fn a_broken_template_stays_reported_when_only_content_changes_next() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let failed_builds = || {
         server
             .stderr_lines()
@@ -1448,7 +1329,7 @@ fn a_broken_template_stays_reported_when_only_content_changes_next() {
 #[test]
 fn saves_that_rename_a_temporary_file_into_place_are_shown_and_nothing_else() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
     thread::sleep(Duration::from_millis(500));
     let since = server.stdout_lines().len();
@@ -1539,7 +1420,7 @@ fn poll_main_text(server: &Server, url: &str, sentence: &str) {
 #[test]
 fn a_sed_in_place_edit_is_logged_under_the_page_not_the_temporary_file() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
     thread::sleep(Duration::from_millis(500));
     let since = (server.stdout_lines().len(), server.stderr_lines().len());
@@ -1562,7 +1443,7 @@ fn a_sed_in_place_edit_is_logged_under_the_page_not_the_temporary_file() {
 #[test]
 fn editors_temporary_and_lock_files_never_reach_the_log() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
     thread::sleep(Duration::from_millis(500));
     let since = (server.stdout_lines().len(), server.stderr_lines().len());
@@ -1608,7 +1489,7 @@ fn editors_temporary_and_lock_files_never_reach_the_log() {
 #[test]
 fn a_burst_of_twenty_saves_gives_one_or_two_rebuilds() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let good = fs::read_to_string(site.path("content/tips/advice.md")).unwrap();
     // Let anything from start-up settle.
     thread::sleep(Duration::from_millis(500));
@@ -1641,7 +1522,7 @@ fn a_burst_of_twenty_saves_gives_one_or_two_rebuilds() {
 #[test]
 fn a_stylesheet_change_sends_a_css_event() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let mut events = EventStream::open(server.port);
 
     let new_css = "/* changed */\nbody { color: #000; }\n";
@@ -1660,7 +1541,7 @@ fn a_stylesheet_change_sends_a_css_event() {
 #[test]
 fn pages_added_while_serving_are_served_and_deleted_pages_404() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     assert_eq!(server.get("/tips/fresh/").status, 404);
 
     let sentence = unique("fresh page");
@@ -1687,7 +1568,7 @@ fn pages_added_while_serving_are_served_and_deleted_pages_404() {
 #[test]
 fn a_retitled_page_is_shown_with_its_new_title_in_its_section_list() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let listed = |reply: &Response| -> Vec<String> {
         select(&reply.html(), "main a[href]")
             .iter()
@@ -1743,7 +1624,7 @@ fn an_edit_that_breaks_an_anchor_elsewhere_shows_the_overlay() {
         "content/tips/advice.md",
         "## The steps\n\nOne, two, three.",
     );
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     assert!(!server.get("/tips/linker/").has_overlay());
 
     let path = site.path("content/tips/advice.md");
@@ -1759,7 +1640,7 @@ fn an_edit_that_breaks_an_anchor_elsewhere_shows_the_overlay() {
 #[test]
 fn an_edit_that_adds_a_broken_link_or_image_shows_the_overlay_until_fixed() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     assert!(!server.get("/tips/advice/").has_overlay());
 
     append(&site, "content/tips/advice.md", "![Our stall](stall.jpg)");
@@ -1784,7 +1665,7 @@ fn an_edit_that_adds_a_broken_link_or_image_shows_the_overlay_until_fixed() {
 #[test]
 fn an_edit_reaches_the_feeds_that_show_the_page() {
     let site = serve_site();
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     assert_eq!(
         server.get("/atom.xml").status,
         200,
@@ -1807,7 +1688,7 @@ fn a_page_field_below_extra_is_a_warning_and_the_preview_still_serves() {
         "content/tips/extra-tags.md",
         "+++\ntitle = \"Tags below extra\"\n\n[extra]\ntags = [\"privacy\"]\n+++\nText.\n",
     );
-    let server = Server::start(site.root(), &[]);
+    let server = start_server(site.root(), &[]);
     let warning = "warning: content/tips/extra-tags.md:5:1: `tags` is inside [extra] (every line after [extra] belongs to it), so the page has no tags";
     let deadline = Instant::now() + IO_DEADLINE;
     while !server.stderr_lines().iter().any(|l| l == warning) {

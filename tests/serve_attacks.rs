@@ -19,106 +19,24 @@
 mod common;
 
 use std::fs;
-use std::io::{BufRead, BufReader, ErrorKind, Read, Write};
+use std::io::{ErrorKind, Read, Write};
 use std::net::{Shutdown, TcpStream};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::thread;
 use std::time::{Duration, Instant};
 
 use common::*;
 
-/// How long the first build may take before the server says where it listens.
-const START_DEADLINE: Duration = Duration::from_secs(60);
 /// How long one exchange may take (a 408 takes the server's 10 s head timeout).
 const IO_DEADLINE: Duration = Duration::from_secs(30);
 /// How long an edit may take to show.
 const WATCH_DEADLINE: Duration = Duration::from_secs(30);
 
 /// A running `hub serve`, killed when dropped.
-struct Server {
-    child: Child,
-    port: u16,
-    stdout: Arc<Mutex<Vec<String>>>,
-    stderr: Arc<Mutex<Vec<String>>>,
-}
-
-fn collect_lines<R: Read + Send + 'static>(pipe: R, lines: Arc<Mutex<Vec<String>>>) {
-    thread::spawn(move || {
-        for line in BufReader::new(pipe).lines() {
-            match line {
-                Ok(line) => lines.lock().unwrap().push(line),
-                Err(_) => break,
-            }
-        }
-    });
-}
+use common::preview::Preview as Server;
 
 impl Server {
-    /// Runs `hub serve -p 0 <args>` in `root` and waits for its `serving http://HOST:PORT/`.
-    fn start(root: &Path, args: &[&str]) -> Server {
-        let mut child = Command::new(assert_cmd::cargo::cargo_bin("hub"))
-            .current_dir(root)
-            .args(["serve", "-p", "0"])
-            .args(args)
-            .stdin(Stdio::null())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start hub serve");
-        let stdout = Arc::new(Mutex::new(Vec::new()));
-        let stderr = Arc::new(Mutex::new(Vec::new()));
-        collect_lines(child.stdout.take().expect("stdout"), Arc::clone(&stdout));
-        collect_lines(child.stderr.take().expect("stderr"), Arc::clone(&stderr));
-        let mut server = Server {
-            child,
-            port: 0,
-            stdout,
-            stderr,
-        };
-        let deadline = Instant::now() + START_DEADLINE;
-        loop {
-            let found = server.stdout.lock().unwrap().iter().find_map(|line| {
-                let rest = line.strip_prefix("serving http://")?;
-                let (_, port) = rest.split_once(':')?;
-                port.split('/').next()?.parse::<u16>().ok()
-            });
-            if let Some(port) = found {
-                server.port = port;
-                return server;
-            }
-            if let Ok(Some(status)) = server.child.try_wait() {
-                thread::sleep(Duration::from_millis(200));
-                panic!("hub serve exited with {status}\n{}", server.transcript());
-            }
-            assert!(
-                Instant::now() < deadline,
-                "hub serve did not start\n{}",
-                server.transcript()
-            );
-            thread::sleep(Duration::from_millis(20));
-        }
-    }
-
-    fn transcript(&self) -> String {
-        format!(
-            "--- stdout ---\n{}\n--- stderr ---\n{}",
-            self.stdout.lock().unwrap().join("\n"),
-            self.stderr.lock().unwrap().join("\n")
-        )
-    }
-
-    /// The server's thread count, from /proc (Linux only; `None` elsewhere).
-    fn threads(&self) -> Option<usize> {
-        let status = fs::read_to_string(format!("/proc/{}/status", self.child.id())).ok()?;
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("Threads:"))
-            .and_then(|n| n.trim().parse().ok())
-    }
-
     fn get(&self, target: &str) -> Reply {
         self.send(&format!(
             "GET {target} HTTP/1.1\r\nHost: 127.0.0.1:{}\r\nConnection: close\r\n\r\n",
@@ -128,13 +46,6 @@ impl Server {
 
     fn send(&self, raw: &str) -> Reply {
         exchange(self.port, raw.as_bytes())
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 
@@ -761,9 +672,7 @@ fn listening_beyond_this_computer_prints_a_warning_and_loopback_does_not() {
     let deadline = Instant::now() + IO_DEADLINE;
     let warning = loop {
         let found = open
-            .stderr
-            .lock()
-            .unwrap()
+            .stderr_lines()
             .iter()
             .find(|l| l.starts_with("warning:"))
             .cloned();
@@ -794,12 +703,7 @@ fn listening_beyond_this_computer_prints_a_warning_and_loopback_does_not() {
     let local = Server::start(site.root(), &[]);
     thread::sleep(Duration::from_millis(300));
     assert!(
-        !local
-            .stderr
-            .lock()
-            .unwrap()
-            .iter()
-            .any(|l| l.contains("warning")),
+        !local.stderr_lines().iter().any(|l| l.contains("warning")),
         "a loopback preview warns\n{}",
         local.transcript()
     );

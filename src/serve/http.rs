@@ -370,10 +370,9 @@ fn not_found(files: &SiteFiles, injection: &Injection<'_>) -> Reply {
     reply
 }
 
-/// For the `serve_path` fuzz target: the file key a request path maps to, and the status
-/// of the reply to it from a small site held in memory.
-#[doc(hidden)]
-pub(crate) fn fuzz_request(raw_path: &str) -> (Option<String>, u16) {
+/// A home page, a section, a stylesheet and a 404 page, held in memory: the site the fuzz
+/// target and the unit tests ask for files.
+fn small_site() -> SiteFiles {
     let mut files = SiteFiles::new();
     for (path, text) in [
         ("index.html", "<body>home</body>"),
@@ -389,6 +388,14 @@ pub(crate) fn fuzz_request(raw_path: &str) -> (Option<String>, u16) {
             }),
         );
     }
+    files
+}
+
+/// For the `serve_path` fuzz target: the file key a request path maps to, and the status
+/// of the reply to it from a small site held in memory.
+#[doc(hidden)]
+pub(crate) fn fuzz_request(raw_path: &str) -> (Option<String>, u16) {
+    let files = small_site();
     let injection = Injection {
         script: "<script src=\"/__hub/live.js\"></script>",
         overlay: None,
@@ -403,22 +410,7 @@ mod tests {
     use super::*;
 
     fn site() -> SiteFiles {
-        let mut files = SiteFiles::new();
-        for (path, text) in [
-            ("index.html", "<body>home</body>"),
-            ("tips/index.html", "<body>tips</body>"),
-            ("style.css", "b{}"),
-            ("404.html", "<body>lost</body>"),
-        ] {
-            files.insert(
-                path.to_string(),
-                std::sync::Arc::new(OutputFile {
-                    path: path.into(),
-                    content: OutputContent::Bytes(text.as_bytes().to_vec()),
-                }),
-            );
-        }
-        files
+        small_site()
     }
 
     fn plain() -> Injection<'static> {

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub(crate) mod browser_tools;
+pub(crate) mod preview;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
