@@ -6,10 +6,9 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::preview::Preview;
 use common::{assert_site_error, stderr, stdout, TestSite};
 
 fn site_with_templates(templates: &[(&str, &str)]) -> TestSite {
@@ -192,27 +191,8 @@ fn get(url: &str) -> Option<String> {
 #[test]
 fn saving_a_template_that_includes_itself_shows_the_error_in_the_preview() {
     let site = site_with_templates(&[("page.html", "<p>fine page</p>")]);
-    let mut child = Command::new(assert_cmd::cargo::cargo_bin("hub"))
-        .current_dir(site.root())
-        .args(["serve", "-p", "0"])
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start hub serve");
-    let out = child.stdout.take().expect("stdout");
-    let (send, port) = std::sync::mpsc::channel();
-    std::thread::spawn(move || {
-        for line in BufReader::new(out).lines().map_while(Result::ok) {
-            if let Some(rest) = line.strip_prefix("serving http://127.0.0.1:") {
-                let port = rest.split('/').next().unwrap_or_default().to_string();
-                let _ = send.send(port);
-            }
-        }
-    });
-    let port = port
-        .recv_timeout(Duration::from_secs(60))
-        .expect("hub serve says where it listens");
+    let mut server = Preview::start(site.root(), &[]);
+    let port = server.port;
     let url = format!("http://127.0.0.1:{port}/one/");
     let poll = |what: &str, done: &dyn Fn(&str) -> bool| {
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -233,14 +213,9 @@ fn saving_a_template_that_includes_itself_shows_the_error_in_the_preview() {
     );
     let body = poll("show the error", &|body| body.contains("includes itself"));
     assert!(body.contains("templates/page.html"), "{body}");
-    assert!(
-        child.try_wait().expect("wait").is_none(),
-        "the server is still running"
-    );
+    assert!(server.is_running(), "the server is still running");
     site.write("templates/page.html", "<p>fixed page</p>");
     poll("show the fixed template", &|body| {
         body.contains("fixed page")
     });
-    let _ = child.kill();
-    let _ = child.wait();
 }

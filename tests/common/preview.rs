@@ -108,6 +108,11 @@ impl Preview {
         )
     }
 
+    /// Whether the process is still running (it has not exited or crashed).
+    pub(crate) fn is_running(&mut self) -> bool {
+        self.child_mut().try_wait().expect("wait").is_none()
+    }
+
     /// The server's thread count, from /proc (Linux only; `None` elsewhere).
     pub(crate) fn threads(&self) -> Option<usize> {
         let status = std::fs::read_to_string(format!("/proc/{}/status", self.pid())).ok()?;
