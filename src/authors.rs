@@ -147,10 +147,6 @@ pub(crate) fn parse(
     photo_exists: impl Fn(&str) -> bool,
 ) -> Result<Authors, Vec<Diagnostic>> {
     let path = Path::new(AUTHORS_FILE);
-    // Names and roles go into the people's feeds, which must stay well-formed XML.
-    if let Some(d) = crate::source::control_character(path, text) {
-        return Err(vec![d]);
-    }
     // One typed reading: a value of the wrong type is reported at its own line and column.
     let raw: BTreeMap<Spanned<String>, RawAuthor> =
         toml::from_str(text).map_err(|e| vec![type_aware(toml_diagnostic(path, text, 0, &e))])?;

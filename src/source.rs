@@ -49,7 +49,7 @@ pub(crate) fn decode_text(path: &Path, bytes: Vec<u8>) -> Result<String, Diagnos
 /// tab and line ends, U+FFFE, U+FFFF), as a problem at its line and column. Such a character
 /// is invisible in most editors, never typed on purpose, a parse error in HTML, and would make
 /// the feeds and the sitemap invalid XML that feed readers refuse.
-pub(crate) fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
+fn control_character(path: &Path, text: &str) -> Option<Diagnostic> {
     let (offset, c) = text
         .char_indices()
         .find(|&(_, c)| is_invisible_control(c))?;

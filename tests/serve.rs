@@ -1709,3 +1709,37 @@ fn a_page_field_below_extra_is_a_warning_and_the_preview_still_serves() {
     assert_eq!(page.status, 200);
     assert!(!page.has_overlay(), "a warning is not an error overlay");
 }
+
+#[test]
+fn an_edit_is_read_as_the_build_reads_files_control_characters_and_old_mac_line_ends() {
+    let site = serve_site();
+    let server = start_server(site.root(), &[]);
+    // A control character pasted in: the error at its line and column, over the old page.
+    site.write(
+        "content/tips/advice.md",
+        "+++\ntitle = \"Think before you post\"\n+++\n\nPasted \u{1b}[31m text.\n",
+    );
+    let reply = server.poll("/tips/advice/", "show the error overlay", |r| {
+        r.has_overlay()
+    });
+    let message = text_of(&reply.html(), "#hub-error-overlay");
+    assert!(
+        message.contains("content/tips/advice.md:5:8") && message.contains("U+001B"),
+        "the overlay should name the character and its place:\n{message}"
+    );
+    // Old Mac line ends (a lone CR) are line ends, as in `hub build`.
+    site.write(
+        "content/tips/advice.md",
+        "+++\rtitle = \"Saved on an old Mac\"\r+++\r\rMac text.\r",
+    );
+    let reply = server.poll(
+        "/tips/advice/",
+        "show the page saved with CR line ends",
+        |r| !r.has_overlay() && r.text().contains("Mac text."),
+    );
+    assert!(
+        reply.text().contains("Saved on an old Mac"),
+        "{}",
+        reply.text()
+    );
+}

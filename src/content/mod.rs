@@ -341,7 +341,13 @@ fn walk_problem(root: &Path, e: &walkdir::Error) -> Diagnostic {
     }
 }
 
-fn read_markdown(root: &Path, path: &Path, content_path: String) -> Result<SourceFile, Diagnostic> {
+/// Reads and decodes one Markdown file of content/ (`path` on disk, `content_path` inside
+/// content/): the one way pages and sections are read, by the build and by the preview.
+pub(crate) fn read_markdown(
+    root: &Path,
+    path: &Path,
+    content_path: String,
+) -> Result<SourceFile, Diagnostic> {
     let rel = site_relative(root, path);
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::new(&rel, format!("cannot read this file: {e}"))
@@ -487,9 +493,6 @@ fn parent_dir(content_path: &str) -> &str {
 /// Checks a page's front matter and turns it into a [`PageSource`], collecting every problem.
 pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
-    if let Some(d) = crate::source::control_character(&path, &file.file.text) {
-        return Err(vec![d]);
-    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let mut fm: PageFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let mut problems = Vec::new();
@@ -722,9 +725,6 @@ fn fields_in_extra(
 /// Checks a section's front matter (`_index.md`) and turns it into a `SectionSource`.
 pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagnostic>> {
     let path = file.file.path.clone();
-    if let Some(d) = crate::source::control_character(&path, &file.file.text) {
-        return Err(vec![d]);
-    }
     let parts = split(&path, &file.file.text).map_err(|d| vec![d])?;
     let fm: SectionFrontMatter = parse(&path, &parts).map_err(|d| vec![d])?;
     let dir = parent_dir(&file.content_path).to_string();

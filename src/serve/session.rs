@@ -289,16 +289,14 @@ impl Session {
                 .iter_mut()
                 .chain(content.sections.iter_mut())
                 .find(|f| f.file.path == Path::new(path))?;
-            let text = std::fs::read_to_string(self.root.join(path)).ok()?;
-            let text = match text.strip_prefix('\u{feff}') {
-                Some(rest) => rest.to_string(),
-                None => text,
-            };
-            *file = crate::content::SourceFile::new(
-                std::mem::take(&mut file.file.path),
-                std::mem::take(&mut file.content_path),
-                text,
-            );
+            // Read as the full load reads it (encodings, line ends, control characters); a
+            // file it refuses goes to the full walk, which reports the problem.
+            *file = crate::content::read_markdown(
+                &self.root,
+                &self.root.join(path),
+                file.content_path.clone(),
+            )
+            .ok()?;
         }
         Some(())
     }
