@@ -9,6 +9,7 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
+use crate::address::is_host_name;
 use crate::error::{line_col, toml_diagnostic, Diagnostic};
 
 /// Where the people are described, relative to the site root.
@@ -337,18 +338,6 @@ fn bluesky_handle(value: &str) -> Result<String, &'static str> {
         "https://bsky.app/profile/{}",
         handle.to_ascii_lowercase()
     ))
-}
-
-/// `mastodon.social`: labels of letters, digits and dashes, at least two of them.
-fn is_host_name(host: &str) -> bool {
-    let labels: Vec<&str> = host.split('.').collect();
-    labels.len() >= 2
-        && labels.iter().all(|label| {
-            !label.is_empty()
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
-        })
 }
 
 /// Whether a photo's value names a file the site publishes or an https address.

@@ -3,6 +3,7 @@
 //! (`site`) → render (`render`) → gate (`check::gate`) → write (`output`). The
 //! commands live in [`commands`] (build, check), [`serve`] and [`scaffold`] (init, new).
 
+mod address;
 mod authors;
 pub mod check;
 pub mod clock;

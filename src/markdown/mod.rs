@@ -525,7 +525,7 @@ fn publish<'a>(
 ) -> CowStr<'a> {
     // An address that runs a script (or opens a page made of the address itself) when
     // clicked is never published; `tel:`, `sms:` and other harmless schemes are.
-    let scheme = crate::content::scheme_of(&dest);
+    let scheme = crate::address::scheme_of(&dest);
     if let Some(scheme) = scheme
         .as_deref()
         .filter(|s| matches!(*s, "javascript" | "vbscript" | "file") || (*s == "data" && !is_image))
