@@ -502,55 +502,11 @@ fn recover(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Refuses a site where one output file would have to be a folder for another
-/// (`atom.xml` and `atom.xml/index.html`) or two files share a path: writing it would fail
-/// half-way with a bare system message.
-fn refuse_clashing_paths(dir: &Path, files: &[OutputFile]) -> Result<()> {
-    let mut seen = HashSet::new();
-    let mut problems = Vec::new();
-    for file in files {
-        if !seen.insert(file.path.as_str()) {
-            problems.push(
-                Diagnostic::new(
-                    file.content.origin_hint(),
-                    format!(
-                        "two things in the site would both be written to {}/{}",
-                        dir.display(),
-                        file.path
-                    ),
-                )
-                .hint("give one of them another address (its slug, path or aliases)"),
-            );
-        }
-    }
-    for file in files {
-        let mut current = file.path.as_str();
-        while let Some((parent, _)) = current.rsplit_once('/') {
-            if seen.contains(parent) {
-                problems.push(
-                    Diagnostic::new(
-                        file.content.origin_hint(),
-                        format!(
-                            "{parent} is both a file of the site and the folder of {}: they cannot both be written",
-                            file.path
-                        ),
-                    )
-                    .hint("give one of them another address (its slug, path or aliases); aliases must not name a file hub writes, such as /atom.xml"),
-                );
-            }
-            current = parent;
-        }
-    }
-    if problems.is_empty() {
-        Ok(())
-    } else {
-        Err(Error::Site(problems))
-    }
-}
-
-/// Publishes `files` as the whole content of `dir`: see the module documentation.
+/// Publishes `files` as the whole content of `dir`: see the module documentation. `files`
+/// come from the render, which has already refused two files at one path and a file where
+/// another needs a folder (`atom.xml` and an alias's `atom.xml/index.html`), with the place
+/// in the site that asks for them.
 pub(crate) fn write(dir: &Path, files: &[OutputFile]) -> Result<WriteStats> {
-    refuse_clashing_paths(dir, files)?;
     let parent = dir.parent().unwrap_or(dir);
     fs::create_dir_all(parent).map_err(|e| publish_error(dir, parent, e))?;
     let _lock = PublishLock::acquire(dir)?;
@@ -1036,25 +992,6 @@ mod tests {
         fs::write(next.join("notes.txt"), "mine").unwrap();
         assert!(write(&out, &[file("index.html", "x")]).is_err());
         assert!(next.join("notes.txt").is_file());
-    }
-
-    #[test]
-    fn a_file_that_is_also_a_folder_is_refused_before_writing() {
-        let tmp = tempfile::tempdir().unwrap();
-        let out = tmp.path().join("public");
-        let Err(Error::Site(problems)) = write(
-            &out,
-            &[
-                file("atom.xml", "feed"),
-                file("atom.xml/index.html", "redirect"),
-            ],
-        ) else {
-            panic!("refused")
-        };
-        assert!(problems[0].message.contains("atom.xml"), "{problems:?}");
-        assert!(!out.exists());
-        let twice = write(&out, &[file("a.html", "1"), file("a.html", "2")]);
-        assert!(matches!(twice, Err(Error::Site(_))));
     }
 
     #[test]
