@@ -183,10 +183,10 @@ fn capped_range(
     ))
 }
 
-/// Templates that include or extend themselves (directly or through others), and macros
-/// that call themselves: Tera would recurse until the program's stack overflows, so these
-/// are refused when templates load, naming the chain. Macros may not recurse at all, even
-/// when a condition would end it: hub cannot tell in advance that it ends.
+/// Templates that include or extend themselves (directly or through others): Tera would
+/// recurse until the program's stack overflows, so these are refused when templates load,
+/// naming the chain. Macros that call themselves are allowed (a condition may end them);
+/// [`guard_macros`] bounds how deep they go.
 fn template_loops(tera: &Tera, sources: &BTreeMap<String, TemplateSource>) -> Vec<Diagnostic> {
     let mut edges: BTreeMap<String, Vec<(String, &'static str)>> = BTreeMap::new();
     for (name, source) in sources {
