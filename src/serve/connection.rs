@@ -149,8 +149,11 @@ pub(super) enum Incoming {
 pub(super) fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, fresh: bool) -> Incoming {
     let deadline = Instant::now() + HEAD_TIMEOUT;
     let mut chunk = [0u8; 4096];
+    // A head can only end, or break a limit, at a line end or past a limit: a client that
+    // sends a byte at a time does not make the whole head be parsed again for every byte.
+    let mut worth_parsing = !buffer.is_empty();
     loop {
-        if !buffer.is_empty() {
+        if worth_parsing {
             match parse(buffer) {
                 Parsed::Complete(request, used) => {
                     buffer.drain(..used);
@@ -173,7 +176,13 @@ pub(super) fn read_request(stream: &mut TcpStream, buffer: &mut Vec<u8>, fresh: 
         }
         match stream.read(&mut chunk) {
             Ok(0) => return Incoming::Closed,
-            Ok(n) => buffer.extend_from_slice(&chunk[..n]),
+            Ok(n) => {
+                let crossed_a_limit = buffer.len() <= MAX_REQUEST_LINE
+                    && buffer.len() + n > MAX_REQUEST_LINE
+                    || buffer.len() <= MAX_HEAD && buffer.len() + n > MAX_HEAD;
+                worth_parsing = chunk[..n].contains(&b'\n') || crossed_a_limit;
+                buffer.extend_from_slice(&chunk[..n]);
+            }
             Err(e)
                 if matches!(
                     e.kind(),
