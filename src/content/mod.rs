@@ -130,7 +130,7 @@ pub(crate) fn load(root: &Path) -> (ContentFiles, Vec<Diagnostic>) {
             });
         }
     }
-    problems.extend(guard.problems(root));
+    problems.extend(guard.problems());
     let read: Vec<Result<SourceFile, Diagnostic>> = markdown
         .into_par_iter()
         .map(|(path, content_path)| read_markdown(root, &path, content_path))
@@ -169,54 +169,38 @@ fn capital_md_problem(root: &Path, path: &Path) -> Diagnostic {
 /// leads out of the site folder is skipped and reported, so nothing private elsewhere on the
 /// computer is published (or shown by the preview) by accident.
 pub(crate) struct InsideSite {
-    root: Option<PathBuf>,
-    outside: std::cell::RefCell<Vec<(PathBuf, PathBuf)>>,
+    root: PathBuf,
+    problems: std::cell::RefCell<Vec<Diagnostic>>,
 }
 
 impl InsideSite {
     /// A guard for the site at `root`.
     pub(crate) fn new(root: &Path) -> InsideSite {
         InsideSite {
-            root: std::fs::canonicalize(root).ok(),
-            outside: Default::default(),
+            root: root.to_path_buf(),
+            problems: Default::default(),
         }
     }
 
-    /// False for a symlink whose target lies outside the site (it is remembered for
-    /// [`InsideSite::problems`]). Everything else is allowed.
+    /// False for a symlink that leads outside the site or round in a loop, by the rule of
+    /// [`check_inside_site`] (its problem is kept for [`InsideSite::problems`]). Everything
+    /// else is allowed.
     pub(crate) fn allows(&self, entry: &walkdir::DirEntry) -> bool {
         if !entry.path_is_symlink() {
             return true;
         }
-        let (Some(root), Ok(target)) = (&self.root, std::fs::canonicalize(entry.path())) else {
-            return true;
-        };
-        if target.starts_with(root) {
-            return true;
+        match check_inside_site(&self.root, entry.path()) {
+            Ok(()) => true,
+            Err(d) => {
+                self.problems.borrow_mut().push(d);
+                false
+            }
         }
-        self.outside
-            .borrow_mut()
-            .push((entry.path().to_path_buf(), target));
-        false
     }
 
-    /// One problem for each link that led out of the site.
-    pub(crate) fn problems(&self, root: &Path) -> Vec<Diagnostic> {
-        self.outside
-            .borrow()
-            .iter()
-            .map(|(link, target)| {
-                Diagnostic::new(
-                    site_relative(root, link),
-                    format!(
-                        "this is a link to {}, which is outside the site folder",
-                        target.display()
-                    ),
-                )
-                .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
-                .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())
-            })
-            .collect()
+    /// One problem for each link that led out of the site or round in a loop.
+    pub(crate) fn problems(self) -> Vec<Diagnostic> {
+        self.problems.into_inner()
     }
 }
 
@@ -230,22 +214,27 @@ pub(crate) fn check_inside_site(root: &Path, path: &Path) -> Result<(), Diagnost
     let Ok(site) = std::fs::canonicalize(root) else {
         return Ok(());
     };
-    let link = first_link(root, path).unwrap_or_else(|| path.to_path_buf());
+    // Which link to name is only worked out (a look at every folder on the way) when
+    // there is a problem to report.
+    let link = || first_link(root, path).unwrap_or_else(|| path.to_path_buf());
     match std::fs::canonicalize(path) {
         Ok(target) if target.starts_with(&site) => Ok(()),
-        Ok(target) => Err(Diagnostic::new(
-            site_relative(root, &link),
-            format!(
-                "this is a link to {}, which is outside the site folder; hub does not read it",
-                std::fs::canonicalize(&link).unwrap_or(target).display()
-            ),
-        )
-        .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
-        .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix())),
+        Ok(target) => {
+            let link = link();
+            Err(Diagnostic::new(
+                site_relative(root, &link),
+                format!(
+                    "this is a link to {}, which is outside the site folder; hub does not read it",
+                    std::fs::canonicalize(&link).unwrap_or(target).display()
+                ),
+            )
+            .rule(crate::rules::PRIVACY_OUTSIDE_LINK.id)
+            .hint(crate::rules::PRIVACY_OUTSIDE_LINK.fixed_fix()))
+        }
         // ELOOP: the link leads round in a circle.
         Err(e) if e.raw_os_error() == Some(40) || e.raw_os_error() == Some(62) => Err(
             Diagnostic::new(
-                site_relative(root, &link),
+                site_relative(root, &link()),
                 "this is a link that leads round in a loop (to itself, or through other links back to itself)",
             )
             .hint("remove the symbolic link, or point it at a real file inside the site folder"),

@@ -1023,7 +1023,7 @@ fn collect_folder(
             }
         }
     }
-    problems.extend(guard.problems(root));
+    problems.extend(guard.problems());
 }
 
 /// Registers `get_page`, `get_section`, `get_url` and `roadmap_radar` (docs/templates.md).

@@ -455,7 +455,7 @@ fn read_template_folder(
             )),
         }
     }
-    problems.extend(guard.problems(root));
+    problems.extend(guard.problems());
 }
 
 /// Escapes `& < > " '` only. Tera's own escaper also turns `/` into `&#x2F;`, which is valid but
