@@ -7,6 +7,7 @@ mod context;
 mod feeds;
 mod metadata;
 mod radar;
+mod search;
 mod sessions;
 mod share;
 pub(crate) mod templates;
@@ -204,6 +205,7 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     base.insert("updates_url", &updates.url(config));
     // Everyone in data/authors.toml (the home page lists them); empty without the file.
     base.insert("authors", &views.author_list());
+    base.insert("search", &search::SearchView::of(config));
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
@@ -282,6 +284,13 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     }
     if !scope.is_everything() {
         return finish(files, problems);
+    }
+    // Only on full builds: the preview brings the index up to date after serving an edit.
+    for file in search::search_files(&site, &templates, &base, config) {
+        match file {
+            Ok(file) => files.add(file, &mut problems),
+            Err(d) => problems.push(d),
+        }
     }
     for asset in &site.assets {
         files.add(
