@@ -132,6 +132,15 @@ fn excerpt_of<'a>(description: &'a str, summary: &'a str) -> &'a str {
     }
 }
 
+/// Whether `path` (in the output folder) is one of the files [`index_files`] writes.
+pub(crate) fn is_index_file(path: &str) -> bool {
+    path.strip_prefix(INDEX_FOLDER)
+        .and_then(|rest| rest.strip_prefix('/'))
+        .is_some_and(|rest| {
+            rest == "index.json" || rest.starts_with("terms/") || rest.starts_with("docs/")
+        })
+}
+
 /// The index files for `documents`, under [`INDEX_FOLDER`].
 pub(crate) fn index_files(documents: &[Document<'_>]) -> Vec<OutputFile> {
     let index = SearchIndex::build(documents);

@@ -286,6 +286,15 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
                     changes.paths.join(", ")
                 ),
             }
+            // After the edit is served and reported: the search index of the new text (a partial
+            // build leaves it as it was, since making it again takes longer than the edit).
+            if let Some(files) = session.refresh_search_index() {
+                shared
+                    .served
+                    .write()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner)
+                    .files = files;
+            }
         }
         Err(error) => {
             let lines = report_lines(&error);

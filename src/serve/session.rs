@@ -35,6 +35,9 @@ struct LastBuild {
     files: Arc<SiteFiles>,
     /// None after a failed build that did not only change content.
     assets: Option<SiteAssets>,
+    /// The search index in `files` is an earlier build's: a partial build leaves it for
+    /// [`Session::refresh_search_index`], after the edit is served.
+    search_stale: bool,
 }
 
 /// What one build of a [`Session`] produced.
@@ -96,6 +99,7 @@ impl Session {
             .flatten();
         let assets = reusable.and_then(|last| last.assets.clone());
         let base_url = config.base_url.clone();
+        let search_enabled = config.search.enabled;
         let (rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
@@ -167,6 +171,7 @@ impl Session {
             config_text,
             files: Arc::clone(&files),
             assets: Some(assets),
+            search_stale: search_enabled && !full,
         });
         Ok(SessionBuild {
             files,
@@ -178,6 +183,24 @@ impl Session {
 }
 
 impl Session {
+    /// After a partial build: the last build's files with the search index made again from
+    /// its model, so that the index is right again a moment after the edit is served; None
+    /// when the index is already up to date. (A full build rendered it with everything.)
+    pub(super) fn refresh_search_index(&mut self) -> Option<Arc<SiteFiles>> {
+        let last = self.last.as_mut().filter(|last| last.search_stale)?;
+        let index = crate::search::index_files(&crate::search::documents(&last.site));
+        let folder = format!("{}/", crate::search::INDEX_FOLDER);
+        let mut files = (*last.files).clone();
+        // Shards and chunks come and go with the content: drop the old index whole. The
+        // search page (search/index.html) is not part of it.
+        files.retain(|path, _| !path.starts_with(&folder) || !crate::search::is_index_file(path));
+        files.extend(index.into_iter().map(|f| (f.path.clone(), Arc::new(f))));
+        let files = Arc::new(files);
+        last.files = Arc::clone(&files);
+        last.search_stale = false;
+        Some(files)
+    }
+
     /// The last model with the edited pages swapped in, and what to render, when each edit
     /// keeps its page's address, drafts, tags and aliases, changes nothing a listing shows and
     /// breaks no `#anchor` link; else None, and the model is put together again.
