@@ -212,26 +212,37 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
         .into_iter()
         .filter(|&job| scope.includes(job))
         .collect();
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        // Small pieces, so that a core that runs out of work can always take some.
-        .with_max_len(16)
-        .map(|job| {
-            let views = Views {
-                site: &site,
-                config,
-                now,
-            };
-            render_job(
-                *job,
-                &views,
-                &templates,
-                &base,
-                &outside_content,
-                &feed_index,
-            )
-        })
-        .collect();
+    let render_jobs = || -> Vec<Result<OutputFile, Diagnostic>> {
+        jobs.par_iter()
+            // Small pieces, so that a core that runs out of work can always take some.
+            .with_max_len(16)
+            .map(|job| {
+                let views = Views {
+                    site: &site,
+                    config,
+                    now,
+                };
+                render_job(
+                    *job,
+                    &views,
+                    &templates,
+                    &base,
+                    &outside_content,
+                    &feed_index,
+                )
+            })
+            .collect()
+    };
+    // The search index is made beside the pages, so that its parts that use one core overlap
+    // their rendering; on full builds only (the preview brings it up to date after serving an
+    // edit).
+    let (rendered, search_files) = rayon::join(render_jobs, || {
+        if scope.is_everything() {
+            search::search_files(&site, &templates, &base, config)
+        } else {
+            Vec::new()
+        }
+    });
     let mut files = OutputSet {
         aliases: alias_origins(&site),
         ..OutputSet::default()
@@ -285,8 +296,7 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     if !scope.is_everything() {
         return finish(files, problems);
     }
-    // Only on full builds: the preview brings the index up to date after serving an edit.
-    for file in search::search_files(&site, &templates, &base, config) {
+    for file in search_files {
         match file {
             Ok(file) => files.add(file, &mut problems),
             Err(d) => problems.push(d),

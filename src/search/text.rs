@@ -8,8 +8,7 @@
 //! letter and accents (Unicode NFD), drop the accents, write it in small letters and drop
 //! apostrophes (so "don't" is one word, "dont").
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 
 /// Words longer than this are not words people search for (hashes, long addresses).
 pub(super) const MAX_WORD_CHARS: usize = 40;
@@ -31,26 +30,85 @@ pub(super) fn is_stop_word(word: &str) -> bool {
 /// The folded words of `text`, in order: runs of letters and digits, accents removed, in
 /// small letters, apostrophes inside a word dropped.
 pub(super) fn words(text: &str, mut each: impl FnMut(&str)) {
-    let mut word = String::new();
-    for c in text.nfd() {
-        if is_combining_mark(c) || c == '\'' || c == '\u{2019}' {
+    let bytes = text.as_bytes();
+    let mut splitter = WordSplitter::default();
+    let mut at = 0;
+    while at < bytes.len() {
+        if bytes[at].is_ascii() && !bytes[at].is_ascii_alphanumeric() {
+            at += 1;
             continue;
         }
-        if c.is_alphanumeric() {
-            word.extend(c.to_lowercase());
-        } else if !word.is_empty() {
-            finish_word(&word, &mut each);
-            word.clear();
+        // Most words are small ASCII letters and digits, already folded: handed on as they
+        // stand in the text, without a copy. A word with a capital, an apostrophe or another
+        // letter is folded letter by letter.
+        let start = at;
+        while at < bytes.len() && (bytes[at].is_ascii_lowercase() || bytes[at].is_ascii_digit()) {
+            at += 1;
         }
-    }
-    if !word.is_empty() {
-        finish_word(&word, &mut each);
+        let ends_here = bytes
+            .get(at)
+            .is_none_or(|&next| next.is_ascii() && !next.is_ascii_alphanumeric() && next != b'\'');
+        if ends_here && at > start {
+            if at - start <= MAX_WORD_CHARS {
+                each(&text[start..at]);
+            }
+            continue;
+        }
+        at = start + splitter.fold_one_word(&text[start..], &mut each);
     }
 }
 
-fn finish_word(word: &str, each: &mut impl FnMut(&str)) {
-    if word.chars().count() <= MAX_WORD_CHARS {
-        each(word);
+/// Folds words that need it, one at a time.
+#[derive(Default)]
+struct WordSplitter {
+    word: String,
+}
+
+impl WordSplitter {
+    /// Folds the word at the start of `text`, hands it to `each`, and returns how many bytes
+    /// of `text` it took (up to the first character that ends a word).
+    fn fold_one_word(&mut self, text: &str, each: &mut impl FnMut(&str)) -> usize {
+        self.word.clear();
+        for (at, c) in text.char_indices() {
+            let ended = if c.is_ascii() {
+                self.feed(c)
+            } else {
+                // Marks are dropped whatever their order, so decomposing letter by letter gives
+                // the words that NFD of the whole text gives.
+                let mut ended = false;
+                decompose_canonical(c, |part| ended |= self.feed(part));
+                ended
+            };
+            if ended {
+                self.finish(each);
+                return at + c.len_utf8();
+            }
+        }
+        self.finish(each);
+        text.len()
+    }
+
+    /// Adds `c` to the word; true when `c` ends it.
+    fn feed(&mut self, c: char) -> bool {
+        if c.is_ascii_alphanumeric() {
+            self.word.push(c.to_ascii_lowercase());
+        } else if c == '\'' || c == '\u{2019}' || is_combining_mark(c) {
+            // Inside a word: "don't" is "dont", "é" is "e".
+        } else if c.is_alphanumeric() {
+            self.word.extend(c.to_lowercase());
+        } else {
+            return true;
+        }
+        false
+    }
+
+    fn finish(&mut self, each: &mut impl FnMut(&str)) {
+        // Bytes first: a word is never longer in characters than in bytes.
+        let fits = self.word.len() <= MAX_WORD_CHARS || self.word.chars().count() <= MAX_WORD_CHARS;
+        if !self.word.is_empty() && fits {
+            each(&self.word);
+        }
+        self.word.clear();
     }
 }
 
@@ -104,14 +162,14 @@ pub(super) fn html_text(html: &str, mut each: impl FnMut(&str, HtmlPart)) {
         let tag = &rest[..end];
         rest = &rest[end..];
         let (closing, name) = tag_name(tag);
-        if is_heading(&name) {
+        if is_heading(name) {
             heading_depth = if closing {
                 heading_depth.saturating_sub(1)
             } else {
                 heading_depth + 1
             };
-        } else if !closing && matches!(name.as_str(), "script" | "style" | "template") {
-            let close = format!("</{name}");
+        } else if let Some(unread) = unread_element(name).filter(|_| !closing) {
+            let close = format!("</{unread}");
             rest = find_ignoring_case(rest, &close).map_or("", |at| &rest[at..]);
         }
     }
@@ -129,22 +187,28 @@ fn part(heading_depth: usize) -> HtmlPart {
 }
 
 fn is_heading(name: &str) -> bool {
-    matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6")
+    let bytes = name.as_bytes();
+    bytes.len() == 2 && bytes[0].eq_ignore_ascii_case(&b'h') && (b'1'..=b'6').contains(&bytes[1])
 }
 
-/// `</h2>` → (true, "h2"); `<a href=...>` → (false, "a").
-fn tag_name(tag: &str) -> (bool, String) {
+/// `</h2>` → (true, "h2"); `<a href=...>` → (false, "a"): the name as written, in any case.
+fn tag_name(tag: &str) -> (bool, &str) {
     let inner = tag.trim_start_matches('<');
     let (closing, inner) = match inner.strip_prefix('/') {
         Some(rest) => (true, rest),
         None => (false, inner),
     };
-    let name = inner
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .next()
-        .unwrap_or_default()
-        .to_ascii_lowercase();
-    (closing, name)
+    let end = inner
+        .find(|c: char| !c.is_ascii_alphanumeric())
+        .unwrap_or(inner.len());
+    (closing, &inner[..end])
+}
+
+/// The element whose text is never read (and must not be indexed), if `name` is one.
+fn unread_element(name: &str) -> Option<&'static str> {
+    ["script", "style", "template"]
+        .into_iter()
+        .find(|unread| unread.eq_ignore_ascii_case(name))
 }
 
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
@@ -156,6 +220,10 @@ fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
 
 /// Appends `text` with its character references decoded; an unknown one is kept as written.
 fn decode_into(text: &str, out: &mut String) {
+    if !text.contains('&') {
+        out.push_str(text);
+        return;
+    }
     let mut rest = text;
     while let Some(amp) = rest.find('&') {
         out.push_str(&rest[..amp]);
@@ -216,6 +284,16 @@ mod tests {
             all_words("Y Ŵyl Gymraeg: Café’s DON'T, e-mail 2026!"),
             ["y", "wyl", "gymraeg", "cafes", "dont", "e", "mail", "2026"]
         );
+    }
+
+    #[test]
+    fn words_split_the_same_on_the_quick_path_and_the_folding_one() {
+        assert_eq!(
+            all_words("abc Abc a’b x2 2x é-e 'quoted' ŵ"),
+            ["abc", "abc", "ab", "x2", "2x", "e", "e", "quoted", "w"]
+        );
+        assert_eq!(all_words("end.")[..], ["end"]);
+        assert_eq!(all_words("")[..], [] as [&str; 0]);
     }
 
     #[test]
