@@ -35,8 +35,8 @@ struct LastBuild {
     files: Arc<SiteFiles>,
     /// None after a failed build that did not only change content.
     assets: Option<SiteAssets>,
-    /// The search index in `files` is an earlier build's: a partial build leaves it for
-    /// [`Session::refresh_search_index`], after the edit is served.
+    /// The search index in `files` is an earlier build's: a partial build leaves it to be
+    /// made again after the edit is served (see [`Session::stale_search_site`]).
     search_stale: bool,
 }
 
@@ -183,22 +183,12 @@ impl Session {
 }
 
 impl Session {
-    /// After a partial build: the last build's files with the search index made again from
-    /// its model, so that the index is right again a moment after the edit is served; None
-    /// when the index is already up to date. (A full build rendered it with everything.)
-    pub(super) fn refresh_search_index(&mut self) -> Option<Arc<SiteFiles>> {
-        let last = self.last.as_mut().filter(|last| last.search_stale)?;
-        let index = crate::search::index_files(&crate::search::documents(&last.site));
-        let folder = format!("{}/", crate::search::INDEX_FOLDER);
-        let mut files = (*last.files).clone();
-        // Shards and chunks come and go with the content: drop the old index whole. The
-        // search page (search/index.html) is not part of it.
-        files.retain(|path, _| !path.starts_with(&folder) || !crate::search::is_index_file(path));
-        files.extend(index.into_iter().map(|f| (f.path.clone(), Arc::new(f))));
-        let files = Arc::new(files);
-        last.files = Arc::clone(&files);
-        last.search_stale = false;
-        Some(files)
+    /// After a partial build, which leaves the search index as it was: the model to make it
+    /// again from (see `super::search_index`). None when the index is up to date (a full
+    /// build renders it with everything) or the site has no search.
+    pub(super) fn stale_search_site(&self) -> Option<Arc<Site>> {
+        let last = self.last.as_ref().filter(|last| last.search_stale)?;
+        Some(Arc::clone(&last.site))
     }
 
     /// The last model with the edited pages swapped in, and what to render, when each edit
