@@ -42,6 +42,8 @@ pub struct Config {
     #[serde(default)]
     pub(crate) check: CheckConfig,
     #[serde(default)]
+    pub(crate) search: SearchConfig,
+    #[serde(default)]
     pub(crate) extra: toml::Table,
     /// `[markdown] highlight_theme` read at load: the mode, or the problem (placed on the
     /// setting) that the build reports when it comes to highlighting, as it always has, so
@@ -222,6 +224,21 @@ fn yes() -> bool {
 pub(crate) struct CheckConfig {
     #[serde(default)]
     pub(crate) allow: Vec<String>,
+}
+
+/// `[search]`: the site's own search page and index (src/search/).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct SearchConfig {
+    /// Whether hub writes the search index, the `/search/` page and the header's search box.
+    #[serde(default = "yes")]
+    pub(crate) enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
+    }
 }
 
 impl Config {

@@ -22,6 +22,7 @@ pub mod pipeline;
 mod render;
 pub mod rules;
 pub mod scaffold;
+mod search;
 pub mod serve;
 mod site;
 pub mod source;

@@ -53,6 +53,7 @@ const GUIDE_PAGES: &[&str] = &[
     "/tags/",
     "/tags/facebook/",
     "/updates/",
+    "/search/",
     "/authors/",
     "/authors/amara-okafor/",
     "/authors/communications-team/",
@@ -306,6 +307,161 @@ fn assert_each_risk_shown_once(
     }
 }
 
+/// The search page in the browser: queries typed into its box a letter at a time, as a person
+/// types, find pages by a word of their title, by another form of a word ("moderating"), with
+/// a misspelling, by a prefix while typing and by a title with a Welsh letter; the words found
+/// are marked, the count is in the live region, nothing is fetched from another host, and the
+/// page with results shown passes axe and fits at `width`.
+fn search_finds_pages_as_you_type(width: u32) {
+    let tools = tools();
+    let site = TestSite::empty();
+    fs::copy(repo().join("site.toml"), site.path("site.toml")).expect("copy site.toml");
+    for dir in ["content", "data", "static"] {
+        copy_dir(&repo().join(dir), &site.path(dir));
+    }
+    site.write(
+        "content/tips/gwyl-cymraeg.md",
+        "+++\ntitle = \"Gŵyl Cymraeg: posting in Welsh\"\n+++\n\nA day of posts in Welsh.\n",
+    );
+    let server = build_and_serve(&site, &tools);
+    let queries = [
+        "facebook",
+        "moderating",
+        "confidentalty",
+        "moderat",
+        "gwyl",
+        "Gŵyl",
+        "moderation",
+    ];
+    let mut url = format!(
+        "http://127.0.0.1:{}/__search_harness?width={width}",
+        server.port
+    );
+    for q in queries {
+        url.push_str("&q=");
+        url.push_str(&percent_encode(q));
+    }
+    let (report, errors) = run_chromium(&tools, &url, width);
+    assert!(
+        report["done"] == true,
+        "the search harness did not finish: {}\nreport so far: {report:#}\n{errors}",
+        report["error"]
+    );
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len(), queries.len());
+    let titles = |r: &Value| -> Vec<String> {
+        r["titles"]
+            .as_array()
+            .expect("titles")
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_string))
+            .collect()
+    };
+    let marks = |r: &Value| -> Vec<String> {
+        r["marks"]
+            .as_array()
+            .expect("marks")
+            .iter()
+            .filter_map(|t| t.as_str().map(str::to_lowercase))
+            .collect()
+    };
+    for (query, result) in queries.iter().zip(results) {
+        let count = titles(result).len();
+        assert!(count > 0, "no results for {query:?}: {result}");
+        let status = result["status"].as_str().unwrap_or_default();
+        let announced = if count == 1 {
+            "1 result for"
+        } else {
+            "results for"
+        };
+        assert!(
+            status.contains(announced) && status.contains(&format!("“{query}”")),
+            "the live region announces the count for {query:?}: {status:?}"
+        );
+        assert!(
+            status
+                .split(' ')
+                .next()
+                .and_then(|n| n.parse::<usize>().ok())
+                >= Some(count),
+            "the announced count covers the results shown: {status:?}"
+        );
+    }
+    let facebook = &results[0];
+    assert!(titles(facebook)[0].contains("Facebook"), "{facebook}");
+    assert!(marks(facebook).contains(&"facebook".to_string()));
+    for (i, what) in [
+        (1, "another form"),
+        (3, "a prefix while typing"),
+        (6, "the word"),
+    ] {
+        assert!(
+            titles(&results[i]).contains(&"Moderation and comments".to_string()),
+            "{what} of moderation finds the policy: {}",
+            results[i]
+        );
+        assert!(
+            marks(&results[i]).contains(&"moderation".to_string()),
+            "the words found are marked: {}",
+            results[i]
+        );
+    }
+    assert!(
+        titles(&results[2]).contains(&"Confidentiality-first posting policy".to_string()),
+        "a misspelling finds the page: {}",
+        results[2]
+    );
+    for welsh in &results[4..6] {
+        assert_eq!(
+            titles(welsh)[0],
+            "Gŵyl Cymraeg: posting in Welsh",
+            "{welsh}"
+        );
+        assert!(marks(welsh).contains(&"gŵyl".to_string()), "{welsh}");
+    }
+    let base = format!("http://127.0.0.1:{}/", server.port);
+    let requests = report["requests"].as_array().expect("requests");
+    assert!(
+        requests
+            .iter()
+            .any(|r| r.as_str().is_some_and(|r| r.contains("/search/terms/"))),
+        "the postings were fetched: {requests:?}"
+    );
+    for request in requests {
+        let request = request.as_str().unwrap_or_default();
+        assert!(
+            request.starts_with(&base),
+            "a request to another host: {request}"
+        );
+    }
+    let page = &report["page"];
+    let violations = page["violations"].as_array().expect("violations");
+    assert!(
+        violations.is_empty(),
+        "axe found problems on the search page with results at {width} px: {violations:#?}"
+    );
+    assert!(
+        page["scrollWidth"].as_f64() <= page["clientWidth"].as_f64(),
+        "the search page scrolls sideways at {width} px: {page}"
+    );
+    assert!(
+        page["applied"]
+            .as_array()
+            .is_some_and(|a| a.contains(&"color-contrast".into())),
+        "axe checked colour contrast"
+    );
+}
+
+#[test]
+fn search_finds_pages_as_you_type_at_320px() {
+    search_finds_pages_as_you_type(320);
+}
+
+#[test]
+fn search_finds_pages_as_you_type_at_1280px() {
+    search_finds_pages_as_you_type(1280);
+}
+
 /// The negative control: a page template with an image without alt text and an element 3000 px
 /// wide. The harness must report both, the check that the guide tests rely on must fail on it,
 /// and the same run must find nothing wrong with the fixture's (default theme) home page.
@@ -415,8 +571,12 @@ fn the_self_assessment_adds_up_offers_a_csv_and_keeps_answers_in_the_browser() {
     let base = format!("http://127.0.0.1:{}", server.port);
     assert_eq!(
         requested,
-        vec![format!("{base}/style.css"), format!("{base}/survey.js")],
-        "the page loads its own style sheet and script and makes no other request"
+        vec![
+            format!("{base}/style.css"),
+            format!("{base}/search-box.js"),
+            format!("{base}/survey.js")
+        ],
+        "the page loads its own style sheet and scripts and makes no other request"
     );
 
     assert_eq!(
@@ -792,16 +952,20 @@ fn page_problems(page: &Value, width: u32) -> Vec<String> {
             page["innerWidth"]
         ));
     }
-    // Only a page with a self-assessment form loads a script: the theme's own survey.js.
+    // Every page loads the search box's small script (it points the header's box at the
+    // search page); besides it, only a page with a self-assessment form loads survey.js and
+    // only the search page search.js, the theme's own.
     let allowed_scripts = if page["surveyForm"] == true {
-        serde_json::json!(["/survey.js"])
+        serde_json::json!(["/search-box.js", "/survey.js"])
+    } else if page["page"] == "/search/" {
+        serde_json::json!(["/search-box.js", "/search.js"])
     } else {
-        serde_json::json!([])
+        serde_json::json!(["/search-box.js"])
     };
     if page["scripts"] != allowed_scripts {
         problems.push(format!(
             "has the <script> elements {}; the theme must work without JavaScript, and only \
-             a survey page may load /survey.js",
+             /search-box.js, a survey page's /survey.js and the search page's /search.js may load",
             page["scripts"]
         ));
     }
@@ -1023,6 +1187,98 @@ async function check(page) {
 </html>
 "##;
 
+/// Types each `q` into the search page's box in a same-origin iframe `width` px wide, a letter
+/// at a time, waits for the live region to announce the results, and reports the status, the
+/// titles and the marked words; then runs axe on the page with the last results shown.
+const SEARCH_HARNESS: &str = r##"<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>hub search test harness</title>
+</head>
+<body>
+<pre id="result">pending</pre>
+<script>
+"use strict";
+const params = new URLSearchParams(location.search);
+const width = Number(params.get("width"));
+const queries = params.getAll("q");
+const out = document.getElementById("result");
+const report = { done: false, error: null, results: [], page: {} };
+const show = () => { out.textContent = JSON.stringify(report); };
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const clean = (text) => text.replace(/\s+/g, " ").trim();
+
+async function until(test, what) {
+  for (let i = 0; i < 200; i++) {
+    if (test()) return;
+    await sleep(25);
+  }
+  throw new Error("waited in vain for " + what);
+}
+
+(async () => {
+  try {
+    const frame = document.createElement("iframe");
+    frame.width = String(width);
+    frame.height = "900";
+    frame.title = "Page under test";
+    await new Promise((resolve) => {
+      frame.addEventListener("load", resolve, { once: true });
+      frame.src = "/search/";
+      document.body.appendChild(frame);
+    });
+    const win = frame.contentWindow;
+    const doc = frame.contentDocument;
+    const input = doc.querySelector("main input[name=q]");
+    const status = doc.querySelector("main [aria-live=polite]");
+    for (const query of queries) {
+      input.focus();
+      input.value = "";
+      for (const letter of query) {
+        input.value += letter;
+        input.dispatchEvent(new win.InputEvent("input", { bubbles: true, data: letter }));
+        await sleep(30);
+      }
+      await until(() => status.textContent.includes("“" + query + "”"), "results for " + query);
+      const list = doc.querySelector("[data-search-results]");
+      report.results.push({
+        query,
+        status: clean(status.textContent),
+        titles: [...list.querySelectorAll("li h2 a")].map((a) => clean(a.textContent)),
+        marks: [...list.querySelectorAll("mark")].map((m) => m.textContent),
+      });
+      show();
+    }
+    report.requests = win.performance.getEntriesByType("resource").map((e) => e.name);
+    report.page.scrollWidth = doc.documentElement.scrollWidth;
+    report.page.clientWidth = doc.documentElement.clientWidth;
+    await new Promise((resolve, reject) => {
+      const script = doc.createElement("script");
+      script.src = "/__axe.min.js";
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("/__axe.min.js did not load"));
+      doc.head.appendChild(script);
+    });
+    const results = await win.axe.run(doc, {
+      runOnly: { type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"] },
+      resultTypes: ["violations"],
+    });
+    report.page.violations = results.violations.map((v) => ({
+      id: v.id, help: v.help, nodes: v.nodes.map((n) => n.html),
+    }));
+    report.page.applied = [...results.passes, ...results.violations, ...results.incomplete].map((r) => r.id);
+    report.done = true;
+  } catch (e) {
+    report.error = String((e && e.stack) || e);
+  }
+  show();
+})();
+</script>
+</body>
+</html>
+"##;
+
 /// Answers the survey at `?page=` in a same-origin iframe as a person would (clicking radio
 /// buttons and the Remember box), and reports what the page then shows, the CSV its download
 /// link holds, the requests the page made and what localStorage holds at each step.
@@ -1184,6 +1440,12 @@ fn handle(mut stream: TcpStream, root: &Path, axe: &Path) {
         )
     } else if path == "/__harness" {
         (200, "text/html; charset=utf-8", HARNESS.as_bytes().to_vec())
+    } else if path == "/__search_harness" {
+        (
+            200,
+            "text/html; charset=utf-8",
+            SEARCH_HARNESS.as_bytes().to_vec(),
+        )
     } else if path == "/__survey_harness" {
         (
             200,

@@ -639,6 +639,7 @@ pub(super) const PAGE_FIELDS: &[&str] = &[
     "review_by",
     "survey",
     "sessions",
+    "search",
     "extra",
 ];
 
@@ -652,6 +653,7 @@ pub(super) const SECTION_FIELDS: &[&str] = &[
     "page_template",
     "feed",
     "weight",
+    "search",
     "extra",
 ];
 
@@ -684,6 +686,8 @@ pub(super) struct PageFrontMatter {
     /// A training course's (or any event's) dates: `[[sessions]]` tables.
     #[serde(default)]
     pub(super) sessions: Vec<super::sessions::SessionFrontMatter>,
+    /// `search = false` keeps the page out of the site's search index.
+    pub(super) search: Option<bool>,
     #[serde(default)]
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -700,6 +704,8 @@ pub(super) struct SectionFrontMatter {
     pub(super) page_template: Option<String>,
     pub(super) feed: Option<bool>,
     pub(super) weight: Option<i64>,
+    /// `search = false` keeps the section and every page in it out of the search index.
+    pub(super) search: Option<bool>,
     #[serde(default)]
     pub(super) extra: serde_json::Map<String, serde_json::Value>,
 }

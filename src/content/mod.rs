@@ -352,6 +352,8 @@ pub struct PageSource {
     pub(crate) survey: Option<String>,
     /// Training sessions (or other events), in the order written.
     pub(crate) sessions: Vec<Session>,
+    /// False when the front matter says `search = false`: left out of the search index.
+    pub(crate) search: bool,
     pub(crate) extra: serde_json::Value,
     /// A roadmap page's status changes (`[[extra.history]]`), oldest first; empty on others.
     pub(crate) status_history: Vec<StatusChange>,
@@ -396,6 +398,9 @@ pub(crate) struct SectionSource {
     pub(crate) page_template: Option<String>,
     pub(crate) feed: bool,
     pub(crate) weight: Option<i64>,
+    /// False when the front matter says `search = false`: the section and its pages are
+    /// left out of the search index.
+    pub(crate) search: bool,
     pub(crate) extra: serde_json::Value,
     /// Problems that do not stop the build, as for pages.
     pub(crate) warnings: Vec<Diagnostic>,
@@ -426,6 +431,7 @@ impl SectionSource {
             page_template: None,
             feed: true,
             weight: None,
+            search: true,
             extra: serde_json::Value::Object(Default::default()),
             warnings: Vec::new(),
         }
@@ -645,6 +651,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         aliases: fm.aliases,
         survey: fm.survey,
         sessions,
+        search: fm.search.unwrap_or(true),
         extra,
         status_history,
         content_path: file.content_path,
@@ -728,6 +735,7 @@ pub(crate) fn parse_section(file: SourceFile) -> Result<SectionSource, Vec<Diagn
         page_template: fm.page_template,
         feed: fm.feed.unwrap_or(true),
         weight: fm.weight,
+        search: fm.search.unwrap_or(true),
         extra,
         dir,
         content_path: file.content_path,

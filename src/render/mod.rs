@@ -7,6 +7,7 @@ mod context;
 mod feeds;
 mod metadata;
 mod radar;
+mod search;
 mod sessions;
 mod share;
 pub(crate) mod templates;
@@ -204,32 +205,44 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     base.insert("updates_url", &updates.url(config));
     // Everyone in data/authors.toml (the home page lists them); empty without the file.
     base.insert("authors", &views.author_list());
+    base.insert("search", &search::SearchView::of(config));
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
         .into_iter()
         .filter(|&job| scope.includes(job))
         .collect();
-    let rendered: Vec<Result<OutputFile, Diagnostic>> = jobs
-        .par_iter()
-        // Small pieces, so that a core that runs out of work can always take some.
-        .with_max_len(16)
-        .map(|job| {
-            let views = Views {
-                site: &site,
-                config,
-                now,
-            };
-            render_job(
-                *job,
-                &views,
-                &templates,
-                &base,
-                &outside_content,
-                &feed_index,
-            )
-        })
-        .collect();
+    let render_jobs = || -> Vec<Result<OutputFile, Diagnostic>> {
+        jobs.par_iter()
+            // Small pieces, so that a core that runs out of work can always take some.
+            .with_max_len(16)
+            .map(|job| {
+                let views = Views {
+                    site: &site,
+                    config,
+                    now,
+                };
+                render_job(
+                    *job,
+                    &views,
+                    &templates,
+                    &base,
+                    &outside_content,
+                    &feed_index,
+                )
+            })
+            .collect()
+    };
+    // The search index is made beside the pages, so that its parts that use one core overlap
+    // their rendering; on full builds only (the preview brings it up to date after serving an
+    // edit).
+    let (rendered, search_files) = rayon::join(render_jobs, || {
+        if scope.is_everything() {
+            search::search_files(&site, &templates, &base, config)
+        } else {
+            Vec::new()
+        }
+    });
     let mut files = OutputSet {
         aliases: alias_origins(&site),
         ..OutputSet::default()
@@ -282,6 +295,12 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     }
     if !scope.is_everything() {
         return finish(files, problems);
+    }
+    for file in search_files {
+        match file {
+            Ok(file) => files.add(file, &mut problems),
+            Err(d) => problems.push(d),
+        }
     }
     for asset in &site.assets {
         files.add(

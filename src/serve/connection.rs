@@ -38,7 +38,8 @@ pub(super) const STACK_SIZE: usize = 256 * 1024;
 /// The headers every reply carries. The policy allows the default theme (its own scripts,
 /// stylesheet and inline `style` attributes of highlighted code and charts), the live-reload
 /// script at `/__hub/live.js` and its event stream, and images, video and embeds from other
-/// sites, as a page may show them.
+/// sites, as a page may show them; forms may also go to the web search that the search box
+/// asks when the theme's search script does not run.
 /// It blocks inline scripts and framing the preview in another site.
 pub(super) const SECURITY_HEADERS: [(&str, &str); 4] = [
     ("X-Content-Type-Options", "nosniff"),
@@ -49,7 +50,7 @@ pub(super) const SECURITY_HEADERS: [(&str, &str); 4] = [
         "default-src 'self'; script-src 'self' https:; style-src 'self' 'unsafe-inline' https:; \
          img-src 'self' data: http: https:; media-src 'self' http: https:; \
          font-src 'self' data: https:; frame-src http: https:; connect-src 'self'; \
-         object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+         object-src 'none'; base-uri 'self'; form-action 'self' https://duckduckgo.com; frame-ancestors 'none'",
     ),
 ];
 

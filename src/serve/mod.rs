@@ -6,6 +6,7 @@
 mod connection;
 mod http;
 mod live;
+mod search_index;
 pub mod session;
 mod watch;
 
@@ -46,6 +47,9 @@ struct Served {
     files: Arc<SiteFiles>,
     /// The problems of the newest build, while it fails.
     overlay: Option<String>,
+    /// Counts the builds served, so that work done for one build (the search index) is
+    /// never put over a newer one's files.
+    generation: u64,
 }
 
 /// The state shared by the request threads and the watcher.
@@ -84,6 +88,7 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         served: RwLock::new(Served {
             files: Arc::new(SiteFiles::new()),
             overlay: None,
+            generation: 0,
         }),
         live: Live::default(),
         running: AtomicBool::new(true),
@@ -92,7 +97,7 @@ pub fn serve(settings: ServeSettings) -> Result<()> {
         event_streams: Arc::new(Counter::default()),
         build_settings,
     });
-    rebuild(&mut session, &shared, None);
+    rebuild(&mut session, &shared, None, None);
 
     // Ctrl-C wakes the accept loop below with a connection of its own, so that it sees the
     // flag and stops.
@@ -242,7 +247,12 @@ fn local_base_url(interface: IpAddr, port: u16) -> String {
 }
 
 /// Builds and swaps in the result, or keeps the last good site and shows the problems.
-fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::ChangeSet>) {
+fn rebuild(
+    session: &mut Session,
+    shared: &Shared,
+    changes: Option<&watch::ChangeSet>,
+    refresher: Option<&search_index::SearchRefresher>,
+) {
     let content_only = changes.is_some_and(|c| c.content_only);
     let started = Instant::now();
     let changed: &[String] = changes.map_or(&[], |c| c.paths.as_slice());
@@ -261,14 +271,16 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
     });
     match built {
         Ok(build) => {
-            {
+            let generation = {
                 let mut served = shared
                     .served
                     .write()
                     .unwrap_or_else(std::sync::PoisonError::into_inner);
                 served.files = build.files;
                 served.overlay = None;
-            }
+                served.generation += 1;
+                served.generation
+            };
             for line in build.warnings.iter().flat_map(crate::error::warning_lines) {
                 eprintln!("{line}");
             }
@@ -285,6 +297,11 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
                     started.elapsed().as_millis(),
                     changes.paths.join(", ")
                 ),
+            }
+            // After the edit is served and reported, on a thread of its own: the search index
+            // of the new text (a partial build leaves it as it was).
+            if let (Some(refresher), Some(site)) = (refresher, session.stale_search_site()) {
+                refresher.request(generation, site);
             }
         }
         Err(error) => {
@@ -307,10 +324,11 @@ fn rebuild(session: &mut Session, shared: &Shared, changes: Option<&watch::Chang
 fn watch_loop(
     mut watcher: watch::SiteWatcher,
     mut session: Session,
-    shared: &Shared,
+    shared: &Arc<Shared>,
     root: &std::path::Path,
     output_dir: &std::path::Path,
 ) {
+    let refresher = search_index::SearchRefresher::start(Arc::clone(shared));
     while shared.running.load(Ordering::SeqCst) {
         let Some(paths) = watcher.next_batch() else {
             return;
@@ -324,7 +342,7 @@ fn watch_loop(
         let Some(changes) = watch::classify(root, output_dir, &paths) else {
             continue;
         };
-        rebuild(&mut session, shared, Some(&changes));
+        rebuild(&mut session, shared, Some(&changes), Some(&refresher));
         shared.live.publish(if changes.css_only {
             Change::Css
         } else {

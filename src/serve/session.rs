@@ -35,6 +35,9 @@ struct LastBuild {
     files: Arc<SiteFiles>,
     /// None after a failed build that did not only change content.
     assets: Option<SiteAssets>,
+    /// The search index in `files` is an earlier build's: a partial build leaves it to be
+    /// made again after the edit is served (see [`Session::stale_search_site`]).
+    search_stale: bool,
 }
 
 /// What one build of a [`Session`] produced.
@@ -96,6 +99,7 @@ impl Session {
             .flatten();
         let assets = reusable.and_then(|last| last.assets.clone());
         let base_url = config.base_url.clone();
+        let search_enabled = config.search.enabled;
         let (rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
@@ -167,6 +171,7 @@ impl Session {
             config_text,
             files: Arc::clone(&files),
             assets: Some(assets),
+            search_stale: search_enabled && !full,
         });
         Ok(SessionBuild {
             files,
@@ -178,6 +183,14 @@ impl Session {
 }
 
 impl Session {
+    /// After a partial build, which leaves the search index as it was: the model to make it
+    /// again from (see `super::search_index`). None when the index is up to date (a full
+    /// build renders it with everything) or the site has no search.
+    pub(super) fn stale_search_site(&self) -> Option<Arc<Site>> {
+        let last = self.last.as_ref().filter(|last| last.search_stale)?;
+        Some(Arc::clone(&last.site))
+    }
+
     /// The last model with the edited pages swapped in, and what to render, when each edit
     /// keeps its page's address, drafts, tags and aliases, changes nothing a listing shows and
     /// breaks no `#anchor` link; else None, and the model is put together again.

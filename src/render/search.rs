@@ -1,0 +1,111 @@
+//! The search page at `/search/` (template `search.html`), what every page's header box
+//! needs to know (`search` in templates), and the index files (built by `crate::search`).
+
+use std::path::Path;
+
+use serde::Serialize;
+use tera::Context;
+
+use super::templates::{render_error, Templates};
+use crate::config::Config;
+use crate::error::Diagnostic;
+use crate::output::{OutputContent, OutputFile};
+use crate::site::Site;
+
+/// Where hub writes its search page.
+pub(super) const SEARCH_PATH: &str = "/search/";
+/// Where the search box sends a query when the script has not run: a web search engine
+/// that searches one site's pages (`sites=`), and keeps no profile of the person searching.
+const WEB_SEARCH: &str = "https://duckduckgo.com/";
+
+/// `search` in every template: whether the site has search, and where the box sends queries.
+#[derive(Debug, Clone, Serialize)]
+pub(super) struct SearchView {
+    pub(super) enabled: bool,
+    /// The search page's absolute URL (the script points the box here).
+    page_url: String,
+    /// The index the search page loads.
+    index_url: String,
+    /// Without the script, the box asks this web search engine...
+    web_search: &'static str,
+    /// ...for pages of this host (base_url's), as `sites=`.
+    site_host: String,
+}
+
+impl SearchView {
+    pub(super) fn of(config: &Config) -> SearchView {
+        let base = config.base_url.trim_end_matches('/');
+        let site_host = url::Url::parse(&config.base_url)
+            .ok()
+            .and_then(|u| {
+                let host = u.host_str()?.to_string();
+                let path = u.path().trim_end_matches('/');
+                Some(format!("{host}{path}"))
+            })
+            .unwrap_or_default();
+        SearchView {
+            enabled: config.search.enabled,
+            page_url: format!("{base}{SEARCH_PATH}"),
+            index_url: format!("{base}/{}/index.json", crate::search::INDEX_FOLDER),
+            web_search: WEB_SEARCH,
+            site_host,
+        }
+    }
+}
+
+/// Whether a page, section or alias of the site's own content is at `/search/`: then the
+/// site's page wins, as `templates/` and `static/` win over the theme, and hub writes none.
+pub(super) fn site_has_own_page(site: &Site) -> bool {
+    site.pages.iter().any(|p| p.path == SEARCH_PATH)
+        || site.sections.iter().any(|s| s.path == SEARCH_PATH)
+        || site
+            .aliases
+            .iter()
+            .any(|a| a.output == super::index_file(SEARCH_PATH))
+}
+
+/// Renders `search.html` (the site's, the theme's, else the default theme's).
+pub(super) fn render_search_page(
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+) -> Result<OutputFile, Diagnostic> {
+    let template = "search.html";
+    let mut context = base.clone();
+    context.insert("current_path", SEARCH_PATH);
+    context.insert(
+        "current_url",
+        &format!("{}{SEARCH_PATH}", config.base_url.trim_end_matches('/')),
+    );
+    let html = templates.tera.render(template, &context).map_err(|e| {
+        render_error(
+            &e,
+            template,
+            &templates.sources,
+            Path::new(crate::config::CONFIG_FILE),
+        )
+    })?;
+    Ok(OutputFile {
+        path: super::index_file(SEARCH_PATH),
+        content: OutputContent::Bytes(html.into_bytes()),
+    })
+}
+
+/// The search page (unless the site has its own) and the index, when search is on.
+pub(super) fn search_files(
+    site: &Site,
+    templates: &Templates,
+    base: &Context,
+    config: &Config,
+) -> Vec<Result<OutputFile, Diagnostic>> {
+    if !config.search.enabled {
+        return Vec::new();
+    }
+    let mut files = Vec::new();
+    if !site_has_own_page(site) {
+        files.push(render_search_page(templates, base, config));
+    }
+    let documents = crate::search::documents(site);
+    files.extend(crate::search::index_files(&documents).into_iter().map(Ok));
+    files
+}
