@@ -25,17 +25,18 @@ const RULE: (i32, i32, i32, i32) = (MARGIN_X, 164, MARGIN_X + 120, 172);
 /// Rows above this are the backdrop's; the title's band starts here.
 pub(super) const BAND_TOP: usize = 180;
 /// The title's area: cap tops and baselines stay inside; accents and descenders have room
-/// between it and the band's edges.
+/// between it and the band's edges. The title sits on the area's bottom line, so that what
+/// is below it is the same in every card (`encode` counts on that: what is above it is
+/// blank rows, stored ready-compressed).
 const TITLE_TOP: i32 = 226;
 const TITLE_HEIGHT: i32 = 346;
+const TITLE_LAST_BASELINE: i32 = TITLE_TOP + TITLE_HEIGHT;
 /// The accent bar along the bottom.
 pub(super) const BAR_TOP: usize = 606;
 /// Palette index of the accent colour; 0 is the background, [`COVERAGE_LEVELS`] the text.
 pub(super) const ACCENT: u8 = COVERAGE_LEVELS + 1;
 /// How bright the section's name is, in percent of the text colour.
 const LABEL_STRENGTH: u16 = 75;
-/// Cap height of the font, in thousandths of the size (Noto Sans: 714 units of 1000).
-const CAP_HEIGHT_PER_MILLE: i32 = 714;
 
 /// The title's box: sizes from 76 px down to 44, then down to 16 for one very long word.
 const TITLE_BOX: TextBox = TextBox {
@@ -76,14 +77,19 @@ impl Colours {
     }
 }
 
-/// Palette indices, one byte a pixel, for a run of the card's rows.
+/// Palette indices, one byte a pixel, for a run of the card's rows. Kept between cards
+/// (see [`Canvas::clear`]): only what was drawn is wiped.
 pub(super) struct Canvas {
     /// The card's row of `pixels`' first row.
     top: i32,
     rows: usize,
     pub(super) pixels: Vec<u8>,
-    /// Rows (of the canvas) with anything drawn: the others are background.
+    /// From the first row (of the canvas) with anything drawn to the last.
     pub(super) inked: std::ops::Range<usize>,
+    /// Which rows have anything drawn: the others are background.
+    pub(super) row_inked: Vec<bool>,
+    /// Columns with anything drawn, in all rows.
+    pub(super) inked_columns: std::ops::Range<usize>,
 }
 
 impl Canvas {
@@ -93,19 +99,42 @@ impl Canvas {
             rows,
             pixels: vec![0; WIDTH * rows],
             inked: 0..0,
+            row_inked: vec![false; rows],
+            inked_columns: 0..0,
         }
+    }
+
+    /// A canvas for the title's band.
+    pub(super) fn for_band() -> Canvas {
+        Canvas::new(BAND_TOP, BAR_TOP - BAND_TOP)
+    }
+
+    /// Back to all background, wiping only the inked rectangle.
+    pub(super) fn clear(&mut self) {
+        let columns = self.inked_columns.clone();
+        for row in self.inked.clone() {
+            self.pixels[row * WIDTH + columns.start..row * WIDTH + columns.end].fill(0);
+            self.row_inked[row] = false;
+        }
+        self.inked = 0..0;
+        self.inked_columns = 0..0;
     }
 
     pub(super) fn row(&self, row: usize) -> &[u8] {
         &self.pixels[row * WIDTH..(row + 1) * WIDTH]
     }
 
-    fn mark_inked(&mut self, from: usize, to: usize) {
-        if self.inked.is_empty() {
-            self.inked = from..to;
-        } else {
-            self.inked = self.inked.start.min(from)..self.inked.end.max(to);
+    fn mark_inked(&mut self, rows: std::ops::Range<usize>, columns: std::ops::Range<usize>) {
+        fn union(a: &std::ops::Range<usize>, b: std::ops::Range<usize>) -> std::ops::Range<usize> {
+            if a.is_empty() {
+                b
+            } else {
+                a.start.min(b.start)..a.end.max(b.end)
+            }
         }
+        self.row_inked[rows.clone()].fill(true);
+        self.inked = union(&self.inked, rows);
+        self.inked_columns = union(&self.inked_columns, columns);
     }
 
     /// Puts a glyph's mask with its origin at (x, baseline) in card pixels; where glyphs
@@ -136,7 +165,7 @@ impl Canvas {
                 }
             }
         }
-        self.mark_inked(y0 as usize, y1 as usize);
+        self.mark_inked(y0 as usize..y1 as usize, x0..x1);
     }
 
     /// Fills a rectangle (card pixels, end exclusive) with a palette index.
@@ -150,8 +179,8 @@ impl Canvas {
             let row = y as usize * WIDTH;
             self.pixels[row + x0 as usize..row + x1 as usize].fill(index);
         }
-        if y0 < y1 {
-            self.mark_inked(y0 as usize, y1 as usize);
+        if y0 < y1 && x0 < x1 {
+            self.mark_inked(y0 as usize..y1 as usize, x0 as usize..x1 as usize);
         }
     }
 }
@@ -174,7 +203,7 @@ impl ShapedText {
             .filter(|word| !word.glyphs.is_empty())
             .collect();
         let widths = words.iter().map(|w| w.width).collect();
-        let ellipsis = font.shape_word("…", &mut Vec::new());
+        let ellipsis = font.ellipsis().clone();
         ShapedText {
             words,
             widths,
@@ -240,23 +269,21 @@ impl ShapedText {
     }
 }
 
-/// The title, fitted and drawn into the band (rows [`BAND_TOP`]..[`BAR_TOP`]).
-pub(super) fn draw_title(font: &CardFont, title: &ShapedText) -> Canvas {
-    let mut canvas = Canvas::new(BAND_TOP, BAR_TOP - BAND_TOP);
+/// The title, fitted and drawn into the band (rows [`BAND_TOP`]..[`BAR_TOP`]), which is
+/// cleared first.
+pub(super) fn draw_title(font: &CardFont, title: &ShapedText, canvas: &mut Canvas) {
+    canvas.clear();
     let fitted = title.fit(font, &TITLE_BOX);
     let lines = fitted.lines.len() as i32;
     let line_height = TITLE_BOX.line_height(fitted.size);
-    let cap = i32::from(fitted.size) * CAP_HEIGHT_PER_MILLE / 1000;
-    let block = (lines - 1).max(0) * line_height + cap;
-    let first_baseline = TITLE_TOP + (TITLE_HEIGHT - block).max(0) / 2 + cap;
+    let first_baseline = TITLE_LAST_BASELINE - (lines - 1).max(0) * line_height;
     title.draw(
         font,
-        &mut canvas,
+        canvas,
         &fitted,
         (MARGIN_X, first_baseline, line_height),
         100,
     );
-    canvas
 }
 
 /// The rows above the band: the site's name, the section's name and the accent rule.
@@ -326,8 +353,9 @@ mod tests {
         let font = CardFont::get();
         let long_word = "Gwasanaethaucymdeithasolcynhwysfawrarlein".repeat(3);
         let many = "Follow thirty local groups and answer their questions ".repeat(20);
+        let mut canvas = Canvas::for_band();
         for title in ["Hi", "Follow thirty local groups", &long_word, &many] {
-            let canvas = draw_title(font, &ShapedText::new(font, title));
+            draw_title(font, &ShapedText::new(font, title), &mut canvas);
             let (left, right) = ink_columns(&canvas).expect("ink");
             assert!(left >= MARGIN_X as usize - 4, "{title}: left {left}");
             assert!(

@@ -52,6 +52,7 @@ pub(super) struct CardFont {
     plans: RwLock<Vec<PlanFor>>,
     /// Masks by glyph and pixel size.
     atlas: RwLock<HashMap<(u16, u16), Arc<GlyphMask>>>,
+    ellipsis: OnceLock<ShapedWord>,
 }
 
 impl CardFont {
@@ -63,6 +64,7 @@ impl CardFont {
                 .expect("the bundled font is a valid TrueType file (checked by a unit test)"),
             plans: RwLock::new(Vec::new()),
             atlas: RwLock::new(HashMap::new()),
+            ellipsis: OnceLock::new(),
         })
     }
 
@@ -112,6 +114,12 @@ impl CardFont {
             }
         }
         missing
+    }
+
+    /// "…", shaped once.
+    pub(super) fn ellipsis(&self) -> &ShapedWord {
+        self.ellipsis
+            .get_or_init(|| self.shape_word("…", &mut Vec::new()))
     }
 
     /// The advance of a space, in font units.

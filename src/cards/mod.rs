@@ -132,9 +132,7 @@ pub(crate) fn draw_cards(root: &Path, config: &Config, requests: &[CardRequest])
             let cached = cache.as_ref().and_then(|c| c.read(key));
             let drawn = cached.is_none();
             let png = cached.unwrap_or_else(|| {
-                let backdrop = &backdrops[request.label.as_str()];
-                let title = draw::ShapedText::new(font, &request.title);
-                let png = backdrop.encode(&draw::draw_title(font, &title));
+                let png = draw_card(font, &backdrops[request.label.as_str()], &request.title);
                 if let Some(cache) = &cache {
                     cache.write(key, &png);
                 }
@@ -156,6 +154,20 @@ pub(crate) fn draw_cards(root: &Path, config: &Config, requests: &[CardRequest])
         out.files.push(file);
     }
     out
+}
+
+/// Draws one card: its title on its section's backdrop.
+fn draw_card(font: &font::CardFont, backdrop: &encode::Backdrop, title: &str) -> Vec<u8> {
+    thread_local! {
+        // Each thread keeps a canvas and encoding room for all the cards it draws.
+        static ROOM: std::cell::RefCell<(draw::Canvas, encode::Scratch)> =
+            std::cell::RefCell::new((draw::Canvas::for_band(), encode::Scratch::new()));
+    }
+    let title = draw::ShapedText::new(font, title);
+    ROOM.with_borrow_mut(|(canvas, scratch)| {
+        draw::draw_title(font, &title, canvas);
+        backdrop.encode(canvas, scratch)
+    })
 }
 
 /// One backdrop per section name, drawn in parallel (there are few).
