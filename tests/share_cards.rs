@@ -486,3 +486,21 @@ fn a_bad_colour_is_an_error_at_its_line_and_nothing_is_written() {
     assert!(err.contains("hint:") && err.contains("#rrggbb"), "{err}");
     assert!(!site.path("public").exists());
 }
+
+/// docs/share-cards.md shows docs/images/share-card.png as the card of a page: it must be
+/// the picture hub draws for that page today (tests/fixtures/doc-share-card/). Pixels are
+/// compared, not bytes, so that a change in compression alone does not fail here.
+#[test]
+fn the_card_in_the_docs_is_the_one_hub_draws_today() {
+    let site = TestSite::fixture("doc-share-card");
+    site.build_ok(&[]);
+    let (url, drawn) = card_of(&site, "tips/follow-thirty/index.html");
+    let documented = Card::decode(&fs::read(repo().join("docs/images/share-card.png")).unwrap());
+    assert_eq!((documented.width, documented.height), (WIDTH, HEIGHT));
+    assert!(
+        documented.rgb == drawn.rgb,
+        "docs/images/share-card.png is not the card hub draws now for \
+         tests/fixtures/doc-share-card/content/tips/follow-thirty.md: build that fixture and \
+         copy its card ({url}, under public/cards/) to docs/images/share-card.png"
+    );
+}
