@@ -504,3 +504,60 @@ fn the_card_in_the_docs_is_the_one_hub_draws_today() {
          copy its card ({url}, under public/cards/) to docs/images/share-card.png"
     );
 }
+
+/// The preview's reply to `path`: status and body.
+fn preview_get(port: u16, path: &str) -> (u16, Vec<u8>) {
+    match ureq::get(&format!("http://127.0.0.1:{port}{path}")).call() {
+        Ok(reply) => {
+            let status = reply.status();
+            let mut body = Vec::new();
+            std::io::Read::read_to_end(&mut reply.into_reader(), &mut body).unwrap();
+            (status, body)
+        }
+        Err(ureq::Error::Status(status, _)) => (status, Vec::new()),
+        Err(e) => panic!("GET {path}: {e}"),
+    }
+}
+
+/// The path of the page's `og:image` in the preview.
+fn preview_card_path(port: u16, page: &str) -> String {
+    let (status, body) = preview_get(port, page);
+    assert_eq!(status, 200, "{page}");
+    let html = Html::parse_document(&String::from_utf8_lossy(&body));
+    let image = og(&html, "image").expect("og:image");
+    url::Url::parse(&image)
+        .expect("an absolute URL")
+        .path()
+        .to_string()
+}
+
+#[test]
+fn the_preview_serves_a_new_card_soon_after_a_title_is_edited() {
+    let site = site("", &[]);
+    let server = common::preview::Preview::start(site.root(), &[]);
+    let before = preview_card_path(server.port, "/tips/follow/");
+    let (status, bytes) = preview_get(server.port, &before);
+    assert_eq!(status, 200, "{before}");
+    let old = Card::decode(&bytes);
+    assert_eq!((old.width, old.height), (WIDTH, HEIGHT));
+
+    site.write("content/tips/follow.md", &page("Follow forty local groups"));
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let after = loop {
+        let now = preview_card_path(server.port, "/tips/follow/");
+        if now != before {
+            break now;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the page still shows its old card\n{}",
+            server.transcript()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let (status, bytes) = preview_get(server.port, &after);
+    assert_eq!(status, 200, "{after}");
+    let new = Card::decode(&bytes);
+    assert_eq!((new.width, new.height), (WIDTH, HEIGHT));
+    assert_ne!(new.rgb, old.rgb);
+}
