@@ -4,9 +4,9 @@
 //! once, as a [`Backdrop`]. Each card then draws only its title into the band below, from
 //! the glyph atlas, and compresses that band (see `encode`).
 //!
-//! Layout, top to bottom: the site's name, the section's name (a little dimmer), a short
-//! accent rule, the title (left-aligned, centred in its area, as large as fits), and an
-//! accent bar along the bottom edge, like the default theme's header.
+//! Layout, top to bottom: an accent bar along the top edge, the site's name, the section's
+//! name (a little dimmer), a short accent rule, and the title (left-aligned, on the bottom
+//! line of its area, as large as fits).
 
 use super::font::{CardFont, ShapedWord, COVERAGE_LEVELS};
 use super::layout::{self, Fitted, Measures, TextBox};
@@ -29,10 +29,11 @@ pub(super) const BAND_TOP: usize = 180;
 /// is below it is the same in every card (`encode` counts on that: what is above it is
 /// blank rows, stored ready-compressed).
 const TITLE_TOP: i32 = 226;
-const TITLE_HEIGHT: i32 = 346;
+const TITLE_HEIGHT: i32 = 334;
 const TITLE_LAST_BASELINE: i32 = TITLE_TOP + TITLE_HEIGHT;
-/// The accent bar along the bottom.
-pub(super) const BAR_TOP: usize = 606;
+/// The accent bar along the top edge. (At the bottom it would cost every card's compressor
+/// a row of new bytes; at the top it is the backdrop's, compressed once.)
+const BAR: (i32, i32, i32, i32) = (0, 0, WIDTH as i32, 16);
 /// Palette index of the accent colour; 0 is the background, [`COVERAGE_LEVELS`] the text.
 pub(super) const ACCENT: u8 = COVERAGE_LEVELS + 1;
 /// How bright the section's name is, in percent of the text colour.
@@ -106,7 +107,7 @@ impl Canvas {
 
     /// A canvas for the title's band.
     pub(super) fn for_band() -> Canvas {
-        Canvas::new(BAND_TOP, BAR_TOP - BAND_TOP)
+        Canvas::new(BAND_TOP, HEIGHT - BAND_TOP)
     }
 
     /// Back to all background, wiping only the inked rectangle.
@@ -269,7 +270,7 @@ impl ShapedText {
     }
 }
 
-/// The title, fitted and drawn into the band (rows [`BAND_TOP`]..[`BAR_TOP`]), which is
+/// The title, fitted and drawn into the band (rows [`BAND_TOP`] to the bottom), which is
 /// cleared first.
 pub(super) fn draw_title(font: &CardFont, title: &ShapedText, canvas: &mut Canvas) {
     canvas.clear();
@@ -286,7 +287,8 @@ pub(super) fn draw_title(font: &CardFont, title: &ShapedText, canvas: &mut Canva
     );
 }
 
-/// The rows above the band: the site's name, the section's name and the accent rule.
+/// The rows above the band: the accent bar, the site's name, the section's name and the
+/// accent rule.
 pub(super) fn draw_top(font: &CardFont, site_name: &ShapedText, label: &ShapedText) -> Canvas {
     let mut canvas = Canvas::new(0, BAND_TOP);
     let one_line = TextBox {
@@ -309,6 +311,7 @@ pub(super) fn draw_top(font: &CardFont, site_name: &ShapedText, label: &ShapedTe
             strength,
         );
     }
+    canvas.fill(BAR, ACCENT);
     canvas.fill(RULE, ACCENT);
     canvas
 }

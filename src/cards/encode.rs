@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use super::draw::{Canvas, Colours, ACCENT, BAND_TOP, BAR_TOP, HEIGHT, WIDTH};
+use super::draw::{Canvas, Colours, BAND_TOP, HEIGHT, WIDTH};
 
 /// Bytes of a packed row (two pixels a byte), without the filter byte.
 const ROW_BYTES: usize = WIDTH / 2;
@@ -59,7 +59,7 @@ impl Backdrop {
     }
 
     /// The whole card as PNG bytes: this backdrop with `band` (rows
-    /// [`BAND_TOP`]..[`BAR_TOP`]) and the accent bar below it. `scratch` is room kept
+    /// [`BAND_TOP`] to the bottom). `scratch` is room kept
     /// between cards.
     pub(super) fn encode(&self, band: &Canvas, scratch: &mut Scratch) -> Vec<u8> {
         // Blank rows above the title come ready-compressed, when the row above them (the
@@ -68,7 +68,7 @@ impl Backdrop {
         let lead = match (top_is_blank, band.inked.is_empty()) {
             (false, _) => 0,
             (true, false) => band.inked.start,
-            (true, true) => BAR_TOP - BAND_TOP,
+            (true, true) => HEIGHT - BAND_TOP,
         };
         let mut checksum = self.top_checksum;
         let mut blank_blocks = Vec::new();
@@ -139,7 +139,7 @@ impl Scratch {
         }
     }
 
-    /// The band's rows from row `from` on and the accent bar's, packed and filtered. Only
+    /// The band's rows from row `from` on, packed and filtered. Only
     /// the bytes of the columns something was drawn in can differ from the row above: the
     /// rest are zeros without being looked at.
     fn filtered_band(&mut self, band: &Canvas, last_top_row: &[u8], from: usize) -> &[u8] {
@@ -156,14 +156,10 @@ impl Scratch {
             0..0
         };
         let inked_bytes = band.inked_columns.start / 2..band.inked_columns.end.div_ceil(2);
-        let bar = (ACCENT << 4) | ACCENT;
         for row in from..rows {
             // `packed` is the current row: zero but where this row has ink.
             self.packed[previous_ink.clone()].fill(0);
-            let current_ink = if row + BAND_TOP >= BAR_TOP {
-                self.packed.fill(bar);
-                0..ROW_BYTES
-            } else if band.row_inked[row] && !inked_bytes.is_empty() {
+            let current_ink = if band.row_inked[row] && !inked_bytes.is_empty() {
                 let pixels = &band.row(row)[inked_bytes.start * 2..inked_bytes.end * 2];
                 pack(pixels, &mut self.packed[inked_bytes.clone()]);
                 inked_bytes.clone()
@@ -371,15 +367,13 @@ mod tests {
         let (width, height, rgb) = decode(&backdrop.encode(&band, &mut scratch));
         assert_eq!((width, height), (1200, 630));
         let palette = COLOURS.palette();
-        // Every pixel is its canvas's palette index, in the top, the band and the bar.
+        // Every pixel is its canvas's palette index, in the top and in the band.
         for y in 0..HEIGHT {
             for x in (0..WIDTH).step_by(7) {
                 let index = if y < BAND_TOP {
                     top.row(y)[x]
-                } else if y < BAR_TOP {
-                    band.row(y - BAND_TOP)[x]
                 } else {
-                    ACCENT
+                    band.row(y - BAND_TOP)[x]
                 };
                 let at = (y * WIDTH + x) * 3;
                 let i = usize::from(index) * 3;

@@ -35,7 +35,7 @@ use crate::output::{OutputContent, OutputFile};
 pub(crate) use draw::{HEIGHT, WIDTH};
 
 /// Bumped whenever the drawing changes, so that cached cards are drawn again.
-const DRAWING_VERSION: &str = "hub share card 1";
+const DRAWING_VERSION: &str = "hub share card 2";
 /// The cache's folder, in the site's folder.
 pub(crate) const CACHE_DIR: &str = ".hub-cache/cards";
 /// The cards' folder in the output.
