@@ -311,6 +311,24 @@ mod tests {
     }
 
     #[test]
+    fn a_card_with_nothing_in_its_band_decodes() {
+        let font = CardFont::get();
+        let top = draw_top(
+            font,
+            &ShapedText::new(font, "Site"),
+            &ShapedText::new(font, ""),
+        );
+        let backdrop = Backdrop::new(COLOURS, &top);
+        let mut band = crate::cards::draw::Canvas::for_band();
+        draw_title(font, &ShapedText::new(font, "   "), &mut band);
+        assert!(band.inked.is_empty());
+        let (width, height, rgb) = decode(&backdrop.encode(&band, &mut Scratch::new()));
+        assert_eq!((width, height), (1200, 630));
+        let last_row = &rgb[629 * 1200 * 3..];
+        assert!(last_row.chunks(3).all(|p| p == COLOURS.background));
+    }
+
+    #[test]
     fn packing_puts_the_first_pixel_high() {
         let row: Vec<u8> = (0..22).map(|i| (i % 16) as u8).collect();
         let mut packed = vec![0; 11];
