@@ -561,3 +561,18 @@ fn the_preview_serves_a_new_card_soon_after_a_title_is_edited() {
     assert_eq!((new.width, new.height), (WIDTH, HEIGHT));
     assert_ne!(new.rgb, old.rgb);
 }
+
+#[test]
+fn hub_init_keeps_the_cache_out_of_version_control() {
+    let dir = TestSite::empty();
+    assert_success(&hub_in(dir.root(), &["init", "site"]));
+    let ignored = fs::read_to_string(dir.path("site/.gitignore")).expect("a .gitignore");
+    let lines: Vec<&str> = ignored.lines().map(str::trim).collect();
+    assert!(lines.contains(&"/.hub-cache/"), "{ignored}");
+    assert!(lines.contains(&"/public/"), "{ignored}");
+    // And the site it starts builds with its cards, the cache beside it.
+    let site = dir.path("site");
+    assert_success(&hub_in(&site, &["build"]));
+    assert!(site.join(".hub-cache/cards").is_dir());
+    assert!(site.join("public/cards").is_dir());
+}
