@@ -306,7 +306,8 @@ pub(crate) fn render_site_with(
     let card_warnings = match cards {
         CardWork::Draw => {
             let requests = render::card_requests(&site, &config, &scope);
-            let drawn = crate::cards::draw_cards(root, &config, &requests);
+            let whole_site = matches!(scope, RenderScope::Everything);
+            let drawn = crate::cards::draw_cards(root, &config, &requests, whole_site);
             timer.lap(&format!(
                 "share cards ({} drawn, {} from the cache)",
                 drawn.drawn, drawn.from_cache

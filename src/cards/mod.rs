@@ -101,7 +101,14 @@ fn font_hash() -> &'static blake3::Hash {
 }
 
 /// Draws the cards `requests` ask for (each once), or takes them from the cache in `root`.
-pub(crate) fn draw_cards(root: &Path, config: &Config, requests: &[CardRequest]) -> DrawnCards {
+/// `whole_site`: the requests are every card of the site, so the cache can forget the rest
+/// (cards of old titles), which would otherwise pile up.
+pub(crate) fn draw_cards(
+    root: &Path,
+    config: &Config,
+    requests: &[CardRequest],
+    whole_site: bool,
+) -> DrawnCards {
     let mut out = DrawnCards::default();
     if requests.is_empty() {
         return out;
@@ -145,6 +152,9 @@ pub(crate) fn draw_cards(root: &Path, config: &Config, requests: &[CardRequest])
             (file, drawn)
         })
         .collect();
+    if let (Some(cache), true) = (&cache, whole_site) {
+        cache.forget_all_but(&unique.iter().map(|(key, _)| key.as_str()).collect());
+    }
     for (file, drawn) in made {
         if drawn {
             out.drawn += 1;
@@ -253,6 +263,23 @@ impl Cache {
         Some(bytes)
     }
 
+    /// Removes the cards not in `keep` (by their whole hash).
+    fn forget_all_but(&self, keep: &std::collections::HashSet<&str>) {
+        let Ok(entries) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name();
+            let Some(key) = name.to_str().and_then(|n| n.strip_suffix(".png")) else {
+                continue;
+            };
+            let is_card = key.len() == 64 && key.bytes().all(|b| b.is_ascii_hexdigit());
+            if is_card && !keep.contains(key) {
+                let _ = std::fs::remove_file(entry.path());
+            }
+        }
+    }
+
     /// Keeps the card: written beside its place, then renamed, so that no reader ever sees
     /// half a file. A cache that cannot be written only costs time: the card is drawn
     /// again next build.
@@ -308,9 +335,9 @@ mod tests {
         let root = tempfile::tempdir().unwrap();
         let c = config("");
         let requests = [request("Follow thirty local groups")];
-        let first = draw_cards(root.path(), &c, &requests);
+        let first = draw_cards(root.path(), &c, &requests, true);
         assert_eq!((first.drawn, first.from_cache), (1, 0));
-        let second = draw_cards(root.path(), &c, &requests);
+        let second = draw_cards(root.path(), &c, &requests, true);
         assert_eq!((second.drawn, second.from_cache), (0, 1));
         let bytes = |d: &DrawnCards| match &d.files[0].content {
             OutputContent::Bytes(b) => b.clone(),
@@ -327,16 +354,39 @@ mod tests {
         let mut damaged = std::fs::read(&entry).unwrap();
         damaged[100] ^= 0xff;
         std::fs::write(&entry, &damaged).unwrap();
-        let third = draw_cards(root.path(), &c, &requests);
+        let third = draw_cards(root.path(), &c, &requests, true);
         assert_eq!((third.drawn, third.from_cache), (1, 0));
         assert_eq!(bytes(&third), bytes(&first));
+    }
+
+    #[test]
+    fn a_whole_site_build_forgets_cards_no_page_shows_and_a_partial_one_keeps_them() {
+        let root = tempfile::tempdir().unwrap();
+        let c = config("");
+        let cached = || {
+            std::fs::read_dir(root.path().join(CACHE_DIR))
+                .unwrap()
+                .count()
+        };
+        draw_cards(root.path(), &c, &[request("Old title")], true);
+        std::fs::write(root.path().join(CACHE_DIR).join("notes.txt"), "mine").unwrap();
+        draw_cards(root.path(), &c, &[request("Edited title")], false);
+        assert_eq!(cached(), 3, "a preview's partial build keeps the old card");
+        draw_cards(root.path(), &c, &[request("Edited title")], true);
+        assert_eq!(
+            cached(),
+            2,
+            "the old card is gone; other files are left alone"
+        );
+        let again = draw_cards(root.path(), &c, &[request("Edited title")], true);
+        assert_eq!(again.from_cache, 1);
     }
 
     #[test]
     fn the_same_card_twice_is_drawn_once_and_missing_letters_are_warned_about() {
         let root = tempfile::tempdir().unwrap();
         let requests = [request("Same"), request("Same"), request("Croeso 日本")];
-        let drawn = draw_cards(root.path(), &config(""), &requests);
+        let drawn = draw_cards(root.path(), &config(""), &requests, true);
         assert_eq!(drawn.files.len(), 2);
         assert_eq!(drawn.warnings.len(), 1);
         let w = &drawn.warnings[0];
