@@ -115,6 +115,12 @@ pub(crate) fn draw_cards(
     }
     let font = font::CardFont::get();
     out.warnings = missing_glyph_warnings(font, requests);
+    // The site's name is on every card: one warning for it, at its line in site.toml.
+    let site_toml = crate::config::CONFIG_FILE;
+    if let Some(d) = missing_glyph_warning(font, &config.title, "the site's name", site_toml, None)
+    {
+        out.warnings.push(config.at_setting(d, "title"));
+    }
     let mut unique: BTreeMap<String, &CardRequest> = BTreeMap::new();
     for request in requests {
         unique
@@ -204,32 +210,43 @@ fn backdrops<'a>(
         .collect()
 }
 
-/// A warning for each title (and section name) with characters the font cannot draw.
+/// A warning for each title with characters the font cannot draw. (A section's name, shown
+/// above its pages' titles, is the title of the section's own card.)
 fn missing_glyph_warnings(font: &font::CardFont, requests: &[CardRequest]) -> Vec<Diagnostic> {
     requests
         .iter()
-        .filter_map(|request| {
-            let missing = font.missing_chars(&request.title);
-            if missing.is_empty() {
-                return None;
-            }
-            let listed: String = missing.iter().map(|c| format!(" {c}")).collect();
-            let mut d = Diagnostic::new(
-                &request.origin,
-                format!(
-                    "the share card's font has no letters for{listed}: the card shows the title without them"
-                ),
-            )
-            .hint(
-                "the cards' font covers Latin (with Welsh), Greek and Cyrillic; give the page its \
-                 own `image` to show another picture when it is shared",
-            );
-            if let Some((line, column)) = request.line {
-                d = d.at(line, Some(column));
-            }
-            Some(d)
-        })
+        .filter_map(|r| missing_glyph_warning(font, &r.title, "the title", &r.origin, r.line))
         .collect()
+}
+
+/// The warning for `text` (`what` the card calls it), written at `origin` (and `line`), when
+/// the font lacks any of its characters.
+fn missing_glyph_warning(
+    font: &font::CardFont,
+    text: &str,
+    what: &str,
+    origin: impl AsRef<Path>,
+    line: Option<(usize, usize)>,
+) -> Option<Diagnostic> {
+    let missing = font.missing_chars(text);
+    if missing.is_empty() {
+        return None;
+    }
+    let listed: String = missing.iter().map(|c| format!(" {c}")).collect();
+    let mut d = Diagnostic::new(
+        origin.as_ref(),
+        format!(
+            "the share card's font has no letters for{listed}: the card shows {what} without them"
+        ),
+    )
+    .hint(
+        "the cards' font covers Latin (with Welsh), Greek and Cyrillic; give the page its \
+         own `image` to show another picture when it is shared",
+    );
+    if let Some((line, column)) = line {
+        d = d.at(line, Some(column));
+    }
+    Some(d)
 }
 
 /// `.hub-cache/cards/` in the site's folder: one file a card, named by its whole hash,
@@ -392,5 +409,10 @@ mod tests {
         let w = &drawn.warnings[0];
         assert_eq!((w.line, w.column), (Some(2), Some(9)));
         assert!(w.message.contains("日 本"), "{}", w.message);
+        let named = Config::parse("title = \"日本\"\nbase_url = \"https://e.org\"\n").unwrap();
+        let drawn = draw_cards(root.path(), &named, &requests[..1], true);
+        assert_eq!(drawn.warnings.len(), 1, "the site's name, once");
+        assert_eq!(drawn.warnings[0].path, Path::new("site.toml"));
+        assert_eq!(drawn.warnings[0].line, Some(1));
     }
 }
