@@ -43,6 +43,7 @@ pub struct Config {
     pub(crate) check: CheckConfig,
     #[serde(default)]
     pub(crate) search: SearchConfig,
+    pub(crate) cards: CardsConfig,
     #[serde(default)]
     pub(crate) extra: toml::Table,
     /// `[markdown] highlight_theme` read at load: the mode, or the problem (placed on the
@@ -238,6 +239,69 @@ pub(crate) struct SearchConfig {
 impl Default for SearchConfig {
     fn default() -> Self {
         SearchConfig { enabled: true }
+    }
+}
+
+/// `[cards]`: the share cards hub draws for pages without their own image (src/cards/).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct CardsConfig {
+    #[serde(default = "yes")]
+    pub(crate) enabled: bool,
+    /// The default theme's colours: its header's blue, white text, its teal rule.
+    #[serde(default = "default_card_background")]
+    pub(crate) background: Colour,
+    #[serde(default = "default_card_text")]
+    pub(crate) text: Colour,
+    #[serde(default = "default_card_accent")]
+    pub(crate) accent: Colour,
+}
+
+impl Default for CardsConfig {
+    fn default() -> Self {
+        CardsConfig {
+            enabled: true,
+            background: default_card_background(),
+            text: default_card_text(),
+            accent: default_card_accent(),
+        }
+    }
+}
+
+fn default_card_background() -> Colour {
+    Colour([0x1d, 0x3f, 0x6e])
+}
+fn default_card_text() -> Colour {
+    Colour([0xff, 0xff, 0xff])
+}
+fn default_card_accent() -> Colour {
+    Colour([0x0b, 0x6e, 0x69])
+}
+
+/// A colour written `"#rrggbb"` in site.toml. A wrong one is refused while site.toml is
+/// read, so the error points at its line (see `error::toml_hint` for the advice).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize)]
+#[serde(try_from = "String", into = "String")]
+pub(crate) struct Colour(pub(crate) [u8; 3]);
+
+impl TryFrom<String> for Colour {
+    type Error = String;
+
+    fn try_from(text: String) -> std::result::Result<Colour, String> {
+        let invalid = || format!("invalid colour {text:?}");
+        let hex = text.trim().strip_prefix('#').ok_or_else(invalid)?;
+        if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Err(invalid());
+        }
+        let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).map_err(|_| invalid());
+        Ok(Colour([channel(0)?, channel(2)?, channel(4)?]))
+    }
+}
+
+impl From<Colour> for String {
+    fn from(colour: Colour) -> String {
+        let [r, g, b] = colour.0;
+        format!("#{r:02x}{g:02x}{b:02x}")
     }
 }
 
@@ -496,6 +560,32 @@ mod tests {
         };
         assert_eq!(d[0].message, "unknown highlight_theme \"Nope\"");
         assert_eq!((d[0].line, d[0].column), (Some(4), Some(19)));
+    }
+
+    #[test]
+    fn card_colours_are_read_as_hex_and_a_bad_one_is_placed_on_its_line() {
+        let c = Config::parse(
+            "title = \"T\"\nbase_url = \"https://x.org\"\n[cards]\nbackground = \"#FFaa00\"\n",
+        )
+        .unwrap();
+        assert_eq!(c.cards.background, Colour([0xff, 0xaa, 0x00]));
+        assert_eq!(c.cards.text, Colour([0xff, 0xff, 0xff]));
+        assert!(c.cards.enabled);
+        for bad in ["blue", "#12345", "#12345g", "123456"] {
+            let text = format!(
+                "title = \"T\"\nbase_url = \"https://x.org\"\n[cards]\nenabled = true\naccent = \"{bad}\"\n"
+            );
+            let Err(Error::Site(d)) = Config::parse(&text) else {
+                panic!("{bad} should be refused");
+            };
+            assert_eq!(d[0].message, format!("invalid colour {bad:?}"));
+            assert_eq!((d[0].line, d[0].column), (Some(5), Some(10)), "{bad}");
+            assert!(
+                d[0].hint.as_deref().unwrap().contains("#rrggbb"),
+                "{:?}",
+                d[0].hint
+            );
+        }
     }
 
     #[test]

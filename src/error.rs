@@ -212,6 +212,8 @@ fn toml_hint(message: &str) -> &'static str {
         "write dates as year-month-day: 2026-11-24 (a day that exists), or 2026-11-24T09:30:00 with a time"
     } else if let Some(hint) = wrong_type_hint(message) {
         hint
+    } else if message.starts_with("invalid colour") {
+        "write a colour as \"#rrggbb\": # and six hexadecimal digits, e.g. background = \"#1d3f6e\""
     } else if message.starts_with("unknown variant") {
         "use one of the values the message lists"
     } else if message.contains("missing field") {

@@ -5,6 +5,7 @@
 
 mod address;
 mod authors;
+mod cards;
 pub mod check;
 pub mod clock;
 pub mod commands;

@@ -57,7 +57,7 @@ pub fn render_site(root: &Path, config: Config, drafts: bool) -> Result<Rendered
         content: None,
         previous: None,
     };
-    render_site_with(root, config, drafts, model, None, |_| {
+    render_site_with(root, config, drafts, model, None, CardWork::Draw, |_| {
         RenderScope::Everything
     })
     .map(|(rendered, _)| rendered)
@@ -77,7 +77,7 @@ pub(crate) fn render_site_from(
         content: Some(content),
         previous: None,
     };
-    let rendered = render_site_with(root, config, drafts, model, None, |_| {
+    let rendered = render_site_with(root, config, drafts, model, None, CardWork::Skip, |_| {
         RenderScope::Everything
     });
     match rendered {
@@ -101,6 +101,14 @@ pub(crate) enum Model<'a> {
     },
     /// Already made: the last build with edited pages patched in.
     Ready(Site),
+}
+
+/// Whether a render draws the share cards: a build and the preview publish them; `hub check`
+/// only looks at the pages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum CardWork {
+    Draw,
+    Skip,
 }
 
 /// What a build reads besides content: the templates, data/ and the static files. Only
@@ -213,6 +221,7 @@ pub(crate) fn render_site_with(
     drafts: bool,
     model: Model<'_>,
     assets: Option<SiteAssets>,
+    cards: CardWork,
     scope: impl FnOnce(&Site) -> RenderScope,
 ) -> Result<(RenderedSite, SiteAssets)> {
     let highlighting = config.highlighting()?;
@@ -273,7 +282,7 @@ pub(crate) fn render_site_with(
     let site = Arc::new(site);
     let scope = scope(&site);
     let now = crate::clock::now()?;
-    let files = render::render_site(RenderInput {
+    let mut files = render::render_site(RenderInput {
         config: &config,
         site: Arc::clone(&site),
         templates: assets.templates.clone(),
@@ -294,6 +303,20 @@ pub(crate) fn render_site_with(
         Error::Site(problems.into_iter().map(relative).collect())
     })?;
     timer.lap("templates and feeds");
+    let card_warnings = match cards {
+        CardWork::Draw => {
+            let requests = render::card_requests(&site, &config, &scope);
+            let whole_site = matches!(scope, RenderScope::Everything);
+            let drawn = crate::cards::draw_cards(root, &config, &requests, whole_site);
+            timer.lap(&format!(
+                "share cards ({} drawn, {} from the cache)",
+                drawn.drawn, drawn.from_cache
+            ));
+            files.extend(drawn.files);
+            drawn.warnings
+        }
+        CardWork::Skip => Vec::new(),
+    };
     let (full, rendered_pages) = match &scope {
         RenderScope::Everything => (true, site.pages.len()),
         RenderScope::Only { pages, .. } => (false, pages.len()),
@@ -306,6 +329,7 @@ pub(crate) fn render_site_with(
         survey_files: surveys.files,
         full,
         rendered_pages,
+        card_warnings,
     };
     Ok((rendered, assets))
 }

@@ -512,7 +512,11 @@ fn without_any_image_the_twitter_card_is_summary() {
     let site = TestSite::fixture("social");
     let config = fs::read_to_string(site.path("site.toml")).unwrap();
     let (without_extra, _) = config.split_once("[extra]").expect("fixture has [extra]");
-    site.write("site.toml", without_extra);
+    // No default image, and no share cards (tests/share_cards.rs has them).
+    site.write(
+        "site.toml",
+        &format!("{without_extra}\n[cards]\nenabled = false\n"),
+    );
     site.build_ok(&[]);
     let html = site.html("about/index.html");
     assert_eq!(og(&html, "image"), None, "no image, no og:image");

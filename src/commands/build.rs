@@ -71,7 +71,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         elapsed: started.elapsed(),
         output_dir,
         privacy_findings,
-        warnings: rendered.site.warnings(),
+        warnings: rendered.warnings(),
     })
 }
 

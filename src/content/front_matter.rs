@@ -634,6 +634,7 @@ pub(super) const PAGE_FIELDS: &[&str] = &[
     "tags",
     "authors",
     "image",
+    "image_alt",
     "template",
     "aliases",
     "review_by",
@@ -676,6 +677,8 @@ pub(super) struct PageFrontMatter {
     #[serde(default)]
     pub(super) authors: Vec<String>,
     pub(super) image: Option<String>,
+    /// What `image` shows, for people who cannot see it (`og:image:alt`).
+    pub(super) image_alt: Option<String>,
     pub(super) template: Option<String>,
     #[serde(default)]
     pub(super) aliases: Vec<String>,

@@ -346,6 +346,8 @@ pub struct PageSource {
     pub(crate) tags: Vec<String>,
     pub(crate) authors: Vec<String>,
     pub(crate) image: Option<String>,
+    /// What `image` shows, in words (`og:image:alt`).
+    pub(crate) image_alt: Option<String>,
     pub(crate) template: Option<String>,
     pub(crate) aliases: Vec<String>,
     /// `survey = "self-assessment"`: the survey in data/ this page shows as a form.
@@ -647,6 +649,7 @@ pub fn parse_page(file: SourceFile) -> Result<PageSource, Vec<Diagnostic>> {
         tags: fm.tags,
         authors: fm.authors,
         image: fm.image,
+        image_alt: fm.image_alt,
         template: fm.template,
         aliases: fm.aliases,
         survey: fm.survey,

@@ -11,6 +11,7 @@ use crate::render::feeds::FeedLink;
 use crate::render::metadata;
 use crate::render::sessions::{self, SectionSessionsView, SessionView};
 use crate::render::share::{self, ShareLink};
+use crate::render::share_image;
 use crate::site::{AuthorId, Page, PageId, Section, SectionId, Site, Tag, HOME};
 
 /// Words per minute used for `reading_time`.
@@ -87,7 +88,8 @@ pub(super) struct PageView<'a> {
     reading_time: usize,
     share: Vec<ShareLink>,
     image: Option<&'a str>,
-    /// Absolute URL of the card image (the page's `image`, else `[extra] default_image`).
+    /// Absolute URL of the picture shown when the page is shared: its `image`, else
+    /// `[extra] default_image`, else its share card.
     image_url: Option<String>,
     /// The description, else the summary as plain text.
     meta_description: String,
@@ -213,8 +215,7 @@ impl<'a> Views<'a> {
         let meta_description =
             metadata::description(&source.description, &page.rendered.summary_text);
         let (share, image_url, json_ld) = if full {
-            let image_url =
-                metadata::card_image(page.image_url.as_deref(), &page.permalink, self.config);
+            let image_url = share_image::page(self.site, id, self.config).map(|image| image.url);
             let json_ld = metadata::page_json_ld(
                 self.site,
                 page,
@@ -324,7 +325,7 @@ impl<'a> Views<'a> {
             word_count: section.rendered.word_count,
             reading_time: reading_time(section.rendered.word_count),
             share: share::share_links(&self.config.share, &section.permalink, title),
-            image_url: metadata::card_image(None, &section.permalink, self.config),
+            image_url: share_image::section(self.site, id, self.config).map(|image| image.url),
             json_ld: metadata::section_json_ld(
                 (id == HOME).then_some(self.site.authors.as_slice()),
                 title,

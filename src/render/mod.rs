@@ -10,6 +10,7 @@ mod radar;
 mod search;
 mod sessions;
 mod share;
+pub(crate) mod share_image;
 pub(crate) mod templates;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -76,6 +77,19 @@ pub struct RenderedSite {
     pub(crate) full: bool,
     /// How many pages' HTML was rendered.
     pub(crate) rendered_pages: usize,
+    /// Problems with the share cards that do not stop a build (titles with letters the
+    /// cards' font lacks).
+    pub(crate) card_warnings: Vec<Diagnostic>,
+}
+
+impl RenderedSite {
+    /// Every warning of the build: the pages' and the share cards'.
+    pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
+        let mut warnings = self.site.warnings();
+        warnings.extend(self.card_warnings.iter().cloned());
+        warnings.sort_by(|a, b| (&a.path, a.line, a.column).cmp(&(&b.path, b.line, b.column)));
+        warnings
+    }
 }
 
 /// Which files to render. The preview server re-renders only what a page edit touches;
@@ -206,6 +220,9 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     // Everyone in data/authors.toml (the home page lists them); empty without the file.
     base.insert("authors", &views.author_list());
     base.insert("search", &search::SearchView::of(config));
+    // Set for each page that has one (see `job_share_image`); pages hub writes besides
+    // (the 404 page, "Get updates") have none.
+    base.insert("share_image", &None::<share_image::ShareImage>);
 
     let mut problems = Vec::new();
     let jobs: Vec<Job> = jobs(&site)
@@ -743,6 +760,7 @@ fn render_job(
     };
     context.insert("current_path", &path);
     context.insert("current_url", &format!("{}{path}", config.base_url));
+    context.insert("share_image", &job_share_image(job, site, config));
     if !templates.sources.contains_key(&template) {
         return Err(missing_template(&template, job, site, source));
     }
@@ -762,6 +780,36 @@ fn render_job(
         path: file,
         content: OutputContent::Bytes(html.into_bytes()),
     })
+}
+
+/// The picture shared with a page's link (see `share_image`).
+fn job_share_image(job: Job, site: &Site, config: &Config) -> Option<share_image::ShareImage> {
+    match job {
+        Job::Page(id) => share_image::page(site, id, config),
+        // Every page of a paginated listing shares the first's card.
+        Job::Section(id, _) => share_image::section(site, id, config),
+        Job::Tag(id) => share_image::tag(site, id, config),
+        Job::TagList => share_image::list("Tags", config),
+        Job::Author(id) => share_image::author(site, id, config),
+        Job::AuthorList => share_image::list("Our people", config),
+        Job::NotFound => None,
+    }
+}
+
+/// The share cards that the pages `scope` renders show, as [`render_site`] names them.
+pub(crate) fn card_requests(
+    site: &Site,
+    config: &Config,
+    scope: &RenderScope,
+) -> Vec<crate::cards::CardRequest> {
+    if !crate::cards::enabled(config) {
+        return Vec::new();
+    }
+    jobs(site)
+        .into_par_iter()
+        .filter(|&job| scope.includes(job))
+        .filter_map(|job| job_share_image(job, site, config)?.card)
+        .collect()
 }
 
 fn missing_template(template: &str, job: Job, site: &Site, source: &Path) -> Diagnostic {

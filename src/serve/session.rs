@@ -11,7 +11,9 @@ use std::sync::Arc;
 use crate::config::Config;
 use crate::error::{Diagnostic, Result};
 use crate::output::OutputFile;
-use crate::pipeline::{link_gate, load_config, render_site_with, BuildSettings, Model, SiteAssets};
+use crate::pipeline::{
+    link_gate, load_config, render_site_with, BuildSettings, CardWork, Model, SiteAssets,
+};
 use crate::render::RenderScope;
 use crate::site::{Page, Site};
 
@@ -107,6 +109,7 @@ impl Session {
                 self.settings.drafts,
                 Model::Ready(site),
                 assets,
+                CardWork::Draw,
                 |_| scope,
             )?,
             None => render_site_with(
@@ -118,6 +121,7 @@ impl Session {
                     previous: previous_site.as_deref(),
                 },
                 assets,
+                CardWork::Draw,
                 |site| {
                     previous_site
                         .as_deref()
@@ -127,6 +131,7 @@ impl Session {
                 },
             )?,
         };
+        let warnings = rendered.warnings();
         let (files, full) = match reusable {
             Some(last) if !rendered.full => {
                 let mut files = (*last.files).clone();
@@ -164,7 +169,6 @@ impl Session {
         )?;
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
-        let warnings = rendered.site.warnings();
         let rendered_pages = if full { pages } else { rendered.rendered_pages };
         self.last = Some(LastBuild {
             site: rendered.site,
