@@ -727,7 +727,12 @@ fn title_with_markup_is_escaped_on_its_page() {
     let html = site.html("tips/escaping/index.html");
     assert_eq!(text_of(&html, "h1"), NASTY_TITLE);
     assert!(
-        select(&html, "script:not([type=\"application/ld+json\"])").is_empty(),
+        // The theme's own scripts have a src; a script made from the title would not.
+        select(
+            &html,
+            "script:not([type=\"application/ld+json\"]):not([src])"
+        )
+        .is_empty(),
         "the title's <script> must not become an element"
     );
     let json_ld = select(&html, "script[type=\"application/ld+json\"]");
@@ -757,7 +762,12 @@ fn title_with_markup_is_escaped_in_section_listing() {
     let site = features();
     let html = site.html("tips/index.html");
     assert!(
-        select(&html, "script:not([type=\"application/ld+json\"])").is_empty(),
+        // The theme's own scripts have a src; a script made from the title would not.
+        select(
+            &html,
+            "script:not([type=\"application/ld+json\"]):not([src])"
+        )
+        .is_empty(),
         "no <script> element in the listing"
     );
     let link = link_with_text(&html, NASTY_TITLE);

@@ -416,6 +416,22 @@ fn an_unknown_search_setting_is_an_error_naming_it() {
     assert_site_error(&site.hub(&["build"]), "site.toml:4");
 }
 
+#[test]
+fn a_theme_of_the_sites_own_without_the_scripts_gets_the_default_ones() {
+    let site = search_site();
+    site.write(
+        "site.toml",
+        "title = \"Test Site\"\nbase_url = \"https://hub.example.org\"\ntheme = \"plain\"\n",
+    );
+    site.write("themes/plain/static/plain.css", "body { margin: 0 }\n");
+    site.write("themes/plain/static/search-box.js", "// the theme's own\n");
+    site.build_ok(&[]);
+    let default = std::fs::read_to_string(common::repo().join("themes/default/static/search.js"))
+        .expect("the default theme's script");
+    assert_eq!(site.output("search.js"), default);
+    assert_eq!(site.output("search-box.js"), "// the theme's own\n");
+}
+
 /// GETs a file from the preview as JSON.
 fn get_json(preview: &Preview, path: &str) -> Value {
     let url = format!("http://127.0.0.1:{}{path}", preview.port);

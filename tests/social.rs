@@ -244,12 +244,18 @@ fn no_page_has_a_script_an_iframe_or_a_third_party_image() {
             "{file} embeds an object"
         );
         for script in select(&html, "script") {
+            // The only scripts that run are the theme's own search scripts, from this site
+            // (search-box.js points the header's box at the search page); the rest is data.
+            if let Some(src) = script.value().attr("src") {
+                let own = [format!("{BASE}/search-box.js"), format!("{BASE}/search.js")];
+                assert!(own.contains(&absolute(src)), "{file}: <script src={src}>");
+                continue;
+            }
             assert_eq!(
                 script.value().attr("type"),
                 Some("application/ld+json"),
                 "{file} has an executable <script>"
             );
-            assert!(script.value().attr("src").is_none(), "{file}: <script src>");
         }
         for img in select(&html, "img") {
             let src = absolute(img.value().attr("src").unwrap_or_default());

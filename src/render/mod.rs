@@ -255,7 +255,7 @@ pub(crate) fn render_site(input: RenderInput<'_>) -> Result<Vec<OutputFile>, Vec
     // edit).
     let (rendered, search_files) = rayon::join(render_jobs, || {
         if scope.is_everything() {
-            search::search_files(&site, &templates, &base, config)
+            search::search_files(&site, &templates, &base, config, statics)
         } else {
             Vec::new()
         }

@@ -6,7 +6,7 @@ use std::path::Path;
 use serde::Serialize;
 use tera::Context;
 
-use super::templates::{render_error, Templates};
+use super::templates::{render_error, Templates, DEFAULT_THEME};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputContent, OutputFile};
@@ -91,17 +91,34 @@ pub(super) fn render_search_page(
     })
 }
 
-/// The search page (unless the site has its own) and the index, when search is on.
+/// The scripts the search page and the header box load, from the default theme.
+const SCRIPTS: [&str; 2] = ["search.js", "search-box.js"];
+
+/// The search page (unless the site has its own), the index, and the default theme's scripts
+/// when the theme's and the site's static files have none of their own, when search is on.
 pub(super) fn search_files(
     site: &Site,
     templates: &Templates,
     base: &Context,
     config: &Config,
+    statics: &[OutputFile],
 ) -> Vec<Result<OutputFile, Diagnostic>> {
     if !config.search.enabled {
         return Vec::new();
     }
     let mut files = Vec::new();
+    // A theme folder of the site's own may predate search: its search page would load a
+    // script that is not there.
+    for script in SCRIPTS {
+        if statics.iter().all(|f| f.path != script) {
+            if let Some(embedded) = DEFAULT_THEME.get_file(format!("static/{script}")) {
+                files.push(Ok(OutputFile {
+                    path: script.to_string(),
+                    content: OutputContent::Embedded(embedded.contents()),
+                }));
+            }
+        }
+    }
     if !site_has_own_page(site) {
         files.push(render_search_page(templates, base, config));
     }

@@ -2,16 +2,20 @@
 //! page) leaves the index as the last full build made it, because making it again for a large
 //! site takes far longer than the edit itself. Once the edit is served, this thread makes the
 //! index again from the new model and puts it into the files served, unless a newer build was
-//! served meanwhile (whose own request follows). Requests that pile up while it works are
-//! taken newest first, the others dropped. It uses one core, so that the next edit's build
-//! still has the others.
+//! served meanwhile (whose own request follows). It waits for a pause in the edits and then
+//! takes the newest request, dropping the others; it uses one core, so that the next edit's
+//! build still has the others.
 
-use std::sync::mpsc::{self, Receiver, Sender};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError, Sender};
 use std::sync::Arc;
+use std::time::Duration;
 
 use super::session::SiteFiles;
 use super::Shared;
 use crate::site::Site;
+
+/// How long no edit must come before the index is made again.
+const QUIET: Duration = Duration::from_millis(750);
 
 /// Hands models to the thread that makes their search index.
 pub(super) struct SearchRefresher {
@@ -53,8 +57,14 @@ fn refresh_loop(requests: &Receiver<Request>, shared: &Shared) {
         .build()
         .ok();
     while let Ok(mut request) = requests.recv() {
-        while let Ok(newer) = requests.try_recv() {
-            request = newer;
+        // Wait for a pause in the edits: someone typing and saving gets each edit served
+        // without this thread taking a core from its build, and the index follows once.
+        loop {
+            match requests.recv_timeout(QUIET) {
+                Ok(newer) => request = newer,
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
         }
         if served_generation(shared) != request.generation {
             continue;

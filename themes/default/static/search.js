@@ -19,8 +19,11 @@
   const PER_PAGE = 10;
   const MAX_PREFIX_WORDS = 60;
 
-  // Must fold as src/search/text.rs does: accents off (NFD), apostrophes out, small letters.
-  const fold = (text) => text.normalize("NFD").replace(/[\p{M}'\u2019]/gu, "").toLowerCase();
+  // Must fold as src/search/text.rs does: accents off (NFD), apostrophes out, small letters
+  // letter by letter (as Rust's char::to_lowercase; the whole string's would turn a last Σ
+  // into ς).
+  const lower = (text) => Array.from(text, (c) => c.toLowerCase()).join("");
+  const fold = (text) => lower(text.normalize("NFD").replace(/[\p{M}'\u2019]/gu, ""));
   const WORD = /[\p{Alphabetic}\p{N}]+/gu;
   const wordsOf = (text) => fold(text).match(WORD) || [];
 
