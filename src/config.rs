@@ -43,6 +43,7 @@ pub struct Config {
     pub(crate) check: CheckConfig,
     #[serde(default)]
     pub(crate) search: SearchConfig,
+    #[serde(default)]
     pub(crate) cards: CardsConfig,
     #[serde(default)]
     pub(crate) extra: toml::Table,
