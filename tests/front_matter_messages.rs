@@ -95,7 +95,7 @@ fn a_field_like_no_other_lists_the_fields_and_extra() {
     assert_reported(
         &err,
         "error: content/tips/x.md:3:1: unknown field `colour`",
-        "  hint: the fields allowed here are `title`, `description`, `date`, `updated`, `draft`, `slug`, `weight`, `tags`, `authors`, `image`, `template`, `aliases`, `review_by`, `survey`, `sessions`, `search`; put fields of your own under [extra], at the end",
+        "  hint: the fields allowed here are `title`, `description`, `date`, `updated`, `draft`, `slug`, `weight`, `tags`, `authors`, `image`, `image_alt`, `template`, `aliases`, `review_by`, `survey`, `sessions`, `search`; put fields of your own under [extra], at the end",
     );
 }
 
