@@ -1157,6 +1157,7 @@ mod tests {
                 highlighting: &Highlighting::Classes,
                 data: None,
                 previous: None,
+                images: &Default::default(),
             },
         )
         .expect("the test site builds")

@@ -96,7 +96,7 @@ impl Session {
             .flatten();
         let assets = reusable.and_then(|last| last.assets.clone());
         let base_url = config.base_url.clone();
-        let (rendered, assets) = match patched {
+        let (mut rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
                 config,
@@ -123,6 +123,7 @@ impl Session {
                 },
             )?,
         };
+        crate::pipeline::publish_images(&self.root, &mut rendered)?;
         let (files, full) = match reusable {
             Some(last) if !rendered.full => {
                 let mut files = (*last.files).clone();
@@ -225,6 +226,7 @@ impl Session {
                 drafts: &no_drafts,
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
+                images: Some(&previous.images),
             };
             let (rendered, problems) =
                 crate::markdown::render_with_data(source.body(), &context, Some(data));
