@@ -677,3 +677,88 @@ fn the_cache_folder_is_in_the_starters_gitignore() {
         .join(".gitignore")
         .is_file());
 }
+
+/// GETs `path` from the preview: (status, content type, body).
+fn preview_get(port: u16, path: &str) -> (u16, String, Vec<u8>) {
+    let url = format!("http://127.0.0.1:{port}{path}");
+    let reply = match ureq::get(&url)
+        .timeout(std::time::Duration::from_secs(20))
+        .call()
+    {
+        Ok(reply) | Err(ureq::Error::Status(_, reply)) => reply,
+        Err(e) => panic!("GET {url}: {e}"),
+    };
+    let status = reply.status();
+    let content_type = reply.content_type().to_string();
+    let mut body = Vec::new();
+    std::io::Read::read_to_end(&mut reply.into_reader(), &mut body).expect("read the reply");
+    (status, content_type, body)
+}
+
+/// The paths (without scheme and host) of the WebP files the page's pictures offer.
+fn webp_paths(page: &[u8]) -> Vec<String> {
+    let html = scraper::Html::parse_document(&String::from_utf8_lossy(page));
+    select(&html, "picture source")
+        .iter()
+        .flat_map(|source| srcset(source.value().attr("srcset").unwrap_or_default()))
+        .map(|(url, _)| {
+            let after_scheme = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            after_scheme[after_scheme.find('/').unwrap_or(0)..].to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn the_preview_serves_resized_photos_and_shows_a_photo_added_to_a_bundle() {
+    let site = TestSite::with_files(&[(
+        "content/visit/index.md",
+        "+++\ntitle = \"A visit\"\n+++\n\n![Our garden](garden.jpg)\n",
+    )]);
+    site.write_bytes("content/visit/garden.jpg", &photo(900, 600));
+    let server = common::preview::Preview::start(site.root(), &[]);
+    let (status, _, page) = preview_get(server.port, "/visit/");
+    assert_eq!(status, 200);
+    let first = webp_paths(&page);
+    assert_eq!(first.len(), 3, "480, 800 and 900 wide: {first:?}");
+    for path in &first {
+        let (status, content_type, body) = preview_get(server.port, path);
+        assert_eq!(
+            (status, content_type.as_str()),
+            (200, "image/webp"),
+            "{path}"
+        );
+        assert_eq!(
+            image::guess_format(&body).ok(),
+            Some(image::ImageFormat::WebP)
+        );
+    }
+
+    // A new photo in the bundle, and the page changed to show it.
+    site.write_bytes("content/visit/gate.jpg", &photo(500, 400));
+    site.write(
+        "content/visit/index.md",
+        "+++\ntitle = \"A visit\"\n+++\n\n![Our garden](garden.jpg)\n\n![The gate](gate.jpg)\n",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let added = loop {
+        let (_, _, page) = preview_get(server.port, "/visit/");
+        let paths = webp_paths(&page);
+        if paths.len() > first.len() {
+            break paths;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the new photo did not show within 30 s\n{}",
+            server.transcript()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    };
+    let gate: Vec<&String> = added.iter().filter(|p| p.contains("/gate.")).collect();
+    assert_eq!(gate.len(), 2, "480 and 500 wide: {added:?}");
+    for path in gate {
+        let (status, _, body) = preview_get(server.port, path);
+        assert_eq!(status, 200, "{path}");
+        let decoded = image::load_from_memory(&body).expect("a picture");
+        assert!(decoded.width() <= 500, "never wider than the photo");
+    }
+}

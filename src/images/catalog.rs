@@ -168,7 +168,7 @@ pub(crate) fn probe_bytes(kind: ImageKind, bytes: &[u8]) -> Result<ImageInfo, St
         kind.format().unwrap_or(image::ImageFormat::Png),
     )
     .into_dimensions()
-    .map_err(|e| format!("is not a readable {} image ({e})", kind.name()))?;
+    .map_err(|_| unreadable(kind, bytes))?;
     let exif = exif::Reader::new()
         .read_from_container(&mut Cursor::new(bytes))
         .ok();
@@ -202,4 +202,16 @@ pub(crate) fn probe_bytes(kind: ImageKind, bytes: &[u8]) -> Result<ImageInfo, St
         has_location,
         has_metadata,
     })
+}
+
+/// Why an image file's header does not read, in the writer's words.
+fn unreadable(kind: ImageKind, bytes: &[u8]) -> String {
+    let name = kind.name();
+    match image::guess_format(bytes).ok().map(ImageKind::from_format) {
+        Some(Some(actual)) if actual != kind => {
+            format!("is a {} image with a name for {name} images", actual.name())
+        }
+        Some(_) => format!("is a damaged {name} image: its start cannot be read"),
+        None => format!("is not a {name} image (is it another kind of file, renamed?)"),
+    }
 }

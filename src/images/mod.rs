@@ -78,6 +78,17 @@ impl ImageKind {
         }
     }
 
+    /// The kind of a decoder's format, when hub knows it.
+    fn from_format(format: image::ImageFormat) -> Option<ImageKind> {
+        match format {
+            image::ImageFormat::Jpeg => Some(ImageKind::Jpeg),
+            image::ImageFormat::Png => Some(ImageKind::Png),
+            image::ImageFormat::WebP => Some(ImageKind::WebP),
+            image::ImageFormat::Gif => Some(ImageKind::Gif),
+            _ => None,
+        }
+    }
+
     /// The format's name in messages.
     fn name(self) -> &'static str {
         match self {

@@ -109,7 +109,7 @@ fn cannot_process(image_use: &ImageUse, why: &str) -> Diagnostic {
 }
 
 /// The files of one photo: from the cache where they are there, else made now (the photo
-/// decoded once for all of them).
+/// decoded once for all of them, and resized once for each size, whatever the formats).
 fn run_job(
     job: &Job<'_>,
     cache: &Path,
@@ -118,8 +118,12 @@ fn run_job(
 ) -> Result<Vec<OutputFile>, String> {
     let info = &job.first_use.info;
     let mut decoded: Option<DynamicImage> = None;
+    let mut resized: Option<((u32, u32), DynamicImage)> = None;
     let mut files = Vec::with_capacity(job.variants.len());
-    for variant in &job.variants {
+    let mut variants = job.variants.clone();
+    // Same sizes next to each other, so that each size is resized once.
+    variants.sort_by_key(|v| (v.width, v.height, v.format));
+    for variant in variants {
         let entry = cache.join(cache_name(info, variant, quality));
         if is_valid_entry(&entry, variant) {
             cached.fetch_add(1, Ordering::Relaxed);
@@ -130,7 +134,12 @@ fn run_job(
             decoded = Some(decode_upright(&job.first_use.source, info)?);
         }
         let picture = decoded.as_ref().ok_or("not decoded")?;
-        let bytes = encode(&resize(picture, variant)?, variant.format, quality)?;
+        let size = (variant.width, variant.height);
+        if resized.as_ref().is_none_or(|(done, _)| *done != size) {
+            resized = Some((size, resize(picture, variant)?));
+        }
+        let (_, sized) = resized.as_ref().ok_or("not resized")?;
+        let bytes = encode(sized, variant.format, quality)?;
         processed.fetch_add(1, Ordering::Relaxed);
         files.push(match store(&entry, &bytes) {
             Ok(()) => copy_of(variant, entry),
@@ -182,8 +191,9 @@ fn store(entry: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let folder = entry.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder)?;
     let mut temporary = tempfile_in(folder)?;
+    // No fsync: the rename is what makes an entry appear whole to a later build; an entry
+    // that a power cut left empty does not read as its picture and is made again.
     std::io::Write::write_all(&mut temporary.1, bytes)?;
-    temporary.1.sync_all()?;
     std::fs::rename(&temporary.0, entry).inspect_err(|_| {
         let _ = std::fs::remove_file(&temporary.0);
     })
@@ -219,27 +229,27 @@ fn decode_upright(source: &Path, info: &ImageInfo) -> Result<DynamicImage, Strin
     if let Some(orientation) = image::metadata::Orientation::from_exif(info.orientation) {
         picture.apply_orientation(orientation);
     }
-    Ok(picture)
+    // 8-bit RGB or RGBA, as the resizer and the encoders take it (a 16-bit PNG too).
+    Ok(match picture {
+        DynamicImage::ImageRgb8(_) | DynamicImage::ImageRgba8(_) => picture,
+        other if other.color().has_alpha() => DynamicImage::ImageRgba8(other.to_rgba8()),
+        other => DynamicImage::ImageRgb8(other.to_rgb8()),
+    })
 }
 
 /// The photo at the variant's size (a copy as it is when that is its own size).
 fn resize(picture: &DynamicImage, variant: &Variant) -> Result<DynamicImage, String> {
-    let picture = if picture.color().has_alpha() {
-        DynamicImage::ImageRgba8(picture.to_rgba8())
-    } else {
-        DynamicImage::ImageRgb8(picture.to_rgb8())
-    };
     if (picture.width(), picture.height()) == (variant.width, variant.height) {
-        return Ok(picture);
+        return Ok(picture.clone());
     }
-    let mut resized = match &picture {
+    let mut resized = match picture {
         DynamicImage::ImageRgba8(_) => DynamicImage::new_rgba8(variant.width, variant.height),
         _ => DynamicImage::new_rgb8(variant.width, variant.height),
     };
     let options = fir::ResizeOptions::new()
         .resize_alg(fir::ResizeAlg::Convolution(fir::FilterType::Lanczos3));
     fir::Resizer::new()
-        .resize(&picture, &mut resized, &options)
+        .resize(picture, &mut resized, &options)
         .map_err(|e| format!("it could not be resized ({e})"))?;
     Ok(resized)
 }
@@ -265,9 +275,16 @@ fn encode(picture: &DynamicImage, format: OutputFormat, quality: u8) -> Result<V
             out = encoder.encode(f32::from(quality)).to_vec();
         }
         OutputFormat::Jpeg => {
-            let rgb = picture.to_rgb8();
+            // JPEG has no transparency: only a JPEG photo is written as JPEG, and it has none.
+            let opaque;
+            let rgb = if colour == image::ExtendedColorType::Rgb8 {
+                pixels
+            } else {
+                opaque = picture.to_rgb8();
+                opaque.as_raw()
+            };
             image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, quality)
-                .write_image(rgb.as_raw(), width, height, image::ExtendedColorType::Rgb8)
+                .write_image(rgb, width, height, image::ExtendedColorType::Rgb8)
                 .map_err(failed)?;
         }
         OutputFormat::Png => {

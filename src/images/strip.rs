@@ -45,7 +45,7 @@ fn keep_jpeg_segment(marker: u8, contents: &[u8]) -> bool {
 }
 
 fn strip_jpeg(bytes: Bytes) -> Result<Option<Vec<u8>>, String> {
-    let mut jpeg = Jpeg::from_bytes(bytes).map_err(|e| format!("not a readable JPEG ({e})"))?;
+    let mut jpeg = Jpeg::from_bytes(bytes).map_err(|e| format!("not a whole JPEG image ({e})"))?;
     let before = jpeg.segments().len();
     jpeg.segments_mut()
         .retain(|s| keep_jpeg_segment(s.marker(), s.contents()));
@@ -56,7 +56,7 @@ fn strip_jpeg(bytes: Bytes) -> Result<Option<Vec<u8>>, String> {
 }
 
 fn strip_png(bytes: Bytes) -> Result<Option<Vec<u8>>, String> {
-    let mut png = Png::from_bytes(bytes).map_err(|e| format!("not a readable PNG ({e})"))?;
+    let mut png = Png::from_bytes(bytes).map_err(|e| format!("not a whole PNG image ({e})"))?;
     let before = png.chunks().len();
     png.chunks_mut()
         .retain(|c| !PNG_METADATA_CHUNKS.contains(&c.kind()));
@@ -67,7 +67,7 @@ fn strip_png(bytes: Bytes) -> Result<Option<Vec<u8>>, String> {
 }
 
 fn strip_webp(bytes: Bytes) -> Result<Option<Vec<u8>>, String> {
-    let mut webp = WebP::from_bytes(bytes).map_err(|e| format!("not a readable WebP ({e})"))?;
+    let mut webp = WebP::from_bytes(bytes).map_err(|e| format!("not a whole WebP image ({e})"))?;
     if !webp.has_chunk(WEBP_EXIF_CHUNK) && !webp.has_chunk(WEBP_XMP_CHUNK) {
         return Ok(None);
     }
