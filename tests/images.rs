@@ -762,3 +762,31 @@ fn the_preview_serves_resized_photos_and_shows_a_photo_added_to_a_bundle() {
         assert!(decoded.width() <= 500, "never wider than the photo");
     }
 }
+
+#[test]
+fn a_file_named_like_a_resized_copy_is_a_clash_at_the_photos_line() {
+    let site = site_with_photos();
+    site.build_ok(&[]);
+    let html = site.html("posts/fair/index.html");
+    let taken = srcset(
+        select(&html, "source")[0]
+            .value()
+            .attr("srcset")
+            .expect("srcset"),
+    )
+    .remove(0)
+    .0;
+    let name = taken.rsplit('/').next().expect("a file name").to_string();
+    let before = site.snapshot("public");
+    site.write_bytes(&format!("content/posts/fair/{name}"), b"RIFF");
+    let out = site.hub(&["build"]);
+    assert_site_error(&out, "content/posts/fair/index.md:7:1");
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "would be written to posts/fair/{name}, where another file is"
+        )),
+        "{err}"
+    );
+    assert_eq!(site.snapshot("public"), before, "public/ is left as it was");
+}

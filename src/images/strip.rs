@@ -133,6 +133,23 @@ mod tests {
     }
 
     #[test]
+    fn webp_exif_and_xmp_go() {
+        let plain = webp::Encoder::from_rgb(&[10; 4 * 4 * 3], 4, 4)
+            .encode(80.0)
+            .to_vec();
+        let mut parsed = WebP::from_bytes(Bytes::from(plain)).expect("a WebP");
+        parsed.set_exif(Some(Bytes::from_static(b"MM\0*\0\0\0\x08\0\0")));
+        let with_exif = parsed.encoder().bytes().to_vec();
+        assert!(with_exif.windows(4).any(|w| w == WEBP_EXIF_CHUNK));
+        let stripped = strip_metadata(ImageKind::WebP, &with_exif)
+            .expect("a WebP")
+            .expect("something to strip");
+        assert!(!stripped.windows(4).any(|w| w == WEBP_EXIF_CHUNK));
+        let decoded = image::load_from_memory(&stripped).expect("still a WebP");
+        assert_eq!((decoded.width(), decoded.height()), (4, 4));
+    }
+
+    #[test]
     fn text_named_jpg_is_refused() {
         assert!(strip_metadata(ImageKind::Jpeg, b"not a photo").is_err());
     }
