@@ -17,7 +17,7 @@ use std::time::Instant;
 use crate::check::gate;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
-use crate::images::{ImageCatalog, ImageStats, ImageUse};
+use crate::images::{ImageCatalog, ImageStats, ImageUse, MadeBytes};
 use crate::markdown::Highlighting;
 use crate::output::OutputFile;
 use crate::render::RenderedSite;
@@ -245,7 +245,14 @@ pub(crate) fn render_site_with(
         (Some(site), _) => Arc::clone(&site.images),
         (None, assets) => {
             let statics = assets.as_ref().map_or(&[][..], |a| a.statics.as_slice());
-            Arc::new(ImageCatalog::load(&content.assets, statics, &config.images))
+            let copied = statics.iter().filter_map(|f| match &f.content {
+                crate::output::OutputContent::Copy(source) => {
+                    Some((f.path.as_str(), source.as_path()))
+                }
+                _ => None,
+            });
+            let settings = (config.images.widths.as_slice(), config.images.quality);
+            Arc::new(ImageCatalog::load(&content.assets, copied, settings))
         }
     };
     timer.lap("image headers");
@@ -340,10 +347,18 @@ pub(crate) fn publish_images(root: &Path, rendered: &mut RenderedSite) -> Result
         return Err(Error::Site(clashes));
     }
     strip_copies(root, &site.images, &mut rendered.files).map_err(Error::Site)?;
-    let quality = site.images.settings.quality;
+    let quality = site.images.quality;
     let (files, stats) =
         crate::images::publish(root, uses.iter().copied(), quality).map_err(Error::Site)?;
-    rendered.files.extend(files);
+    rendered
+        .files
+        .extend(files.into_iter().map(|made| OutputFile {
+            path: made.path,
+            content: match made.bytes {
+                MadeBytes::Cached(entry) => crate::output::OutputContent::Copy(entry),
+                MadeBytes::Made(bytes) => crate::output::OutputContent::Bytes(bytes),
+            },
+        }));
     if std::env::var_os("HUB_TIMINGS").is_some() {
         eprintln!(
             "timings: images {} processed, {} from cache, {:?}",

@@ -12,8 +12,6 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 use super::{strip_metadata, ImageKind};
-use crate::config::ImagesConfig;
-use crate::output::{OutputContent, OutputFile};
 
 /// One image file as the build sees it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,15 +41,19 @@ pub struct ImageCatalog {
     /// Published path of a static file (`images/team.jpg`) → file.
     by_static_path: HashMap<String, PathBuf>,
     probes: HashMap<PathBuf, Probe>,
-    pub(crate) settings: ImagesConfig,
+    /// The widths photos are published at (`[images] widths`).
+    pub(crate) widths: Vec<u32>,
+    /// The quality of lossy copies (`[images] quality`).
+    pub(crate) quality: u8,
 }
 
 impl ImageCatalog {
-    /// Reads the image files among `content_assets` and `statics` (on every core).
-    pub(crate) fn load(
+    /// Reads the image files among `content_assets` and the static files (published path,
+    /// file on disk), on every core.
+    pub(crate) fn load<'a>(
         content_assets: &[crate::content::AssetFile],
-        statics: &[OutputFile],
-        settings: &ImagesConfig,
+        statics: impl IntoIterator<Item = (&'a str, &'a Path)>,
+        (widths, quality): (&[u32], u8),
     ) -> ImageCatalog {
         let by_content_path: HashMap<String, PathBuf> = content_assets
             .iter()
@@ -59,13 +61,9 @@ impl ImageCatalog {
             .map(|a| (a.content_path.clone(), a.source.clone()))
             .collect();
         let by_static_path: HashMap<String, PathBuf> = statics
-            .iter()
-            .filter_map(|f| match &f.content {
-                OutputContent::Copy(source) if ImageKind::of(source).is_some() => {
-                    Some((f.path.clone(), source.clone()))
-                }
-                _ => None,
-            })
+            .into_iter()
+            .filter(|(_, source)| ImageKind::of(source).is_some())
+            .map(|(path, source)| (path.to_string(), source.to_path_buf()))
             .collect();
         let sources: Vec<&PathBuf> = by_content_path
             .values()
@@ -79,7 +77,8 @@ impl ImageCatalog {
             by_content_path,
             by_static_path,
             probes,
-            settings: settings.clone(),
+            widths: widths.to_vec(),
+            quality,
         }
     }
 

@@ -31,7 +31,7 @@ use std::path::Path;
 pub use catalog::ImageCatalog;
 pub(crate) use catalog::ImageInfo;
 pub(crate) use markup::{img_html, picture_html, variants, OutputFormat, Variant, Written};
-pub(crate) use process::{publish, ImageStats, ImageUse};
+pub(crate) use process::{publish, ImageStats, ImageUse, MadeBytes};
 pub(crate) use strip::strip_metadata;
 
 /// Changes whenever hub makes different files of the same photo (another resize filter,

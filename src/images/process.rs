@@ -16,7 +16,6 @@ use rayon::prelude::*;
 
 use super::{ImageInfo, OutputFormat, Variant, PROCESSING_VERSION};
 use crate::error::Diagnostic;
-use crate::output::{OutputContent, OutputFile};
 
 /// Where the processed files are kept between builds, from the site root.
 pub(crate) const CACHE_DIR: &str = ".hub-cache/images";
@@ -33,6 +32,22 @@ pub(crate) struct ImageUse {
     pub(crate) file: PathBuf,
     pub(crate) line: usize,
     pub(crate) column: usize,
+}
+
+/// A file made of a photo, to publish at `path` (`/`-separated, in the output folder).
+#[derive(Debug, Clone)]
+pub(crate) struct MadeFile {
+    pub(crate) path: String,
+    pub(crate) bytes: MadeBytes,
+}
+
+/// Where a made file's bytes are.
+#[derive(Debug, Clone)]
+pub(crate) enum MadeBytes {
+    /// In the cache: copied from there when the site is written.
+    Cached(PathBuf),
+    /// In memory, when the cache could not be written.
+    Made(Vec<u8>),
 }
 
 /// How much image work a build did.
@@ -56,7 +71,7 @@ pub(crate) fn publish<'a>(
     root: &Path,
     uses: impl IntoIterator<Item = &'a ImageUse>,
     quality: u8,
-) -> Result<(Vec<OutputFile>, ImageStats), Vec<Diagnostic>> {
+) -> Result<(Vec<MadeFile>, ImageStats), Vec<Diagnostic>> {
     let mut jobs: BTreeMap<&Path, Job<'a>> = BTreeMap::new();
     for image_use in uses {
         let job = jobs.entry(&image_use.source).or_insert_with(|| Job {
@@ -72,7 +87,7 @@ pub(crate) fn publish<'a>(
     let cache = root.join(CACHE_DIR);
     let processed = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs
+    let results: Vec<Result<Vec<MadeFile>, Diagnostic>> = jobs
         .into_values()
         .collect::<Vec<_>>()
         .into_par_iter()
@@ -115,7 +130,7 @@ fn run_job(
     cache: &Path,
     quality: u8,
     (processed, cached): (&AtomicUsize, &AtomicUsize),
-) -> Result<Vec<OutputFile>, String> {
+) -> Result<Vec<MadeFile>, String> {
     let info = &job.first_use.info;
     let mut decoded: Option<DynamicImage> = None;
     let mut resized: Option<((u32, u32), DynamicImage)> = None;
@@ -144,19 +159,19 @@ fn run_job(
         files.push(match store(&entry, &bytes) {
             Ok(()) => copy_of(variant, entry),
             // A cache that cannot be written (a read-only site folder) only costs time.
-            Err(_) => OutputFile {
+            Err(_) => MadeFile {
                 path: variant.path.clone(),
-                content: OutputContent::Bytes(bytes),
+                bytes: MadeBytes::Made(bytes),
             },
         });
     }
     Ok(files)
 }
 
-fn copy_of(variant: &Variant, entry: PathBuf) -> OutputFile {
-    OutputFile {
+fn copy_of(variant: &Variant, entry: PathBuf) -> MadeFile {
+    MadeFile {
         path: variant.path.clone(),
-        content: OutputContent::Copy(entry),
+        bytes: MadeBytes::Cached(entry),
     }
 }
 
@@ -354,7 +369,7 @@ mod tests {
             }
         );
         // A broken entry is made again.
-        let OutputContent::Copy(entry) = &files[0].content else {
+        let MadeBytes::Cached(entry) = &files[0].bytes else {
             panic!("cached files are copied from the cache");
         };
         std::fs::write(entry, b"broken").expect("break an entry");

@@ -591,8 +591,7 @@ impl PendingPicture {
             site_path,
         } = self.image;
         let variants = ctx.images.map_or_else(Vec::new, |catalog| {
-            let settings = &catalog.settings;
-            crate::images::variants(&info, &site_path, &settings.widths, settings.quality)
+            crate::images::variants(&info, &site_path, &catalog.widths, catalog.quality)
         });
         let html = if variants.is_empty() {
             crate::images::img_html(&self.published, &info, &written)
