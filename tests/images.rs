@@ -532,7 +532,9 @@ fn a_text_file_named_jpg_is_an_error_at_its_line() {
     assert_site_error(&out, "content/posts/fair/index.md:7:1");
     let err = stderr(&out);
     assert!(
-        err.contains("the image stalls.jpg is not a readable JPEG image"),
+        err.contains(
+            "the image stalls.jpg is not a JPEG image (is it another kind of file, renamed?)"
+        ),
         "{err}"
     );
     assert!(err.contains("hint: open it in an image editor"), "{err}");
@@ -548,7 +550,7 @@ fn a_truncated_png_is_an_error_at_its_line() {
     assert_site_error(&out, "content/posts/fair/index.md:11:1");
     let err = stderr(&out);
     assert!(
-        err.contains("the image chart.png is not a readable PNG"),
+        err.contains("the image chart.png is not a whole PNG image"),
         "{err}"
     );
     assert!(err.contains("hint: open it in an image editor"), "{err}");
