@@ -85,6 +85,7 @@ pub(crate) fn publish<'a>(
         }
     }
     let cache = root.join(CACHE_DIR);
+    remove_abandoned_files(&cache);
     let processed = AtomicUsize::new(0);
     let cached = AtomicUsize::new(0);
     let results: Vec<Result<Vec<MadeFile>, Diagnostic>> = jobs
@@ -214,11 +215,41 @@ fn store(entry: &Path, bytes: &[u8]) -> std::io::Result<()> {
     })
 }
 
+/// Temporary files older than this were left by a build that was stopped while writing
+/// them (a build running now writes its own within seconds).
+const ABANDONED_AFTER: std::time::Duration = std::time::Duration::from_secs(60 * 60);
+
+/// Removes the temporary files that stopped builds left in the cache. Best effort: a file
+/// that cannot be removed only takes space.
+fn remove_abandoned_files(cache: &Path) {
+    let Ok(entries) = std::fs::read_dir(cache) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let abandoned = entry
+            .file_name()
+            .to_string_lossy()
+            .starts_with(TEMPORARY_PREFIX)
+            && entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|time| time.elapsed().ok())
+                .is_some_and(|age| age > ABANDONED_AFTER);
+        if abandoned {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+/// How temporary cache files start: hidden, and never a cache entry's name (a hash).
+const TEMPORARY_PREFIX: &str = ".tmp-";
+
 /// A new file beside the cache entries, named for this process and a counter.
 fn tempfile_in(folder: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
     static COUNTER: AtomicUsize = AtomicUsize::new(0);
     let name = format!(
-        ".tmp-{}-{}",
+        "{TEMPORARY_PREFIX}{}-{}",
         std::process::id(),
         COUNTER.fetch_add(1, Ordering::Relaxed)
     );
@@ -381,6 +412,27 @@ mod tests {
                 cached: 3
             }
         );
+    }
+
+    #[test]
+    fn only_old_temporary_files_are_removed() {
+        let cache = tempfile::tempdir().expect("temp dir");
+        let old = cache.path().join(".tmp-1-0");
+        let fresh = cache.path().join(".tmp-2-0");
+        let entry = cache.path().join("ab12.webp");
+        for file in [&old, &fresh, &entry] {
+            std::fs::write(file, b"x").expect("write");
+        }
+        let long_ago = std::time::SystemTime::now() - 2 * ABANDONED_AFTER;
+        std::fs::File::options()
+            .write(true)
+            .open(&old)
+            .and_then(|f| f.set_modified(long_ago))
+            .expect("age the file");
+        remove_abandoned_files(cache.path());
+        assert!(!old.exists(), "an abandoned temporary file goes");
+        assert!(fresh.exists(), "one a running build may still write stays");
+        assert!(entry.exists(), "entries stay");
     }
 
     #[test]
