@@ -119,9 +119,14 @@ mod tests {
     #[test]
     fn png_text_chunks_go() {
         let mut png = Vec::new();
-        image::codecs::png::PngEncoder::new(&mut png)
-            .write_image_rgb(&[1, 2, 3])
-            .expect("encode");
+        image::ImageEncoder::write_image(
+            image::codecs::png::PngEncoder::new(&mut png),
+            &[1, 2, 3],
+            1,
+            1,
+            image::ExtendedColorType::Rgb8,
+        )
+        .expect("encode");
         let mut parsed = Png::from_bytes(Bytes::from(png.clone())).expect("png");
         let text = img_parts::png::PngChunk::new(*b"tEXt", Bytes::from_static(b"GPS\0here"));
         parsed.chunks_mut().insert(1, text);
@@ -152,17 +157,5 @@ mod tests {
     #[test]
     fn text_named_jpg_is_refused() {
         assert!(strip_metadata(ImageKind::Jpeg, b"not a photo").is_err());
-    }
-
-    /// Encodes one RGB pixel as a PNG (test helper).
-    trait WriteRgb {
-        fn write_image_rgb(self, pixel: &[u8]) -> image::ImageResult<()>;
-    }
-
-    impl<W: std::io::Write> WriteRgb for image::codecs::png::PngEncoder<W> {
-        fn write_image_rgb(self, pixel: &[u8]) -> image::ImageResult<()> {
-            use image::ImageEncoder;
-            self.write_image(pixel, 1, 1, image::ExtendedColorType::Rgb8)
-        }
     }
 }
