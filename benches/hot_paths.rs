@@ -80,6 +80,7 @@ fn markdown_one_page(bencher: divan::Bencher, highlight_classes: bool) {
                 drafts: &drafts,
                 smart_punctuation: true,
                 highlighting: &highlighting,
+                images: None,
             },
         )
     });

@@ -46,6 +46,8 @@ pub struct Config {
     #[serde(default)]
     pub(crate) cards: CardsConfig,
     #[serde(default)]
+    pub(crate) images: ImagesConfig,
+    #[serde(default)]
     pub(crate) extra: toml::Table,
     /// `[markdown] highlight_theme` read at load: the mode, or the problem (placed on the
     /// setting) that the build reports when it comes to highlighting, as it always has, so
@@ -74,6 +76,8 @@ const PLACED_SETTINGS: &[&str] = &[
     "bluesky",
     "instagram",
     "youtube",
+    "widths",
+    "quality",
 ];
 
 /// Only until [`Config::parse`] reads the setting: every `Config` comes from there.
@@ -90,6 +94,38 @@ fn default_theme() -> String {
 fn default_output_dir() -> String {
     "public".into()
 }
+
+/// `[images]`: the widths photos in the text are published at, and the quality of their
+/// lossy encodings (see docs/configuration.md).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ImagesConfig {
+    #[serde(default = "default_image_widths")]
+    pub(crate) widths: Vec<u32>,
+    #[serde(default = "default_image_quality")]
+    pub(crate) quality: u8,
+}
+
+impl Default for ImagesConfig {
+    fn default() -> Self {
+        ImagesConfig {
+            widths: default_image_widths(),
+            quality: default_image_quality(),
+        }
+    }
+}
+
+/// A phone's width, a tablet's, a laptop's and twice the text column for sharp screens.
+fn default_image_widths() -> Vec<u32> {
+    vec![480, 800, 1200, 1600]
+}
+/// Where WebP and JPEG photos stay sharp at about a third of their size at 100.
+fn default_image_quality() -> u8 {
+    80
+}
+/// Widths outside this range are mistakes: a picture narrower than an icon, or wider than
+/// any screen.
+const IMAGE_WIDTHS: std::ops::RangeInclusive<u32> = 16..=8000;
 
 /// `[feeds]`.
 #[derive(Debug, Clone, Deserialize, Serialize)]
@@ -419,6 +455,11 @@ impl Config {
                     &hint,
                 )
             });
+        problems.extend(
+            self.images
+                .problems()
+                .map(|(key, message, hint)| at_key(key, message, hint)),
+        );
         if let Some(handle) = &mut self.share.x_handle {
             *handle = handle.trim().trim_start_matches('@').to_string();
         }
@@ -427,6 +468,47 @@ impl Config {
         } else {
             Err(Error::Site(problems))
         }
+    }
+}
+
+impl ImagesConfig {
+    /// What is wrong with the settings: (key, message, hint).
+    fn problems(&self) -> impl Iterator<Item = (&'static str, String, &'static str)> {
+        let widths = if self.widths.is_empty() {
+            Some("`widths` under [images] is empty".to_string())
+        } else {
+            self.widths
+                .iter()
+                .find(|w| !IMAGE_WIDTHS.contains(w))
+                .map(|w| {
+                    format!(
+                        "the image width {w} under [images] is not between {} and {} pixels",
+                        IMAGE_WIDTHS.start(),
+                        IMAGE_WIDTHS.end()
+                    )
+                })
+        };
+        let quality = (!(1..=100).contains(&self.quality)).then(|| {
+            format!(
+                "`quality` under [images] must be between 1 and 100, not {}",
+                self.quality
+            )
+        });
+        let widths = widths.map(|message| {
+            (
+                "widths",
+                message,
+                "list the widths in pixels photos are published at, e.g. widths = [480, 800, 1200, 1600]",
+            )
+        });
+        let quality = quality.map(|message| {
+            (
+                "quality",
+                message,
+                "80 keeps photos sharp and small; lower makes smaller files, higher sharper ones",
+            )
+        });
+        widths.into_iter().chain(quality)
     }
 }
 

@@ -160,6 +160,7 @@ pub fn markdown(data: &[u8]) {
         drafts: &drafts,
         smart_punctuation: data.first().is_some_and(|b| b & 1 == 1),
         highlighting: &highlighting,
+        images: None,
     };
     let (first, problems) = crate::markdown::render(body, &ctx);
     for d in &problems {

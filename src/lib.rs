@@ -17,6 +17,8 @@ pub mod error;
 mod fields;
 #[doc(hidden)]
 pub mod fuzz_entry;
+#[doc(hidden)]
+pub mod images;
 pub mod markdown;
 mod output;
 pub mod pipeline;

@@ -17,6 +17,7 @@ use std::time::Instant;
 use crate::check::gate;
 use crate::config::Config;
 use crate::error::{Diagnostic, Error, Result};
+use crate::images::{ImageCatalog, ImageStats, ImageUse, MadeBytes};
 use crate::markdown::Highlighting;
 use crate::output::OutputFile;
 use crate::render::RenderedSite;
@@ -247,6 +248,23 @@ pub(crate) fn render_site_with(
         ),
     };
     timer.lap("templates, data and static files");
+    // Image files are read (headers, EXIF, hashes) before the model: its Markdown writes
+    // each photo's markup from them. A model made earlier has them already.
+    let images = match (&ready, &assets) {
+        (Some(site), _) => Arc::clone(&site.images),
+        (None, assets) => {
+            let statics = assets.as_ref().map_or(&[][..], |a| a.statics.as_slice());
+            let copied = statics.iter().filter_map(|f| match &f.content {
+                crate::output::OutputContent::Copy(source) => {
+                    Some((f.path.as_str(), source.as_path()))
+                }
+                _ => None,
+            });
+            let settings = (config.images.widths.as_slice(), config.images.quality);
+            Arc::new(ImageCatalog::load(&content.assets, copied, settings))
+        }
+    };
+    timer.lap("image headers");
     // A model made earlier (the preview's patched one) has its people already.
     let needs_authors = ready.is_none();
     let site = match ready {
@@ -260,6 +278,7 @@ pub(crate) fn render_site_with(
                 highlighting: &highlighting,
                 data: assets.as_ref().ok().map(|assets| assets.data.as_ref()),
                 previous,
+                images: &images,
             },
         ),
     };
@@ -332,6 +351,114 @@ pub(crate) fn render_site_with(
         card_warnings,
     };
     Ok((rendered, assets))
+}
+
+/// Makes the resized files of every photo the pages show (or takes them from the cache) and
+/// adds them to `rendered`; and strips the metadata of every image file it copies as it is.
+/// Run by `hub build` and the preview, not by `hub check`, which publishes nothing.
+pub(crate) fn publish_images(root: &Path, rendered: &mut RenderedSite) -> Result<ImageStats> {
+    let started = Instant::now();
+    let site = Arc::clone(&rendered.site);
+    let uses: Vec<&ImageUse> = site
+        .pages
+        .iter()
+        .map(|p| &p.rendered)
+        .chain(site.sections.iter().map(|s| &s.rendered))
+        .flat_map(|r| &r.images)
+        .collect();
+    let clashes = image_clashes(&uses, &rendered.files);
+    if !clashes.is_empty() {
+        return Err(Error::Site(clashes));
+    }
+    strip_copies(root, &site.images, &mut rendered.files).map_err(Error::Site)?;
+    let quality = site.images.quality;
+    let (files, stats) =
+        crate::images::publish(root, uses.iter().copied(), quality).map_err(Error::Site)?;
+    rendered
+        .files
+        .extend(files.into_iter().map(|made| OutputFile {
+            path: made.path,
+            content: match made.bytes {
+                MadeBytes::Cached(entry) => crate::output::OutputContent::Copy(entry),
+                MadeBytes::Made(bytes) => crate::output::OutputContent::Bytes(bytes),
+            },
+        }));
+    if std::env::var_os("HUB_TIMINGS").is_some() {
+        eprintln!(
+            "timings: images {} processed, {} from cache, {:?}",
+            stats.processed,
+            stats.cached,
+            started.elapsed()
+        );
+    }
+    Ok(stats)
+}
+
+/// A resized file of a photo whose path another file of the site already takes (a file
+/// named `photo.800w.ab12cd34.webp` beside the photo), at the line that shows the photo.
+fn image_clashes(uses: &[&ImageUse], files: &[OutputFile]) -> Vec<Diagnostic> {
+    let taken: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let mut seen = HashSet::new();
+    uses.iter()
+        .flat_map(|u| u.variants.iter().map(move |v| (u, v)))
+        .filter(|(_, v)| taken.contains(v.path.as_str()) && seen.insert(v.path.as_str()))
+        .map(|(u, v)| {
+            Diagnostic::new(
+                &u.file,
+                format!(
+                    "a resized copy of the image {} would be written to {}, where another file is",
+                    u.written, v.path
+                ),
+            )
+            .rule(crate::rules::LINKS_DUPLICATE_URL.id)
+            .at(u.line, Some(u.column))
+            .hint("rename the other file: names like photo.800w.ab12cd34.webp are hub's own")
+        })
+        .collect()
+}
+
+/// Replaces each copied image that carries EXIF, XMP or IPTC with a copy without it.
+fn strip_copies(
+    root: &Path,
+    images: &ImageCatalog,
+    files: &mut [OutputFile],
+) -> std::result::Result<(), Vec<Diagnostic>> {
+    use crate::output::OutputContent;
+    use rayon::prelude::*;
+    let problems: Vec<Diagnostic> = files
+        .par_iter_mut()
+        .filter_map(|file| {
+            let OutputContent::Copy(source) = &file.content else {
+                return None;
+            };
+            let info = images.probe(source)?.as_ref().ok()?;
+            if !info.has_metadata {
+                return None;
+            }
+            let stripped = std::fs::read(source)
+                .map_err(|e| format!("cannot be read ({e})"))
+                .and_then(|bytes| crate::images::strip_metadata(info.kind, &bytes));
+            match stripped {
+                Ok(Some(bytes)) => {
+                    file.content = OutputContent::Bytes(bytes);
+                    None
+                }
+                Ok(None) => None,
+                Err(why) => Some(
+                    Diagnostic::new(
+                        crate::content::site_relative(root, source),
+                        format!("this image changed while the site was built, and now {why}"),
+                    )
+                    .hint("build again once the file is saved"),
+                ),
+            }
+        })
+        .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
 }
 
 /// The names of the data files (`survey-results` for data/survey-results.csv) that

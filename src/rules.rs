@@ -29,6 +29,8 @@ pub enum Family {
     A11y,
     Language,
     Currency,
+    /// What a photo file gives away besides its picture.
+    Images,
 }
 
 impl Family {
@@ -41,6 +43,7 @@ impl Family {
         Family::A11y,
         Family::Language,
         Family::Currency,
+        Family::Images,
     ];
 
     /// The family's name as it starts its rules' names: `privacy`, `a11y`...
@@ -53,6 +56,7 @@ impl Family {
             Family::A11y => "a11y",
             Family::Language => "language",
             Family::Currency => "currency",
+            Family::Images => "images",
         }
     }
 }
@@ -100,7 +104,7 @@ const fn rule(
     }
 }
 
-use Family::{A11y, Build, Content, Currency, Language, Links, Privacy};
+use Family::{A11y, Build, Content, Currency, Images, Language, Links, Privacy};
 use Severity::{Error, Warning};
 
 // --- Privacy: personal details (errors) ------------------------------------------------------
@@ -331,6 +335,20 @@ pub(crate) const CURRENCY_UNFINISHED: Rule = rule(
     Some("finish the text, or set `draft = true` so it is not published yet"),
 );
 
+// --- Images: what a photo file gives away (warnings) --------------------------------------
+
+pub(crate) const IMAGES_LOCATION: Rule = rule(
+    "images/location",
+    Images,
+    Warning,
+    "a photo that records where it was taken",
+    Some(
+        "hub publishes the photo without its location, but the file you have still holds it: \
+          before sharing the file anywhere else, remove the location (most phones and photo \
+          editors offer this when sharing or exporting)",
+    ),
+);
+
 /// Every rule, in the order `docs/check.md` describes them.
 pub const ALL: &[Rule] = &[
     PRIVACY_EMAIL,
@@ -363,6 +381,7 @@ pub const ALL: &[Rule] = &[
     CURRENCY_REVIEW_OVERDUE,
     CURRENCY_FUTURE_DATE,
     CURRENCY_UNFINISHED,
+    IMAGES_LOCATION,
 ];
 
 /// The rule named `id`, if there is one.

@@ -636,10 +636,21 @@ fn full_content_has_absolute_links_and_image_sources() {
                     )
                 })
                 .collect();
-            assert_eq!(
-                images,
-                [(url("/posts/bundle/photo.png"), "alt".to_string())],
-                "{rel}: the bundle's image ![alt](photo.png)"
+            // The photo's widest resized copy (photo.1w.<hash>.png, the photo being 1×1),
+            // by its absolute address.
+            let [(src, alt)] = images.as_slice() else {
+                panic!("{rel}: one image, the bundle's ![alt](photo.png): {images:?}");
+            };
+            assert_eq!(alt, "alt", "{rel}");
+            let published = src
+                .strip_prefix(&url("/posts/bundle/photo.1w."))
+                .filter(|name| name.ends_with(".png"))
+                .unwrap_or_else(|| panic!("{rel}: {src} is not the photo's resized copy"));
+            assert!(
+                site.path("public/posts/bundle")
+                    .join(format!("photo.1w.{published}"))
+                    .is_file(),
+                "{rel}: {src} is published"
             );
         }
     }

@@ -150,17 +150,28 @@ fn an_image_beside_an_ordinary_page_is_published_and_shown() {
             "+++\ntitle = \"Why I post\"\nimage = \"summer-fair.jpg\"\n+++\n\n![Stalls at the summer fair](summer-fair.jpg)\n",
         ),
     ]);
-    site.write_bytes("content/posts/summer-fair.jpg", b"\xff\xd8\xff\xe0 a photo");
+    let mut photo = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut photo)
+        .encode(&[90; 16 * 8 * 3], 16, 8, image::ExtendedColorType::Rgb8)
+        .expect("a small JPEG");
+    site.write_bytes("content/posts/summer-fair.jpg", &photo);
     site.build_ok(&[]);
     assert_eq!(
         std::fs::read(site.path("public/posts/summer-fair.jpg")).expect("copied photo"),
-        b"\xff\xd8\xff\xe0 a photo"
+        photo
     );
+    // The picture shows the photo's resized copy, published beside it.
     let html = site.html("posts/why-i-post/index.html");
-    assert_eq!(
-        img_srcs(&html),
-        ["https://hub.example.org/posts/summer-fair.jpg"]
-    );
+    let srcs = img_srcs(&html);
+    assert_eq!(srcs.len(), 1);
+    let copy = srcs[0]
+        .strip_prefix("https://hub.example.org/posts/summer-fair.16w.")
+        .filter(|rest| rest.ends_with(".jpg"))
+        .unwrap_or_else(|| panic!("{srcs:?}: the photo's 16-pixel copy"));
+    assert!(site
+        .path("public/posts")
+        .join(format!("summer-fair.16w.{copy}"))
+        .is_file());
     let og_image: Vec<String> = select(&html, "meta[property='og:image']")
         .iter()
         .filter_map(|m| m.value().attr("content").map(str::to_string))

@@ -1081,7 +1081,8 @@ fn ctrl_c_stops_promptly_and_leaves_nothing_behind() {
         TcpStream::connect(("127.0.0.1", port)).is_err(),
         "port {port} still accepts connections after Ctrl-C"
     );
-    // Only hub's cache (.hub-cache/: share cards drawn, kept for the next start) is new.
+    // Only hub's cache (.hub-cache/: share cards drawn and resized copies of photos, kept
+    // for the next start) is new.
     let mut after = site.snapshot("");
     after.retain(|path, _| !path.starts_with(".hub-cache/"));
     assert_eq!(after, before, "serving changed files in the site folder");
@@ -1651,7 +1652,11 @@ fn an_edit_that_adds_a_broken_link_or_image_shows_the_overlay_until_fixed() {
             && message.contains("image stall.jpg is not in the site"),
         "the overlay names the file, line and image:\n{message}"
     );
-    site.write_bytes("content/tips/stall.jpg", b"jpeg");
+    let mut photo = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new(&mut photo)
+        .encode(&[120; 8 * 8 * 3], 8, 8, image::ExtendedColorType::Rgb8)
+        .expect("a small JPEG");
+    site.write_bytes("content/tips/stall.jpg", &photo);
     let sentence = unique("after-the-photo");
     append(&site, "content/tips/advice.md", &sentence);
     server.poll("/tips/advice/", "recover without the overlay", |r| {

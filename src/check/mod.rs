@@ -7,6 +7,7 @@
 mod a11y;
 mod currency;
 pub(crate) mod gate;
+mod image_location;
 mod language;
 mod links;
 mod privacy;
@@ -272,6 +273,7 @@ pub(crate) fn run(
             findings.extend(links::site_link_findings(site, &targets, None, false));
             findings.extend(site.warnings().iter().map(from_warning));
             findings.extend(links::check_templates(site, &rendered.files, &targets));
+            findings.extend(image_location::findings(root, site));
         }
         Err(problems) => findings.extend(problems.iter().map(from_diagnostic)),
     }

@@ -48,7 +48,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
     };
     let allow = config.check.allow.clone();
     let base_url = config.base_url.clone();
-    let rendered = render_site(&settings.root, config, settings.drafts)?;
+    let mut rendered = render_site(&settings.root, config, settings.drafts)?;
     let privacy_findings = pipeline::gate(
         &settings.root,
         &rendered,
@@ -56,6 +56,7 @@ pub fn build(settings: &BuildSettings) -> Result<BuildReport> {
         &allow,
         settings.allow_privacy,
     )?;
+    pipeline::publish_images(&settings.root, &mut rendered)?;
     let rendered_at = started.elapsed();
     output::write(&output_dir, &rendered.files)?;
     if std::env::var_os("HUB_TIMINGS").is_some() {

@@ -68,6 +68,8 @@ pub struct RenderedMarkdown {
     pub(crate) links: Vec<WrittenLink>,
     /// The data files (by name, `survey-results`) that components on the page drew from.
     pub(crate) data_files: Vec<String>,
+    /// The site's own images shown on the page, in order, with the files to make of them.
+    pub(crate) images: Vec<crate::images::ImageUse>,
 }
 
 /// What rendering needs to know besides the text.
@@ -95,6 +97,9 @@ pub struct RenderContext<'a> {
     pub smart_punctuation: bool,
     /// How fenced code is coloured.
     pub highlighting: &'a Highlighting,
+    /// The site's image files: a photo found there is shown as a `<picture>` of resized
+    /// copies. None leaves images as written (`<img src>`).
+    pub images: Option<&'a crate::images::ImageCatalog>,
 }
 
 /// Plain summaries longer than this are cut at a word boundary (search engines show ~160).
@@ -190,6 +195,8 @@ pub(crate) fn render_with_data(
     let page_url = url::Url::parse(ctx.permalink).ok();
     // The closing tag awaited when the text is inside an inline <script> or <style>.
     let mut raw_element: Option<&'static str> = None;
+    // A site image whose alt text is being read, to be written as a <picture> at its end.
+    let mut picture: Option<PendingPicture> = None;
 
     for (event, range) in
         Parser::new_ext(body, parser_options(ctx.smart_punctuation)).into_offset_iter()
@@ -352,6 +359,11 @@ pub(crate) fn render_with_data(
                 title,
                 id,
             }) => {
+                let local = picture
+                    .is_none()
+                    .then(|| local_image(&dest_url, ctx))
+                    .flatten();
+                let written = dest_url.to_string();
                 let dest_url = publish(
                     dest_url,
                     (body, range.start),
@@ -361,6 +373,23 @@ pub(crate) fn render_with_data(
                     &mut out,
                     &mut problems,
                 );
+                match local {
+                    Some(Ok(image)) => {
+                        picture = Some(PendingPicture {
+                            image,
+                            written,
+                            published: dest_url.to_string(),
+                            title: title.to_string(),
+                            offset: range.start,
+                            start: None,
+                            depth: 0,
+                        });
+                    }
+                    Some(Err(why)) => {
+                        problems.push(unreadable_image(body, range.start, ctx, &written, &why))
+                    }
+                    None => {}
+                }
                 Event::Start(Tag::Image {
                     link_type,
                     dest_url,
@@ -436,9 +465,16 @@ pub(crate) fn render_with_data(
         if matches!(event, Event::Start(Tag::Table(_))) {
             target.push(Event::Html(CowStr::Borrowed(TABLE_WRAP_OPEN)));
         }
+        let ends_picture = picture
+            .as_mut()
+            .is_some_and(|p| p.track(&event, target.len()));
         target.push(event);
         if closes_table {
             target.push(Event::Html(CowStr::Borrowed("</div>\n")));
+        }
+        if let Some(pending) = picture.take_if(|_| ends_picture) {
+            let html = pending.finish(target, (body, ctx), &mut out.images);
+            target.push(Event::InlineHtml(html.into()));
         }
     }
     out.toc = nest_headings(&flat_toc, ctx.permalink);
@@ -496,6 +532,136 @@ fn draw_component(
     }
     events.push(Event::Html(drawn.html.into()));
     Ok(())
+}
+
+/// A site image met in the text, until its end (and so its alt text) is read.
+struct PendingPicture {
+    image: LocalImage,
+    /// The address as written, for messages.
+    written: String,
+    /// The address as published (absolute).
+    published: String,
+    title: String,
+    /// Byte offset of the image in the body.
+    offset: usize,
+    /// Index of its start event among the events it is written to.
+    start: Option<usize>,
+    /// Images inside its alt text (`![a ![b](c)](d)`), whose ends are not its end.
+    depth: usize,
+}
+
+impl PendingPicture {
+    /// Notes `event`, about to be pushed at `index`; true when it ends this image.
+    fn track(&mut self, event: &Event<'_>, index: usize) -> bool {
+        match event {
+            Event::Start(Tag::Image { .. }) if self.start.is_none() => self.start = Some(index),
+            Event::Start(Tag::Image { .. }) => self.depth += 1,
+            Event::End(TagEnd::Image) if self.depth > 0 => self.depth -= 1,
+            Event::End(TagEnd::Image) => return true,
+            _ => {}
+        }
+        false
+    }
+
+    /// Takes the image's events out of `events` and returns its markup, recording the use.
+    fn finish(
+        self,
+        events: &mut Vec<Event<'_>>,
+        (body, ctx): (&str, &RenderContext<'_>),
+        uses: &mut Vec<crate::images::ImageUse>,
+    ) -> String {
+        let start = self.start.unwrap_or(events.len()).min(events.len());
+        let alt: String = events[start..]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                Event::SoftBreak | Event::HardBreak => Some(" "),
+                _ => None,
+            })
+            .collect();
+        events.truncate(start);
+        let written = crate::images::Written {
+            alt: &alt,
+            title: &self.title,
+            eager: uses.is_empty(),
+        };
+        let LocalImage {
+            source,
+            info,
+            site_path,
+        } = self.image;
+        let variants = ctx.images.map_or_else(Vec::new, |catalog| {
+            crate::images::variants(&info, &site_path, &catalog.widths, catalog.quality)
+        });
+        let html = if variants.is_empty() {
+            crate::images::img_html(&self.published, &info, &written)
+        } else {
+            crate::images::picture_html(&variants, &info, ctx.base_url, &written)
+        };
+        let (line, column) = line_col(body, self.offset);
+        uses.push(crate::images::ImageUse {
+            source,
+            info,
+            variants,
+            written: self.written,
+            file: ctx.file.to_path_buf(),
+            line: line + ctx.body_line_offset,
+            column,
+        });
+        html
+    }
+}
+
+/// One of the site's image files, addressed from the text.
+struct LocalImage {
+    source: std::path::PathBuf,
+    info: std::sync::Arc<crate::images::ImageInfo>,
+    /// Where it is published, without the leading slash: `posts/fair/photo.jpg`.
+    site_path: String,
+}
+
+/// The site's image file that `dest` addresses (beside the page, or `/…` in static/), with
+/// what was read of it or why it cannot be read; None for any other address.
+fn local_image(dest: &str, ctx: &RenderContext<'_>) -> Option<Result<LocalImage, String>> {
+    let catalog = ctx.images?;
+    if dest.starts_with("//") || url::Url::parse(dest).is_ok() {
+        return None;
+    }
+    let (path, _) = split_suffix(dest);
+    let (source, probe, site_path) = match path.strip_prefix('/') {
+        Some(in_site) => {
+            let in_site = percent_encoding::percent_decode_str(in_site)
+                .decode_utf8_lossy()
+                .into_owned();
+            let (source, probe) = catalog.static_image(&in_site)?;
+            (source, probe, in_site)
+        }
+        None => {
+            let beside = beside_file(ctx.content_path, path)?;
+            let site_path = ctx.asset_paths.get(&beside)?.trim_start_matches('/');
+            let (source, probe) = catalog.content_image(&beside)?;
+            (source, probe, site_path.to_string())
+        }
+    };
+    Some(probe.clone().map(|info| LocalImage {
+        source: source.to_path_buf(),
+        info,
+        site_path,
+    }))
+}
+
+/// An image of the site that cannot be read (not an image, or not the format its name says).
+fn unreadable_image(
+    body: &str,
+    offset: usize,
+    ctx: &RenderContext<'_>,
+    written: &str,
+    why: &str,
+) -> Diagnostic {
+    let (line, column) = line_col(body, offset);
+    Diagnostic::new(ctx.file, format!("the image {written} {why}"))
+        .at(line + ctx.body_line_offset, Some(column))
+        .hint("open it in an image editor and save it again (as JPEG or PNG), or replace it with another copy")
 }
 
 /// What is wrong with a link, and what to do about it.
@@ -859,6 +1025,7 @@ mod tests {
             asset_paths: &asset_paths,
             smart_punctuation: true,
             highlighting: &highlighting,
+            images: None,
         };
         match render(text, &ctx) {
             (rendered, problems) if problems.is_empty() => Ok(rendered),

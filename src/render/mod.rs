@@ -1224,6 +1224,7 @@ mod tests {
                 highlighting: &Highlighting::Classes,
                 data: None,
                 previous: None,
+                images: &Default::default(),
             },
         )
         .expect("the test site builds")

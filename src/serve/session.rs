@@ -102,7 +102,7 @@ impl Session {
         let assets = reusable.and_then(|last| last.assets.clone());
         let base_url = config.base_url.clone();
         let search_enabled = config.search.enabled;
-        let (rendered, assets) = match patched {
+        let (mut rendered, assets) = match patched {
             Some((site, scope)) => render_site_with(
                 &self.root,
                 config,
@@ -131,6 +131,7 @@ impl Session {
                 },
             )?,
         };
+        crate::pipeline::publish_images(&self.root, &mut rendered)?;
         let warnings = rendered.warnings();
         let (files, full) = match reusable {
             Some(last) if !rendered.full => {
@@ -242,6 +243,7 @@ impl Session {
                 drafts: &no_drafts,
                 smart_punctuation: config.markdown.smart_punctuation,
                 highlighting: &highlighting,
+                images: Some(&previous.images),
             };
             let (rendered, problems) =
                 crate::markdown::render_with_data(source.body(), &context, Some(data));

@@ -27,6 +27,8 @@ pub(crate) struct BuildOptions<'a> {
     /// The site as last built with the same settings: pages whose text did not change keep
     /// their rendered Markdown when no URL changed (the preview server's quick rebuilds).
     pub(crate) previous: Option<&'a Site>,
+    /// The site's image files, read at load.
+    pub(crate) images: &'a Arc<crate::images::ImageCatalog>,
 }
 
 /// Builds the site model, reporting every content problem found rather than the first.
@@ -68,7 +70,10 @@ pub(crate) fn build(
         }
     }
     let mut urls = UrlRegistry::default();
-    let mut site = Site::default();
+    let mut site = Site {
+        images: Arc::clone(options.images),
+        ..Site::default()
+    };
     make_sections(
         &mut site,
         section_sources,
@@ -376,6 +381,7 @@ impl SharedContext<'_> {
             drafts: self.drafts,
             smart_punctuation: self.options.smart_punctuation,
             highlighting: self.options.highlighting,
+            images: Some(self.options.images),
         }
     }
 }
@@ -855,6 +861,7 @@ mod tests {
                 highlighting: &highlighting,
                 data: None,
                 previous: None,
+                images: &Default::default(),
             },
         )
     }

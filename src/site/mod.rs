@@ -149,6 +149,8 @@ pub(crate) struct Site {
     pub(crate) authors: Arc<Vec<AuthorPage>>,
     /// Key (`tom-hartley`) → person.
     pub(crate) author_by_key: Arc<HashMap<String, AuthorId>>,
+    /// The site's image files as read at load, for the pictures in pages' text.
+    pub(crate) images: Arc<crate::images::ImageCatalog>,
 }
 
 impl Site {
