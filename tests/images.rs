@@ -672,7 +672,9 @@ fn the_cache_folder_is_in_the_starters_gitignore() {
     assert_success(&site.hub(&["init", "guide"]));
     let ignore = fs::read_to_string(site.path("guide/.gitignore")).expect("a .gitignore");
     assert!(
-        ignore.lines().any(|l| l.trim() == ".hub-cache/"),
+        ignore
+            .lines()
+            .any(|l| matches!(l.trim(), ".hub-cache/" | "/.hub-cache/")),
         "{ignore}"
     );
     assert!(Path::new(env!("CARGO_MANIFEST_DIR"))
