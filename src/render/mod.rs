@@ -623,12 +623,27 @@ fn render_updates_page(
     groups: &[feeds::FeedGroup],
     calendars: &[calendar::CalendarLink],
 ) -> Result<OutputFile, Diagnostic> {
-    let template = "updates.html";
     let mut context = base.clone();
     context.insert("feed_groups", groups);
     context.insert("calendars", calendars);
-    context.insert("current_path", UPDATES_PATH);
-    context.insert("current_url", &format!("{}{UPDATES_PATH}", config.base_url));
+    render_hubs_page(templates, "updates.html", context, config, UPDATES_PATH)
+}
+
+/// Renders a page hub adds to the content's own (the "Get updates" page, the search page) at
+/// `path` with `template`; a problem in the template is reported as it is for other pages
+/// that come from settings rather than from a content file.
+fn render_hubs_page(
+    templates: &Templates,
+    template: &str,
+    mut context: Context,
+    config: &Config,
+    path: &str,
+) -> Result<OutputFile, Diagnostic> {
+    context.insert("current_path", path);
+    context.insert(
+        "current_url",
+        &format!("{}{path}", config.base_url.trim_end_matches('/')),
+    );
     let html = templates.tera.render(template, &context).map_err(|e| {
         render_error(
             &e,
@@ -638,7 +653,7 @@ fn render_updates_page(
         )
     })?;
     Ok(OutputFile {
-        path: index_file(UPDATES_PATH),
+        path: index_file(path),
         content: OutputContent::Bytes(html.into_bytes()),
     })
 }

@@ -1,12 +1,10 @@
 //! The search page at `/search/` (template `search.html`), what every page's header box
 //! needs to know (`search` in templates), and the index files (built by `crate::search`).
 
-use std::path::Path;
-
 use serde::Serialize;
 use tera::Context;
 
-use super::templates::{render_error, Templates, DEFAULT_THEME};
+use super::templates::{Templates, DEFAULT_THEME};
 use crate::config::Config;
 use crate::error::Diagnostic;
 use crate::output::{OutputContent, OutputFile};
@@ -70,25 +68,7 @@ pub(super) fn render_search_page(
     base: &Context,
     config: &Config,
 ) -> Result<OutputFile, Diagnostic> {
-    let template = "search.html";
-    let mut context = base.clone();
-    context.insert("current_path", SEARCH_PATH);
-    context.insert(
-        "current_url",
-        &format!("{}{SEARCH_PATH}", config.base_url.trim_end_matches('/')),
-    );
-    let html = templates.tera.render(template, &context).map_err(|e| {
-        render_error(
-            &e,
-            template,
-            &templates.sources,
-            Path::new(crate::config::CONFIG_FILE),
-        )
-    })?;
-    Ok(OutputFile {
-        path: super::index_file(SEARCH_PATH),
-        content: OutputContent::Bytes(html.into_bytes()),
-    })
+    super::render_hubs_page(templates, "search.html", base.clone(), config, SEARCH_PATH)
 }
 
 /// The scripts the search page and the header box load, from the default theme.
