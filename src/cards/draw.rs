@@ -56,6 +56,16 @@ pub(crate) struct Colours {
     pub(crate) accent: [u8; 3],
 }
 
+impl From<&crate::config::CardsConfig> for Colours {
+    fn from(cards: &crate::config::CardsConfig) -> Colours {
+        Colours {
+            background: cards.background.0,
+            text: cards.text.0,
+            accent: cards.accent.0,
+        }
+    }
+}
+
 impl Colours {
     /// The PNG palette: the background, the steps to the text colour, the accent.
     pub(super) fn palette(&self) -> Vec<u8> {
@@ -317,23 +327,22 @@ pub(super) fn draw_top(font: &CardFont, site_name: &ShapedText, label: &ShapedTe
 }
 
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use super::*;
 
-    const COLOURS: Colours = Colours {
-        background: [0x1d, 0x3f, 0x6e],
-        text: [0xff, 0xff, 0xff],
-        accent: [0x0b, 0x6e, 0x69],
-    };
+    /// The default theme's colours, as a site without `[cards]` colours has them.
+    pub(in crate::cards) fn default_colours() -> Colours {
+        Colours::from(&crate::config::CardsConfig::default())
+    }
 
     #[test]
     fn the_palette_runs_from_the_background_to_the_text_then_the_accent() {
-        let palette = COLOURS.palette();
+        let palette = default_colours().palette();
         assert_eq!(palette.len(), 16 * 3);
-        assert_eq!(&palette[..3], &COLOURS.background);
+        assert_eq!(&palette[..3], &default_colours().background);
         let text = usize::from(COVERAGE_LEVELS) * 3;
-        assert_eq!(&palette[text..text + 3], &COLOURS.text);
-        assert_eq!(&palette[45..48], &COLOURS.accent);
+        assert_eq!(&palette[text..text + 3], &default_colours().text);
+        assert_eq!(&palette[45..48], &default_colours().accent);
     }
 
     /// The leftmost and rightmost inked columns of a canvas.

@@ -290,14 +290,9 @@ fn deflate_sync_flushed(raw: &[u8]) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cards::draw::tests::default_colours;
     use crate::cards::draw::{draw_title, draw_top, ShapedText};
     use crate::cards::font::CardFont;
-
-    const COLOURS: Colours = Colours {
-        background: [0x1d, 0x3f, 0x6e],
-        text: [0xff, 0xff, 0xff],
-        accent: [0x0b, 0x6e, 0x69],
-    };
 
     /// Decodes a PNG to RGB with the png crate (which checks the zlib checksum and CRCs).
     fn decode(bytes: &[u8]) -> (u32, u32, Vec<u8>) {
@@ -318,14 +313,16 @@ mod tests {
             &ShapedText::new(font, "Site"),
             &ShapedText::new(font, ""),
         );
-        let backdrop = Backdrop::new(COLOURS, &top);
+        let backdrop = Backdrop::new(default_colours(), &top);
         let mut band = crate::cards::draw::Canvas::for_band();
         draw_title(font, &ShapedText::new(font, "   "), &mut band);
         assert!(band.inked.is_empty());
         let (width, height, rgb) = decode(&backdrop.encode(&band, &mut Scratch::new()));
         assert_eq!((width, height), (1200, 630));
         let last_row = &rgb[629 * 1200 * 3..];
-        assert!(last_row.chunks(3).all(|p| p == COLOURS.background));
+        assert!(last_row
+            .chunks(3)
+            .all(|p| p == default_colours().background));
     }
 
     #[test]
@@ -370,7 +367,7 @@ mod tests {
             &ShapedText::new(font, "Northshire Adult Social Care"),
             &ShapedText::new(font, "Tips"),
         );
-        let backdrop = Backdrop::new(COLOURS, &top);
+        let backdrop = Backdrop::new(default_colours(), &top);
         let mut band = crate::cards::draw::Canvas::for_band();
         let mut scratch = Scratch::new();
         // A long title first: the canvas and the scratch are reused, as between cards.
@@ -384,7 +381,7 @@ mod tests {
         );
         let (width, height, rgb) = decode(&backdrop.encode(&band, &mut scratch));
         assert_eq!((width, height), (1200, 630));
-        let palette = COLOURS.palette();
+        let palette = default_colours().palette();
         // Every pixel is its canvas's palette index, in the top and in the band.
         for y in 0..HEIGHT {
             for x in (0..WIDTH).step_by(7) {

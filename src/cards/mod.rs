@@ -196,11 +196,7 @@ fn backdrops<'a>(
     labels.sort_unstable();
     labels.dedup();
     let site_name = draw::ShapedText::new(font, &config.title);
-    let colours = draw::Colours {
-        background: config.cards.background.0,
-        text: config.cards.text.0,
-        accent: config.cards.accent.0,
-    };
+    let colours = draw::Colours::from(&config.cards);
     labels
         .par_iter()
         .map(|&label| {
