@@ -336,18 +336,13 @@ pub(crate) fn render_site_with(
         }
         CardWork::Skip => Vec::new(),
     };
-    let (full, rendered_pages) = match &scope {
-        RenderScope::Everything => (true, site.pages.len()),
-        RenderScope::Only { pages, .. } => (false, pages.len()),
-    };
     let shown_data = assets.published_data(&site);
     let rendered = RenderedSite {
         site,
         files,
         shown_data,
         survey_files: surveys.files,
-        full,
-        rendered_pages,
+        scope,
         card_warnings,
     };
     Ok((rendered, assets))
@@ -359,13 +354,16 @@ pub(crate) fn render_site_with(
 pub(crate) fn publish_images(root: &Path, rendered: &mut RenderedSite) -> Result<ImageStats> {
     let started = Instant::now();
     let site = Arc::clone(&rendered.site);
-    let uses: Vec<&ImageUse> = site
-        .pages
-        .iter()
-        .map(|p| &p.rendered)
-        .chain(site.sections.iter().map(|s| &s.rendered))
-        .flat_map(|r| &r.images)
-        .collect();
+    // The photos of the pages rendered now: after an edit, the preview keeps the other
+    // pages' files from the build before, so their photos need no second look.
+    let scope = &rendered.scope;
+    let pages = (site.pages.iter().enumerate())
+        .filter(|(id, _)| scope.renders_page(*id))
+        .map(|(_, p)| &p.rendered);
+    let sections = (site.sections.iter().enumerate())
+        .filter(|(id, _)| scope.renders_section(*id))
+        .map(|(_, s)| &s.rendered);
+    let uses: Vec<&ImageUse> = pages.chain(sections).flat_map(|r| &r.images).collect();
     let clashes = image_clashes(&uses, &rendered.files);
     if !clashes.is_empty() {
         return Err(Error::Site(clashes));

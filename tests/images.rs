@@ -768,6 +768,61 @@ fn the_preview_serves_resized_photos_and_shows_a_photo_added_to_a_bundle() {
 }
 
 #[test]
+fn an_edit_in_the_preview_looks_only_at_the_edited_pages_photos() {
+    let site = TestSite::with_files(&[
+        (
+            "content/visit/index.md",
+            "+++\ntitle = \"A visit\"\n+++\n\n![Our garden](garden.jpg)\n",
+        ),
+        (
+            "content/fair/index.md",
+            "+++\ntitle = \"The fair\"\n+++\n\n![The stalls](stalls.jpg)\n",
+        ),
+    ]);
+    site.write_bytes("content/visit/garden.jpg", &photo(900, 600));
+    site.write_bytes("content/fair/stalls.jpg", &photo(700, 500));
+    let server =
+        common::preview::Preview::start_with_env(site.root(), &[], &[("HUB_TIMINGS", "1")]);
+    let image_lines = || -> Vec<String> {
+        server
+            .stderr_lines()
+            .into_iter()
+            .filter(|l| l.starts_with("timings: images "))
+            .collect()
+    };
+    // The first build publishes both photos: garden at 480, 800 and 900 wide and stalls at
+    // 480 and 700, each as WebP and JPEG.
+    let first = image_lines();
+    assert_eq!(first.len(), 1, "{}", server.transcript());
+    assert!(
+        first[0].starts_with("timings: images 10 processed, 0 from cache"),
+        "{first:?}"
+    );
+
+    site.write(
+        "content/visit/index.md",
+        "+++\ntitle = \"A visit\"\n+++\n\nEdited.\n\n![Our garden](garden.jpg)\n",
+    );
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while image_lines().len() < 2 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "no rebuild within 30 s\n{}",
+            server.transcript()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    // Only the edited page's photo is looked at again: its six files, from the cache.
+    let edit = &image_lines()[1];
+    assert!(
+        edit.starts_with("timings: images 0 processed, 6 from cache"),
+        "{edit}"
+    );
+    let (status, _, _) = preview_get(server.port, "/fair/");
+    assert_eq!(status, 200);
+}
+
+#[test]
 fn a_file_named_like_a_resized_copy_is_a_clash_at_the_photos_line() {
     let site = site_with_photos();
     site.build_ok(&[]);

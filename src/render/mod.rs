@@ -73,16 +73,27 @@ pub struct RenderedSite {
     pub(crate) shown_data: Option<Arc<crate::data::Data>>,
     /// The survey files pages show as forms: published, so the privacy rules read them.
     pub(crate) survey_files: Vec<crate::source::SourceText>,
-    /// False when only part of the site was rendered (see [`RenderScope`]).
-    pub(crate) full: bool,
-    /// How many pages' HTML was rendered.
-    pub(crate) rendered_pages: usize,
+    /// What was rendered: everything, or what an edit touched.
+    pub(crate) scope: RenderScope,
     /// Problems with the share cards that do not stop a build (titles with letters the
     /// cards' font lacks).
     pub(crate) card_warnings: Vec<Diagnostic>,
 }
 
 impl RenderedSite {
+    /// False when only part of the site was rendered (see [`RenderScope`]).
+    pub(crate) fn full(&self) -> bool {
+        matches!(self.scope, RenderScope::Everything)
+    }
+
+    /// How many pages' HTML was rendered.
+    pub(crate) fn rendered_pages(&self) -> usize {
+        match &self.scope {
+            RenderScope::Everything => self.site.pages.len(),
+            RenderScope::Only { pages, .. } => pages.len(),
+        }
+    }
+
     /// Every warning of the build: the pages' and the share cards'.
     pub(crate) fn warnings(&self) -> Vec<Diagnostic> {
         let mut warnings = self.site.warnings();
@@ -116,6 +127,22 @@ pub(crate) enum RenderScope {
 }
 
 impl RenderScope {
+    /// Whether this page's HTML is rendered (and so the photos it shows are published).
+    pub(crate) fn renders_page(&self, id: PageId) -> bool {
+        match self {
+            RenderScope::Everything => true,
+            RenderScope::Only { pages, .. } => pages.contains(&id),
+        }
+    }
+
+    /// Whether this section's listing is rendered.
+    pub(crate) fn renders_section(&self, id: SectionId) -> bool {
+        match self {
+            RenderScope::Everything => true,
+            RenderScope::Only { sections, .. } => sections.contains(&id),
+        }
+    }
+
     fn includes(&self, job: Job) -> bool {
         match self {
             RenderScope::Everything => true,

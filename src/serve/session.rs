@@ -133,8 +133,9 @@ impl Session {
         };
         crate::pipeline::publish_images(&self.root, &mut rendered)?;
         let warnings = rendered.warnings();
+        let rendered_pages = rendered.rendered_pages();
         let (files, full) = match reusable {
-            Some(last) if !rendered.full => {
+            Some(last) if !rendered.full() => {
                 let mut files = (*last.files).clone();
                 files.extend(
                     rendered
@@ -170,7 +171,7 @@ impl Session {
         )?;
         let files = Arc::new(files);
         let pages = rendered.site.pages.len();
-        let rendered_pages = if full { pages } else { rendered.rendered_pages };
+        let rendered_pages = if full { pages } else { rendered_pages };
         self.last = Some(LastBuild {
             site: rendered.site,
             config_text,

@@ -37,8 +37,14 @@ fn collect_lines<R: Read + Send + 'static>(pipe: R, lines: Arc<Mutex<Vec<String>
 impl Preview {
     /// Runs `hub serve -p 0 <args>` in `root` and waits for its `serving http://HOST:PORT/`.
     pub(crate) fn start(root: &Path, args: &[&str]) -> Preview {
+        Preview::start_with_env(root, args, &[])
+    }
+
+    /// [`Preview::start`] with these environment variables set for the server.
+    pub(crate) fn start_with_env(root: &Path, args: &[&str], env: &[(&str, &str)]) -> Preview {
         let mut child = Command::new(assert_cmd::cargo::cargo_bin("hub"))
             .current_dir(root)
+            .envs(env.iter().copied())
             .args(["serve", "-p", "0"])
             .args(args)
             .stdin(Stdio::null())
